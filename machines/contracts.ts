@@ -1,0 +1,67 @@
+/**
+ * The effect contract between the pure machines and the runtime. Each placeholder names an
+ * effect the machines rely on and throws until `src/runtime` (or a test) provides the real
+ * implementation with `machine.provide(...)`. Types here are the only coupling.
+ */
+import { fromCallback, fromPromise } from 'xstate';
+import type { ReviewDecision, TurnAbortReason } from '../src/protocol/index.js';
+
+/** Names an effect that was not provided. */
+function notProvided(name: string): never {
+  throw new Error(`turnstate machine effect "${name}" was not provided; createThread supplies it`);
+}
+
+/** What kind of task a turn runs; host-defined tasks use their own kind string. */
+export type TaskKind = 'regular' | 'review' | 'compact' | 'undo' | 'user_shell' | (string & {});
+
+/** Identifies one turn and the task it runs. */
+export interface TurnSpec {
+  /** The turn's submission id (`sub_id`); every event of the turn carries it. */
+  turnId: string;
+  kind: TaskKind;
+  /** Whether user input may be steered into the running turn (regular tasks only). */
+  steerable: boolean;
+  /** Whether the engine announces `task_started` before the task runs. */
+  announcesStart: boolean;
+}
+
+/** Events the task runner reports back to the task machine. */
+export type RunnerEvent =
+  | { type: 'runner.finished'; lastAgentMessage: string | null }
+  | { type: 'runner.failed'; error: { code: string; message: string } };
+
+/** How a task ended. */
+export interface TaskOutcome {
+  status: 'finished' | 'failed' | 'cancelled' | 'forceStopped';
+  lastAgentMessage: string | null;
+  error: { code: string; message: string } | null;
+}
+
+/** An approval's resolution, as its waiter receives it. */
+export interface ApprovalOutcome {
+  approvalId: string;
+  decision: ReviewDecision;
+  /** The final state name (`approved`, `cleared`, ...). */
+  resolution: string;
+}
+
+export const contracts = {
+  /** Runs the task body; receives `{ type: 'CANCEL' }` to signal cancellation. */
+  runTask: fromCallback<{ type: 'CANCEL' }, TurnSpec, RunnerEvent>(() => notProvided('runTask')),
+  /** Persists everything recorded so far (rollout flush barrier). */
+  flushRecorder: fromPromise<void, { turnId: string }>(async () => notProvided('flushRecorder')),
+  /** Records input steered after the last model request, with its item events. */
+  recordPendingInput: fromPromise<void, { turnId: string }>(async () => notProvided('recordPendingInput')),
+  /** Settles goal usage when a task finishes; announces the goal if it changed. */
+  settleGoalOnFinish: fromPromise<void, { turnId: string }>(async () => notProvided('settleGoalOnFinish')),
+  /** Calls the task's own `abort` hook. */
+  taskAbortHook: fromPromise<void, { turnId: string }>(async () => notProvided('taskAbortHook')),
+  /** Settles goal usage on abort; on `interrupted` pauses a matching active goal. */
+  settleGoalOnAbort: fromPromise<void, { turnId: string; reason: TurnAbortReason }>(async () =>
+    notProvided('settleGoalOnAbort'),
+  ),
+  /** Records the `<turn_aborted>` marker into history and the rollout. */
+  recordInterruptMarker: fromPromise<void, { turnId: string }>(async () => notProvided('recordInterruptMarker')),
+  /** Drains and closes the rollout writer at shutdown. */
+  shutdownRecorder: fromPromise<void, { threadId: string }>(async () => notProvided('shutdownRecorder')),
+};

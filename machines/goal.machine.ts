@@ -1,0 +1,209 @@
+/**
+ * The thread goal and its usage accounting.
+ *
+ * Invariants: tokens are counted once (non-cached input + output since the last accounted
+ * snapshot); an active goal whose usage reaches its budget becomes `budgetLimited`; an
+ * interrupt pauses only the goal the interrupted turn was working on; every change a client
+ * should see is announced exactly once (`announceGoal`).
+ */
+import { assign, enqueueActions, setup } from 'xstate';
+import type { ThreadGoal, ThreadGoalStatus, TokenUsage } from '../src/protocol/index.js';
+
+export interface GoalContext {
+  threadId: string;
+  goalId: string | null;
+  goal: ThreadGoal | null;
+  /** Total usage at the last accounting point (null: not accounting). */
+  baseline: TokenUsage | null;
+  lastAccountedAtMs: number | null;
+  /** The goal the current turn works on (set at turn start). */
+  turnGoalId: string | null;
+  budgetSteeredGoalIds: string[];
+  continuationSuppressed: boolean;
+  /** Whether the current turn is an automatic continuation. */
+  continuationTurn: boolean;
+}
+
+export type GoalEvent =
+  | {
+      type: 'GOAL.SET';
+      goalId: string;
+      objective: string;
+      tokenBudget: number | null;
+      status: ThreadGoalStatus;
+      usage: TokenUsage;
+      now: number;
+      turnId: string | null;
+    }
+  | { type: 'GOAL.CLEAR' }
+  | { type: 'GOAL.TURN_STARTED'; turnId: string; usage: TokenUsage; now: number; continuation: boolean }
+  | { type: 'GOAL.SETTLE'; turnId: string | null; usage: TokenUsage; now: number }
+  | { type: 'GOAL.TASK_ABORTED'; turnId: string; usage: TokenUsage; now: number; interrupted: boolean }
+  | { type: 'GOAL.TURN_FINISHED'; turnId: string; usage: TokenUsage; now: number; toolCalls: number }
+  | { type: 'GOAL.COMPLETE'; turnId: string | null; usage: TokenUsage; now: number }
+  | { type: 'GOAL.BUDGET_STEERED'; goalId: string }
+  | { type: 'GOAL.ACTIVITY' };
+
+const blended = (u: TokenUsage) => Math.max(u.input_tokens - u.cached_input_tokens, 0) + Math.max(u.output_tokens, 0);
+
+/** Adds usage and whole seconds since the last accounting point; returns the new fields. */
+function account(ctx: GoalContext, usage: TokenUsage, now: number): Partial<GoalContext> {
+  if (!ctx.goal || !ctx.baseline || ctx.lastAccountedAtMs === null) return {};
+  const tokens = Math.max(blended(usage) - blended(ctx.baseline), 0);
+  const seconds = Math.max(Math.floor((now - ctx.lastAccountedAtMs) / 1000), 0);
+  if (tokens === 0 && seconds === 0) return { baseline: usage };
+  const tokensUsed = ctx.goal.tokensUsed + tokens;
+  const reached = ctx.goal.status === 'active' && ctx.goal.tokenBudget != null && tokensUsed >= ctx.goal.tokenBudget;
+  return {
+    baseline: usage,
+    lastAccountedAtMs: ctx.lastAccountedAtMs + seconds * 1000,
+    goal: {
+      ...ctx.goal,
+      tokensUsed,
+      timeUsedSeconds: ctx.goal.timeUsedSeconds + seconds,
+      status: reached ? 'budgetLimited' : ctx.goal.status,
+      updatedAt: now,
+    },
+  };
+}
+
+const accountingActive = (g: ThreadGoal | null) => g !== null && (g.status === 'active' || g.status === 'budgetLimited');
+
+export const goalMachine = setup({
+  types: {
+    input: {} as { threadId: string },
+    context: {} as GoalContext,
+    events: {} as GoalEvent,
+  },
+  actions: {
+    /** Emits `thread_goal_updated` for the goal. */
+    announceGoal: (_, _params: { goal: ThreadGoal; turnId: string | null }) => {},
+  },
+  guards: {
+    isActive: ({ context }) => context.goal?.status === 'active',
+    isPaused: ({ context }) => context.goal?.status === 'paused',
+    isBudgetLimited: ({ context }) => context.goal?.status === 'budgetLimited',
+    isComplete: ({ context }) => context.goal?.status === 'complete',
+  },
+}).createMachine({
+  id: 'goal',
+  context: ({ input }) => ({
+    threadId: input.threadId,
+    goalId: null,
+    goal: null,
+    baseline: null,
+    lastAccountedAtMs: null,
+    turnGoalId: null,
+    budgetSteeredGoalIds: [],
+    continuationSuppressed: false,
+    continuationTurn: false,
+  }),
+  initial: 'none',
+  on: {
+    'GOAL.SET': {
+      target: '.routing',
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const same = context.goal !== null && context.goalId === event.goalId;
+        const base = same ? { ...context, ...account(context, event.usage, event.now) } : context;
+        const goal: ThreadGoal = {
+          threadId: context.threadId,
+          objective: event.objective,
+          status: event.status,
+          tokenBudget: event.tokenBudget,
+          tokensUsed: same && base.goal ? base.goal.tokensUsed : 0,
+          timeUsedSeconds: same && base.goal ? base.goal.timeUsedSeconds : 0,
+          createdAt: same && base.goal ? base.goal.createdAt : event.now,
+          updatedAt: event.now,
+        };
+        if (goal.status === 'active' && goal.tokenBudget != null && goal.tokensUsed >= goal.tokenBudget) {
+          goal.status = 'budgetLimited';
+        }
+        const accounting = accountingActive(goal);
+        enqueue.assign({
+          goalId: event.goalId,
+          goal,
+          baseline: accounting ? (same ? base.baseline ?? event.usage : event.usage) : null,
+          lastAccountedAtMs: accounting ? (same ? base.lastAccountedAtMs ?? event.now : event.now) : null,
+          continuationSuppressed: false,
+        });
+        enqueue({ type: 'announceGoal', params: { goal, turnId: event.turnId } });
+      }),
+    },
+    'GOAL.CLEAR': {
+      target: '.none',
+      actions: assign({ goalId: null, goal: null, baseline: null, lastAccountedAtMs: null, turnGoalId: null }),
+    },
+    'GOAL.TURN_STARTED': {
+      actions: assign(({ context, event }) => ({
+        turnGoalId: context.goalId,
+        baseline: accountingActive(context.goal) ? event.usage : null,
+        lastAccountedAtMs: accountingActive(context.goal) ? event.now : null,
+        continuationTurn: event.continuation,
+        continuationSuppressed: event.continuation ? context.continuationSuppressed : false,
+      })),
+    },
+    'GOAL.SETTLE': {
+      target: '.routing',
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const next = account(context, event.usage, event.now);
+        enqueue.assign(next);
+        if (next.goal) enqueue({ type: 'announceGoal', params: { goal: next.goal, turnId: event.turnId } });
+      }),
+    },
+    'GOAL.TURN_FINISHED': {
+      target: '.routing',
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const next = account(context, event.usage, event.now);
+        // A continuation turn that made no tool call stops the automatic chain until
+        // the user, a tool or the host does something.
+        const suppress = context.continuationTurn && event.toolCalls === 0;
+        enqueue.assign({ ...next, continuationSuppressed: context.continuationSuppressed || suppress, continuationTurn: false });
+        if (next.goal) enqueue({ type: 'announceGoal', params: { goal: next.goal, turnId: event.turnId } });
+      }),
+    },
+    'GOAL.TASK_ABORTED': {
+      target: '.routing',
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const next = account(context, event.usage, event.now);
+        const settled = next.goal ?? context.goal;
+        // The paused update replaces the accounting update: one announcement at most.
+        const pause =
+          event.interrupted && settled?.status === 'active' && context.goalId !== null && context.turnGoalId === context.goalId;
+        const goal = pause && settled ? { ...settled, status: 'paused' as const, updatedAt: event.now } : next.goal;
+        enqueue.assign({ ...next, ...(goal ? { goal } : {}), continuationTurn: false, ...(pause ? { baseline: null, lastAccountedAtMs: null } : {}) });
+        if (goal) enqueue({ type: 'announceGoal', params: { goal, turnId: event.turnId } });
+      }),
+    },
+    'GOAL.COMPLETE': {
+      target: '.routing',
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        if (!context.goal) return;
+        const settled = { ...context, ...account(context, event.usage, event.now) };
+        const goal = { ...(settled.goal ?? context.goal), status: 'complete' as const, updatedAt: event.now };
+        enqueue.assign({ goal, baseline: null, lastAccountedAtMs: null });
+        enqueue({ type: 'announceGoal', params: { goal, turnId: event.turnId } });
+      }),
+    },
+    'GOAL.BUDGET_STEERED': {
+      actions: assign(({ context, event }) => ({ budgetSteeredGoalIds: [...context.budgetSteeredGoalIds, event.goalId] })),
+    },
+    'GOAL.ACTIVITY': { actions: assign({ continuationSuppressed: false }) },
+  },
+  states: {
+    /** Transient: picks the state named by the goal's status. */
+    routing: {
+      always: [
+        { guard: 'isActive', target: 'active' },
+        { guard: 'isPaused', target: 'paused' },
+        { guard: 'isBudgetLimited', target: 'budgetLimited' },
+        { guard: 'isComplete', target: 'complete' },
+        { target: 'none' },
+      ],
+    },
+    none: {},
+    active: {},
+    paused: {},
+    budgetLimited: {},
+    complete: {},
+  },
+});

@@ -1,0 +1,281 @@
+/**
+ * One active turn: its task, its pending input and its pending approvals.
+ *
+ * Invariants encoded by the transitions:
+ * - a turn ends exactly once, with `task_complete` (completed) or `turn_aborted` (aborted);
+ * - abort order: cancel → grace → task abort hook → goal settlement (and pause on
+ *   interrupt) → `<turn_aborted>` marker → flush → `turn_aborted` → clear approvals;
+ * - a `replaced` abort records no marker;
+ * - pending approvals are cleared only after `turn_aborted` was emitted.
+ */
+import { assign, enqueueActions, sendTo, setup, spawnChild } from 'xstate';
+import type { ResponseInputItem, ReviewDecision, TurnAbortReason } from '../src/protocol/index.js';
+import { contracts, type TaskOutcome, type TurnSpec } from './contracts.js';
+import { approvalMachine, type ApprovalKind } from './approval.machine.js';
+import { taskMachine } from './task.machine.js';
+
+export interface TurnContext {
+  spec: TurnSpec;
+  pendingInput: ResponseInputItem[];
+  /** Approvals awaiting a decision, by approval id. */
+  approvals: Record<string, ApprovalKind>;
+  abortReason: TurnAbortReason | null;
+  task: TaskOutcome | null;
+}
+
+export interface TurnOutput {
+  turnId: string;
+  outcome: 'completed' | 'aborted';
+  reason: TurnAbortReason | null;
+  lastAgentMessage: string | null;
+}
+
+export type TurnEvent =
+  | { type: 'ABORT'; reason: TurnAbortReason }
+  | { type: 'STEER'; items: ResponseInputItem[] }
+  | { type: 'PENDING_INPUT.TAKE'; count: number }
+  | { type: 'PENDING_INPUT.PREPEND'; items: ResponseInputItem[] }
+  | { type: 'APPROVAL.REQUEST'; approvalId: string; kind: ApprovalKind }
+  | { type: 'APPROVAL.DECIDE'; approvalId: string; decision: ReviewDecision }
+  | { type: 'xstate.done.actor.task'; output: TaskOutcome }
+  | { type: `xstate.done.actor.${string}`; output: unknown; actorId: string };
+
+const approvalActorId = (approvalId: string) => `approval:${approvalId}`;
+
+export const turnMachine = setup({
+  types: {
+    input: {} as TurnSpec,
+    context: {} as TurnContext,
+    events: {} as TurnEvent,
+    output: {} as TurnOutput,
+  },
+  actors: {
+    task: taskMachine,
+    approval: approvalMachine,
+    flushRecorder: contracts.flushRecorder,
+    recordPendingInput: contracts.recordPendingInput,
+    settleGoalOnFinish: contracts.settleGoalOnFinish,
+    taskAbortHook: contracts.taskAbortHook,
+    settleGoalOnAbort: contracts.settleGoalOnAbort,
+    recordInterruptMarker: contracts.recordInterruptMarker,
+  },
+  actions: {
+    /** Emits `task_started` (only for tasks that announce their start). */
+    emitTurnStarted: (_, _params: { turnId: string }) => {},
+    emitTurnComplete: (_, _params: { turnId: string; lastAgentMessage: string | null }) => {},
+    emitTurnAborted: (_, _params: { turnId: string; reason: TurnAbortReason }) => {},
+    /** Reports a task that threw (an `error` event before `task_complete`). */
+    emitTaskError: (_, _params: { turnId: string; error: { code: string; message: string } }) => {},
+    /** Logs an approval decision whose id matches no pending approval. */
+    warnUnknownApproval: (_, _params: { turnId: string; approvalId: string }) => {},
+    /** Logs an approval request whose id is already pending. */
+    warnDuplicateApproval: (_, _params: { turnId: string; approvalId: string }) => {},
+    clearApprovals: enqueueActions(({ context, enqueue }) => {
+      for (const id of Object.keys(context.approvals)) enqueue.sendTo(approvalActorId(id), { type: 'CLEAR' });
+    }),
+    clearPendingInput: assign({ pendingInput: () => [] }),
+  },
+  guards: {
+    taskSettled: ({ context }) => context.task !== null,
+    taskFailed: ({ context }) => context.task?.status === 'failed',
+    isInterrupt: ({ context }) => context.abortReason === 'interrupted',
+    announcesStart: ({ context }) => context.spec.announcesStart,
+    steerable: ({ context }) => context.spec.steerable,
+    isApprovalDone: ({ event }) => ((event as { actorId?: string }).actorId ?? '').startsWith('approval:'),
+    noPendingApprovals: ({ context }) => Object.keys(context.approvals).length === 0,
+    approvalPending: ({ context, event }) =>
+      (event.type === 'APPROVAL.DECIDE' || event.type === 'APPROVAL.REQUEST') && event.approvalId in context.approvals,
+  },
+}).createMachine({
+  id: 'turn',
+  context: ({ input }) => ({ spec: input, pendingInput: [], approvals: {}, abortReason: null, task: null }),
+  entry: [
+    enqueueActions(({ context, enqueue, check }) => {
+      if (check('announcesStart')) enqueue({ type: 'emitTurnStarted', params: { turnId: context.spec.turnId } });
+    }),
+  ],
+  // The task lives as long as the turn needs it: through `running` and the grace period.
+  invoke: {
+    id: 'task',
+    src: 'task',
+    input: ({ context }) => context.spec,
+    onDone: { actions: assign({ task: ({ event }) => event.output }) },
+  },
+  on: {
+    'PENDING_INPUT.TAKE': {
+      actions: assign({ pendingInput: ({ context, event }) => context.pendingInput.slice(event.count) }),
+    },
+    'PENDING_INPUT.PREPEND': {
+      actions: assign({ pendingInput: ({ context, event }) => [...event.items, ...context.pendingInput] }),
+    },
+    'APPROVAL.REQUEST': [
+      {
+        guard: 'approvalPending',
+        actions: {
+          type: 'warnDuplicateApproval',
+          params: ({ context, event }) => ({ turnId: context.spec.turnId, approvalId: event.approvalId }),
+        },
+      },
+      {
+        actions: [
+          spawnChild('approval', {
+            id: ({ event }) => approvalActorId((event as { approvalId: string }).approvalId),
+            input: ({ context, event }) => {
+              const e = event as { approvalId: string; kind: ApprovalKind };
+              return { approvalId: e.approvalId, kind: e.kind, turnId: context.spec.turnId };
+            },
+          }),
+          assign({ approvals: ({ context, event }) => ({ ...context.approvals, [event.approvalId]: event.kind }) }),
+        ],
+      },
+    ],
+    'APPROVAL.DECIDE': [
+      {
+        guard: 'approvalPending',
+        actions: sendTo(
+          ({ event }) => approvalActorId(event.approvalId),
+          ({ event }) => ({ type: 'DECIDE' as const, decision: event.decision }),
+        ),
+      },
+      {
+        actions: {
+          type: 'warnUnknownApproval',
+          params: ({ context, event }) => ({ turnId: context.spec.turnId, approvalId: event.approvalId }),
+        },
+      },
+    ],
+    'xstate.done.actor.*': {
+      guard: 'isApprovalDone',
+      actions: assign({
+        approvals: ({ context, event }) => {
+          const id = (event as { actorId: string }).actorId.slice('approval:'.length);
+          const { [id]: _resolved, ...rest } = context.approvals;
+          return rest;
+        },
+      }),
+    },
+  },
+  initial: 'running',
+  states: {
+    running: {
+      tags: ['steerable'],
+      always: { guard: 'taskSettled', target: 'completing' },
+      on: {
+        STEER: { guard: 'steerable', actions: assign({ pendingInput: ({ context, event }) => [...context.pendingInput, ...event.items] }) },
+        ABORT: { target: 'aborting', actions: assign({ abortReason: ({ event }) => event.reason }) },
+      },
+    },
+    completing: {
+      entry: enqueueActions(({ context, enqueue, check }) => {
+        if (check('taskFailed') && context.task?.error) {
+          enqueue({ type: 'emitTaskError', params: { turnId: context.spec.turnId, error: context.task.error } });
+        }
+      }),
+      initial: 'flushing',
+      states: {
+        flushing: {
+          tags: ['steerable'],
+          invoke: {
+            src: 'flushRecorder',
+            input: ({ context }) => ({ turnId: context.spec.turnId }),
+            onDone: 'recordingPendingInput',
+            onError: 'recordingPendingInput',
+          },
+          on: {
+            STEER: { guard: 'steerable', actions: assign({ pendingInput: ({ context, event }) => [...context.pendingInput, ...event.items] }) },
+            ABORT: { target: '#turn.aborting', actions: assign({ abortReason: ({ event }) => event.reason }) },
+          },
+        },
+        recordingPendingInput: {
+          invoke: {
+            src: 'recordPendingInput',
+            input: ({ context }) => ({ turnId: context.spec.turnId }),
+            onDone: 'settlingGoal',
+            onError: 'settlingGoal',
+          },
+        },
+        settlingGoal: {
+          invoke: {
+            src: 'settleGoalOnFinish',
+            input: ({ context }) => ({ turnId: context.spec.turnId }),
+            onDone: 'clearingApprovals',
+            onError: 'clearingApprovals',
+          },
+        },
+        clearingApprovals: {
+          entry: 'clearApprovals',
+          always: { guard: 'noPendingApprovals', target: '#turn.completed' },
+        },
+      },
+    },
+    completed: {
+      type: 'final',
+      entry: {
+        type: 'emitTurnComplete',
+        params: ({ context }) => ({ turnId: context.spec.turnId, lastAgentMessage: context.task?.lastAgentMessage ?? null }),
+      },
+    },
+    aborting: {
+      initial: 'awaitingGrace',
+      states: {
+        awaitingGrace: {
+          entry: enqueueActions(({ enqueue, check }) => {
+            if (!check('taskSettled')) enqueue.sendTo('task', { type: 'CANCEL' });
+          }),
+          always: { guard: 'taskSettled', target: 'runningAbortHook' },
+        },
+        runningAbortHook: {
+          invoke: {
+            src: 'taskAbortHook',
+            input: ({ context }) => ({ turnId: context.spec.turnId }),
+            onDone: 'settlingGoal',
+            onError: 'settlingGoal',
+          },
+        },
+        settlingGoal: {
+          invoke: {
+            src: 'settleGoalOnAbort',
+            input: ({ context }) => ({ turnId: context.spec.turnId, reason: context.abortReason ?? 'interrupted' }),
+            // Only an interrupt leaves a marker; a `replaced` abort writes none.
+            onDone: [{ guard: 'isInterrupt', target: 'recordingMarker' }, { target: 'announcing' }],
+            onError: [{ guard: 'isInterrupt', target: 'recordingMarker' }, { target: 'announcing' }],
+          },
+        },
+        recordingMarker: {
+          invoke: {
+            src: 'recordInterruptMarker',
+            input: ({ context }) => ({ turnId: context.spec.turnId }),
+            onDone: 'flushing',
+            onError: 'flushing',
+          },
+        },
+        flushing: {
+          invoke: {
+            src: 'flushRecorder',
+            input: ({ context }) => ({ turnId: context.spec.turnId }),
+            onDone: 'announcing',
+            onError: 'announcing',
+          },
+        },
+        announcing: {
+          entry: [
+            {
+              type: 'emitTurnAborted',
+              params: ({ context }) => ({ turnId: context.spec.turnId, reason: context.abortReason ?? 'interrupted' }),
+            },
+            'clearApprovals',
+            'clearPendingInput',
+          ],
+          always: { guard: 'noPendingApprovals', target: '#turn.aborted' },
+        },
+      },
+    },
+    aborted: { type: 'final' },
+  },
+  output: ({ context }) => ({
+    turnId: context.spec.turnId,
+    outcome: context.abortReason ? 'aborted' : 'completed',
+    reason: context.abortReason,
+    lastAgentMessage: context.task?.lastAgentMessage ?? null,
+  }),
+});

@@ -1,0 +1,20 @@
+/**
+ * turnstate: an embeddable engine that runs coding-agent sessions as XState v5 actors,
+ * speaking the Codex op/event protocol.
+ */
+export * from './protocol/index.js';
+export * from './errors.js';
+export { createThread, type CreateThreadOptions } from './runtime/create-thread.js';
+export { Thread, SUBMISSION_QUEUE_CAPACITY } from './runtime/thread.js';
+export type { SessionTask, TaskContext, ApprovalRequest, TaskKind } from './tasks/session-task.js';
+export { defineTool, ToolRouter, type ToolDefinition, type ToolCallContext, type ToolResult } from './tasks/tools.js';
+export type { TurnEngineOptions } from './tasks/engine-options.js';
+export type { ModelClient, ModelRequest, ResponseEvent, ToolSpec } from './model/types.js';
+export { ModelError, type ModelErrorKind } from './model/types.js';
+export { MemoryRecorder, type Recorder, type RolloutItem } from './runtime/recorder.js';
+export type { ThreadView, TranscriptEntry, PendingApprovalView, ViewStore } from './runtime/view.js';
+export type { TurnSettings } from './runtime/session-data.js';
+export type { Clock } from './runtime/ids.js';
+export type { Logger } from './runtime/logger.js';
+export { TURN_ABORTED_MARKER_TEXT } from './runtime/markers.js';
+export { GRACEFUL_INTERRUPTION_TIMEOUT_MS } from '../machines/task.machine.js';

@@ -1,0 +1,220 @@
+/**
+ * The submission loop's op dispatch. Each op is handled to completion (including any turn
+ * it aborts) before the next one is taken, as in Codex's single submission loop.
+ */
+import path from 'node:path';
+import type { CodexErrorInfo, Op, ResponseInputItem, Submission, UserInput } from '../protocol/index.js';
+import type { SessionTask } from '../tasks/session-task.js';
+import { undoTask } from '../tasks/undo.js';
+import type { TurnSettings } from './session-data.js';
+import type { ThreadRuntime } from './thread-runtime.js';
+
+/** Builds the engine's own tasks; the model-backed ones need a model client. */
+export interface TaskFactory {
+  regular(): SessionTask<UserInput[]> | null;
+  compact(): SessionTask<null> | null;
+}
+
+type UserOp = Extract<Op, { type: 'user_input' | 'user_input_with_turn_context' | 'user_turn' }>;
+
+export class OpHandlers {
+  constructor(
+    private readonly rt: ThreadRuntime,
+    private readonly tasks: TaskFactory,
+  ) {}
+
+  private error(id: string, message: string, info: CodexErrorInfo): void {
+    this.rt.emit(id, { type: 'error', message, codex_error_info: info });
+  }
+
+  private notBuilt(id: string, feature: string): void {
+    this.error(id, `${feature} is not implemented in turnstate yet`, 'other');
+  }
+
+  /** Handles one submission; resolves when its effects (and any abort it caused) are done. */
+  async handle(sub: Submission): Promise<void> {
+    const { id, op } = sub;
+    const rt = this.rt;
+    switch (op.type) {
+      case 'user_input':
+      case 'user_input_with_turn_context':
+      case 'user_turn':
+        this.userInput(id, op);
+        break;
+      case 'interrupt':
+        rt.actor.send({ type: 'INTERRUPT' });
+        break;
+      case 'shutdown':
+        rt.actor.send({ type: 'SHUTDOWN', submissionId: id });
+        break;
+      case 'exec_approval':
+      case 'patch_approval':
+        if (rt.activeTurn() === null && op.decision !== 'abort') {
+          rt.logger.warn('ignoring an approval decision: no turn is active', { approvalId: op.id });
+        }
+        rt.actor.send({ type: 'APPROVAL.DECIDE', approvalId: op.id, decision: op.decision });
+        break;
+      case 'override_turn_context': {
+        const { type: _type, ...overrides } = op;
+        const invalid = this.applySettings(overrides);
+        if (invalid) this.error(id, invalid, 'bad_request');
+        break;
+      }
+      case 'set_thread_name': {
+        const name = op.name.trim();
+        if (name === '') {
+          this.error(id, 'Thread name cannot be empty.', 'bad_request');
+          break;
+        }
+        rt.updateSession({ threadName: name });
+        await rt.recorder.persist();
+        rt.emit(id, { type: 'thread_name_updated', thread_id: rt.threadId, thread_name: name });
+        break;
+      }
+      case 'set_thread_memory_mode':
+        rt.updateSession({ memoryMode: op.mode });
+        break;
+      case 'inter_agent_communication':
+        this.mail(id, op.communication);
+        break;
+      case 'undo':
+        rt.startTurn(undoSpec(id), undoTask, null);
+        break;
+      case 'compact': {
+        const task = this.tasks.compact();
+        if (task) rt.startTurn({ turnId: id, kind: 'compact', steerable: false, announcesStart: true }, task, null);
+        else this.error(id, 'compaction needs a model: create the thread with a model client', 'bad_request');
+        break;
+      }
+      case 'thread_rollback':
+        this.rollback(id, op.num_turns);
+        break;
+      case 'list_mcp_tools':
+        rt.emit(id, { type: 'mcp_list_tools_response', tools: {} });
+        break;
+      case 'list_skills':
+        rt.emit(id, { type: 'list_skills_response', skills: [] });
+        break;
+      case 'list_models':
+        rt.emit(id, { type: 'list_models_response', models: [{ slug: rt.session().settings.model }] });
+        break;
+      case 'refresh_mcp_servers':
+      case 'reload_user_config':
+      case 'clean_background_terminals':
+        // Nothing to refresh or kill: turnstate starts no MCP servers or background terminals.
+        break;
+      case 'drop_memories':
+      case 'update_memories':
+        rt.emit(id, { type: 'warning', message: 'Memories are not supported by turnstate; nothing was changed.' });
+        break;
+      case 'resolve_elicitation':
+      case 'user_input_answer':
+      case 'request_permissions_response':
+      case 'dynamic_tool_response':
+        rt.logger.warn(`ignoring ${op.type}: no such request is pending`, { id: 'id' in op ? op.id : op.request_id });
+        break;
+      case 'review':
+        this.notBuilt(id, 'Review mode');
+        break;
+      case 'run_user_shell_command':
+        this.notBuilt(id, 'Running user shell commands');
+        break;
+      case 'add_to_history':
+      case 'get_history_entry_request':
+        this.notBuilt(id, 'The global message history');
+        break;
+      case 'approve_guardian_denied_action':
+        this.notBuilt(id, 'Guardian review');
+        break;
+      default:
+        this.notBuilt(id, `The ${op.type} op`);
+        break;
+    }
+    await rt.waitSettled();
+  }
+
+  private userInput(id: string, op: UserOp): void {
+    const rt = this.rt;
+    // The emptiness check runs first: no turn is started and no settings change.
+    if (op.items.length === 0) {
+      this.error(id, 'input must not be empty', 'bad_request');
+      return;
+    }
+    if (op.type !== 'user_input') {
+      const { type: _t, items: _i, environments: _e, final_output_json_schema: _f, responsesapi_client_metadata: _r, ...overrides } = op;
+      const invalid = this.applySettings(overrides);
+      if (invalid) {
+        this.error(id, invalid, 'bad_request');
+        return;
+      }
+    }
+    const active = rt.activeTurn();
+    const snapshot = active ? rt.turnRef(active.turnId)?.getSnapshot() : undefined;
+    if (active && snapshot?.hasTag('steerable') && active.steerable) {
+      rt.actor.send({ type: 'STEER', items: [userMessageInput(op.items)] });
+      rt.updateSession({ mailboxOpenForCurrentTurn: true });
+      return;
+    }
+    if (active && snapshot?.hasTag('steerable')) {
+      const kind = active.kind === 'review' ? 'review' : active.kind === 'compact' ? 'compact' : null;
+      this.error(
+        id,
+        `cannot steer a ${active.kind} turn`,
+        kind ? { active_turn_not_steerable: { turn_kind: kind } } : 'bad_request',
+      );
+      return;
+    }
+    const regular = this.tasks.regular();
+    if (!regular) {
+      this.error(id, 'no model is configured: create the thread with a model client to run user turns', 'bad_request');
+      return;
+    }
+    rt.startTurn({ turnId: id, kind: 'regular', steerable: true, announcesStart: true }, regular, op.items);
+  }
+
+  /** Applies persistent setting overrides; returns an error message when one is invalid. */
+  private applySettings(overrides: Partial<Record<keyof TurnSettings, unknown>> & Record<string, unknown>): string | null {
+    const current = this.rt.session().settings;
+    const next: TurnSettings = { ...current };
+    for (const [key, value] of Object.entries(overrides)) {
+      if (value === undefined || !(key in current)) continue;
+      (next as unknown as Record<string, unknown>)[key] = value;
+    }
+    if (!path.isAbsolute(next.cwd)) return `cwd must be an absolute path: ${next.cwd}`;
+    this.rt.updateSession({ settings: next });
+    return null;
+  }
+
+  private mail(id: string, communication: Extract<Op, { type: 'inter_agent_communication' }>['communication']): void {
+    const rt = this.rt;
+    rt.updateSession({ mailbox: [...rt.session().mailbox, communication] });
+    if (!communication.trigger_turn || rt.activeTurn() !== null) return;
+    const regular = this.tasks.regular();
+    if (regular) rt.startTurn({ turnId: id, kind: 'regular', steerable: true, announcesStart: true }, regular, [], { ifIdle: true });
+  }
+
+  private rollback(id: string, numTurns: number): void {
+    const rt = this.rt;
+    if (numTurns === 0) return this.error(id, 'num_turns must be >= 1', 'thread_rollback_failed');
+    if (rt.activeTurn() !== null) return this.error(id, 'Cannot rollback while a turn is in progress.', 'thread_rollback_failed');
+    if (!rt.recorder.durable) return this.error(id, 'thread rollback requires persisted thread history', 'thread_rollback_failed');
+    this.notBuilt(id, 'Thread rollback');
+  }
+}
+
+const undoSpec = (turnId: string) => ({ turnId, kind: 'undo', steerable: false, announcesStart: false });
+
+/**
+ * The pending-input form of user input (one user message).
+ * @example
+ * userMessageInput([{ type: 'text', text: 'more', text_elements: [] }]);
+ */
+export function userMessageInput(items: UserInput[]): ResponseInputItem {
+  const content: Array<{ type: 'input_text'; text: string } | { type: 'input_image'; image_url: string }> = [];
+  for (const item of items) {
+    if (item.type === 'text') content.push({ type: 'input_text', text: item.text });
+    else if (item.type === 'image') content.push({ type: 'input_image', image_url: item.image_url });
+    else if (item.type === 'local_image') content.push({ type: 'input_text', text: `<image path="${item.path}">` });
+  }
+  return { type: 'message', role: 'user', content };
+}

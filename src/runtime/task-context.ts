@@ -1,0 +1,180 @@
+/**
+ * The context a running task sees. It is bound to one turn and goes inert (`live = false`)
+ * when the task is force-stopped or its turn has ended, so late work cannot leak events,
+ * history items or approval requests.
+ */
+import type { EventMsg, ResponseInputItem, ResponseItem, ReviewDecision, TokenUsageInfo, UserInput } from '../protocol/index.js';
+import { settleGoalAfterTool } from './goal-effects.js';
+import { recordResponseInput, recordUserMessage } from './pending-input.js';
+import type { RolloutItem } from './recorder.js';
+import type { SessionData } from './session-data.js';
+import type { ActorRefFrom } from 'xstate';
+import type { approvalMachine } from '../../machines/approval.machine.js';
+import type { ApprovalRequest, TaskContext } from '../tasks/session-task.js';
+import type { TurnSettings } from './session-data.js';
+import type { ThreadRuntime } from './thread-runtime.js';
+
+/** The error a cancelled wait rejects with. */
+export function abortError(message = 'the turn was cancelled'): Error {
+  const err = new Error(message);
+  err.name = 'AbortError';
+  return err;
+}
+
+/**
+ * The richer context the engine's own tasks use (token accounting, history replacement,
+ * rollout lines, item events). Host tasks get the plain `TaskContext`.
+ */
+export interface EngineContext extends TaskContext {
+  session(): SessionData;
+  updateSession(patch: Partial<SessionData>): void;
+  /** Records a user message with raw + item lifecycle events. */
+  recordUserMessage(item: ResponseItem, content: UserInput[]): void;
+  /** Records one pending-input item with its events. */
+  recordPendingItem(item: ResponseInputItem): void;
+  /** Announces an item already recorded (`raw_response_item`). */
+  announceRawItem(item: ResponseItem): void;
+  recordRollout(items: RolloutItem[]): void;
+  countToolCall(): void;
+  /** Settles goal usage after a tool completed; may inject the budget wrap-up message. */
+  goalToolCompleted(toolName: string): void;
+  newId(): string;
+}
+
+export class LiveTaskContext implements EngineContext {
+  private detached = false;
+
+  constructor(
+    private readonly rt: ThreadRuntime,
+    readonly turnId: string,
+    readonly signal: AbortSignal,
+    readonly settings: TurnSettings,
+  ) {}
+
+  get threadId(): string {
+    return this.rt.threadId;
+  }
+
+  get live(): boolean {
+    return !this.detached;
+  }
+
+  /** Makes the context inert; called when the task stops or its turn ends. */
+  detach(): void {
+    this.detached = true;
+  }
+
+  emit(msg: EventMsg): void {
+    if (this.detached) return;
+    const entry = this.rt.turns.get(this.turnId);
+    if (entry && entry.firstTokenAt === null && (msg.type === 'agent_message_content_delta' || msg.type === 'reasoning_content_delta')) {
+      entry.firstTokenAt = this.rt.clock.now();
+    }
+    this.rt.emit(this.turnId, msg);
+  }
+
+  recordItems(items: ResponseItem[]): void {
+    if (!this.detached) this.rt.recordItems(items);
+  }
+
+  history(): readonly ResponseItem[] {
+    return this.rt.session().history.items;
+  }
+
+  takePendingInput(): ResponseInputItem[] {
+    return this.detached ? [] : this.rt.takePendingInput(this.turnId);
+  }
+
+  hasPendingInput(): boolean {
+    return !this.detached && this.rt.pendingInput(this.turnId).length > 0;
+  }
+
+  session(): SessionData {
+    return this.rt.session();
+  }
+
+  updateSession(patch: Partial<SessionData>): void {
+    if (!this.detached) this.rt.updateSession(patch);
+  }
+
+  recordUserMessage(item: ResponseItem, content: UserInput[]): void {
+    if (!this.detached) recordUserMessage(this.rt, this.turnId, item, content, this.rt.config.newId());
+  }
+
+  recordPendingItem(item: ResponseInputItem): void {
+    if (!this.detached) recordResponseInput(this.rt, this.turnId, item);
+  }
+
+  announceRawItem(item: ResponseItem): void {
+    this.emit({ type: 'raw_response_item', item });
+  }
+
+  recordRollout(items: RolloutItem[]): void {
+    if (!this.detached) this.rt.recorder.record(items);
+  }
+
+  goalToolCompleted(toolName: string): void {
+    if (!this.detached) settleGoalAfterTool(this.rt, this.turnId, toolName);
+  }
+
+  newId(): string {
+    return this.rt.config.newId();
+  }
+
+  /** Counts a tool call of this turn (goal continuation and metrics use it). */
+  countToolCall(): void {
+    const entry = this.rt.turns.get(this.turnId);
+    if (entry && !this.detached) entry.toolCalls++;
+  }
+
+  requestApproval(request: ApprovalRequest & { sessionKey?: string }): Promise<ReviewDecision> {
+    if (this.detached || this.signal.aborted) return Promise.reject(abortError());
+    const turn = this.rt.turnRef(this.turnId);
+    if (!turn) return Promise.reject(abortError('the turn has ended'));
+    turn.send({ type: 'APPROVAL.REQUEST', approvalId: request.approvalId, kind: request.kind });
+    const child = turn.getSnapshot().children[`approval:${request.approvalId}`] as ActorRefFrom<typeof approvalMachine> | undefined;
+    if (!child) return Promise.reject(abortError('the approval could not be registered'));
+    return new Promise<ReviewDecision>((resolve, reject) => {
+      const finish = () => {
+        this.signal.removeEventListener('abort', onAbort);
+        sub.unsubscribe();
+      };
+      const onAbort = () => {
+        finish();
+        reject(abortError());
+      };
+      const sub = child.subscribe((snap) => {
+        if (snap.status !== 'done' || !snap.output) return;
+        finish();
+        const decision = snap.output.decision;
+        if (decision === 'approved_for_session' && request.sessionKey) this.approveForSession(request.sessionKey);
+        resolve(decision);
+      });
+      this.signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  isApprovedForSession(key: string): boolean {
+    return this.rt.actor.getSnapshot().context.sessionApprovals.includes(key);
+  }
+
+  approveForSession(key: string): void {
+    this.rt.actor.send({ type: 'SESSION_APPROVAL.GRANT', key });
+  }
+
+  tokenInfo(): TokenUsageInfo | null {
+    return this.rt.session().history.tokenInfo;
+  }
+
+  flush(): Promise<void> {
+    return this.rt.recorder.flush();
+  }
+
+  persist(): Promise<void> {
+    return this.rt.recorder.persist();
+  }
+
+  now(): number {
+    return this.rt.clock.now();
+  }
+}

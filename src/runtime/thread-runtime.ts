@@ -1,0 +1,262 @@
+/**
+ * The runtime behind one thread: it creates the actor tree, owns the ordered output queue
+ * and gives tasks and effects their view of the session.
+ *
+ * Invariant: every event leaves through `emit`, which persists (by the recorder's policy)
+ * and then delivers, in call order, with its legacy projection right after it.
+ */
+import { createActor, type ActorRefFrom, type AnyActorRef, type InspectionEvent, type Observer } from 'xstate';
+import { threadMachine, turnActorId } from '../../machines/thread.machine.js';
+import type { turnMachine } from '../../machines/turn.machine.js';
+import type { goalMachine } from '../../machines/goal.machine.js';
+import type { TurnSpec } from '../../machines/contracts.js';
+import {
+  agentStatusFromEvent,
+  type AgentStatus,
+  type Event,
+  type EventMsg,
+  emptyTokenUsage,
+  type InterAgentCommunication,
+  type ResponseInputItem,
+  type ResponseItem,
+} from '../protocol/index.js';
+import type { SessionTask } from '../tasks/session-task.js';
+import { recordItems as recordHistoryItems } from '../history/index.js';
+import { AsyncQueue } from './async-queue.js';
+import type { Clock } from './ids.js';
+import { legacyProjection } from './legacy.js';
+import type { Logger } from './logger.js';
+import type { Recorder } from './recorder.js';
+import type { SessionData } from './session-data.js';
+import { provideEffects } from './effects.js';
+import type { LiveTaskContext } from './task-context.js';
+import type { ViewStore } from './view.js';
+import { createViewStore } from './view.js';
+
+/** Inter-agent mail as model-visible input: an assistant message carrying the mail as JSON. */
+export function mailToInput(mail: InterAgentCommunication): ResponseInputItem {
+  return { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: JSON.stringify(mail) }] };
+}
+
+/** A task registered for a turn, with what the runtime tracks about it. */
+export interface TurnEntry {
+  spec: TurnSpec;
+  task: SessionTask<unknown>;
+  input: unknown;
+  startedAt: number;
+  firstTokenAt: number | null;
+  toolCalls: number;
+  continuation: boolean;
+  ctx: LiveTaskContext | null;
+}
+
+export interface RuntimeConfig {
+  threadId: string;
+  session: SessionData;
+  clock: Clock;
+  recorder: Recorder;
+  logger: Logger;
+  showRawReasoning: boolean;
+  /** Model context window in tokens, if known (for `task_started`). */
+  contextWindow: number | null;
+  /** Passed to `createActor`: a SimulatedClock in tests. */
+  actorClock?: unknown;
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** Called (outside any transition) after a turn ended and the thread is idle. */
+  onTurnEnded: (turnId: string, outcome: 'completed' | 'aborted') => void;
+  newId: () => string;
+}
+
+export type ThreadActor = ActorRefFrom<typeof threadMachine>;
+export type TurnActor = ActorRefFrom<typeof turnMachine>;
+export type GoalActor = ActorRefFrom<typeof goalMachine>;
+
+export class ThreadRuntime {
+  readonly events = new AsyncQueue<Event>();
+  readonly turns = new Map<string, TurnEntry>();
+  readonly view: ViewStore;
+  readonly actor: ThreadActor;
+  private agentStatus: AgentStatus = 'pending_init';
+  private statusListeners = new Set<(s: AgentStatus) => void>();
+  private eventListeners = new Set<(e: Event) => void>();
+
+  constructor(readonly config: RuntimeConfig) {
+    this.view = createViewStore(config.threadId);
+    const machine = provideEffects(threadMachine, this);
+    this.actor = createActor(machine, {
+      input: { threadId: config.threadId, session: config.session },
+      ...(config.actorClock ? { clock: config.actorClock as never } : {}),
+      ...(config.inspect ? { inspect: config.inspect } : {}),
+    });
+    this.actor.subscribe({ error: (err) => config.logger.warn('thread actor failed', { error: String(err) }) });
+  }
+
+  get threadId(): string {
+    return this.config.threadId;
+  }
+  get clock(): Clock {
+    return this.config.clock;
+  }
+  get recorder(): Recorder {
+    return this.config.recorder;
+  }
+  get logger(): Logger {
+    return this.config.logger;
+  }
+
+  // ---- session data -------------------------------------------------------------------
+
+  session(): SessionData {
+    return this.actor.getSnapshot().context.session as SessionData;
+  }
+
+  updateSession(patch: Partial<SessionData>): void {
+    this.actor.send({ type: 'SESSION.SET', patch });
+  }
+
+  /** Appends items to model-visible history and the rollout. */
+  recordItems(items: ResponseItem[]): void {
+    if (items.length === 0) return;
+    const before = this.session().history;
+    const history = recordHistoryItems(before, items);
+    this.updateSession({ history });
+    // What history kept (filtered, outputs truncated) is what the rollout gets.
+    const kept = history.items.slice(before.items.length);
+    this.recorder.record(kept.map((payload) => ({ type: 'response_item' as const, payload })));
+  }
+
+  activeTurn(): TurnSpec | null {
+    return this.actor.getSnapshot().context.turn;
+  }
+
+  turnRef(turnId: string): TurnActor | undefined {
+    return this.actor.getSnapshot().children[turnActorId(turnId)] as TurnActor | undefined;
+  }
+
+  goalRef(): GoalActor {
+    return this.actor.getSnapshot().children['goal'] as GoalActor;
+  }
+
+  /**
+   * Takes the pending input of a turn (oldest first), then any mail deliverable into the
+   * current turn (only while the turn has not given its final answer).
+   */
+  takePendingInput(turnId: string): ResponseInputItem[] {
+    const turn = this.turnRef(turnId);
+    if (!turn) return [];
+    const items = turn.getSnapshot().context.pendingInput;
+    if (items.length > 0) turn.send({ type: 'PENDING_INPUT.TAKE', count: items.length });
+    const session = this.session();
+    if (!session.mailboxOpenForCurrentTurn || session.mailbox.length === 0) return items;
+    this.updateSession({ mailbox: [] });
+    return [...items, ...session.mailbox.map(mailToInput)];
+  }
+
+  pendingInput(turnId: string): readonly ResponseInputItem[] {
+    const own = this.turnRef(turnId)?.getSnapshot().context.pendingInput ?? [];
+    const session = this.session();
+    return session.mailboxOpenForCurrentTurn && session.mailbox.length > 0 ? [...own, ...session.mailbox.map(mailToInput)] : own;
+  }
+
+  /**
+   * Start-of-turn bookkeeping, run before the task body: the goal takes its usage
+   * checkpoint and queued next-turn items and mail move into the turn's pending input.
+   */
+  beginTurn(turnId: string): void {
+    const entry = this.turns.get(turnId);
+    const session = this.session();
+    const usage = session.history.tokenInfo?.total_token_usage ?? emptyTokenUsage();
+    this.goalRef().send({ type: 'GOAL.TURN_STARTED', turnId, usage, now: this.clock.now(), continuation: entry?.continuation ?? false });
+    const queued = [...session.idlePendingInput, ...session.mailbox.map(mailToInput)];
+    this.updateSession({ idlePendingInput: [], mailbox: [], mailboxOpenForCurrentTurn: true });
+    if (queued.length > 0) this.turnRef(turnId)?.send({ type: 'PENDING_INPUT.PREPEND', items: queued });
+  }
+
+  // ---- events -------------------------------------------------------------------------
+
+  /** Persists (by policy) then delivers an event, followed by its legacy projection. */
+  emit(id: string, msg: EventMsg): void {
+    this.deliver(id, msg);
+    for (const legacy of legacyProjection(msg, { showRawReasoning: this.config.showRawReasoning })) this.deliver(id, legacy);
+  }
+
+  private deliver(id: string, msg: EventMsg): void {
+    if (this.events.isClosed) return;
+    this.recorder.record([{ type: 'event_msg', payload: msg }]);
+    const event: Event = { id, msg };
+    const status = agentStatusFromEvent(msg);
+    if (status !== null) {
+      this.agentStatus = status;
+      for (const l of this.statusListeners) l(status);
+    }
+    this.view.trigger.event({ event });
+    this.events.push(event);
+    for (const l of this.eventListeners) l(event);
+    if (msg.type === 'shutdown_complete') this.events.close();
+  }
+
+  status(): AgentStatus {
+    return this.agentStatus;
+  }
+
+  onStatus(listener: (s: AgentStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  /** Observes every delivered event synchronously (used by the property-test harness). */
+  onEvent(listener: (e: Event) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  // ---- turns --------------------------------------------------------------------------
+
+  /** Registers a task for a turn id and asks the thread to start it (replacing any active turn). */
+  startTurn(spec: TurnSpec, task: SessionTask<unknown>, input: unknown, opts: { ifIdle?: boolean; continuation?: boolean } = {}): boolean {
+    if (opts.ifIdle && this.actor.getSnapshot().context.turn !== null) return false;
+    this.turns.set(spec.turnId, {
+      spec,
+      task,
+      input,
+      startedAt: this.clock.now(),
+      firstTokenAt: null,
+      toolCalls: 0,
+      continuation: opts.continuation ?? false,
+      ctx: null,
+    });
+    this.actor.send({ type: opts.ifIdle ? 'TURN.START_IF_IDLE' : 'TURN.START', spec });
+    return true;
+  }
+
+  /** Whether the thread is between ops (not waiting for a turn to end or the recorder). */
+  isSettled(): boolean {
+    const snap = this.actor.getSnapshot();
+    return snap.status !== 'active' || !snap.hasTag('settling');
+  }
+
+  /** Resolves once the thread is not settling (or has stopped). */
+  waitSettled(): Promise<void> {
+    if (this.isSettled()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const sub = this.actor.subscribe({
+        next: () => {
+          if (this.isSettled()) {
+            sub.unsubscribe();
+            resolve();
+          }
+        },
+        complete: () => resolve(),
+        error: () => resolve(),
+      });
+    });
+  }
+
+  start(): void {
+    this.actor.start();
+  }
+
+  children(): Record<string, AnyActorRef> {
+    return this.actor.getSnapshot().children as Record<string, AnyActorRef>;
+  }
+}

@@ -1,0 +1,361 @@
+/**
+ * `Thread`: the host-facing handle. A queue pair — `submit` ops in, `nextEvent` events out —
+ * plus direct calls (steer, inject, spawn, goals) and the live actor for inspection.
+ *
+ * Invariant: submissions are handled one at a time, in order; an op that aborts a turn is
+ * finished (turn aborted, marker flushed) before the next op is taken.
+ */
+import {
+  Event as EventSchema,
+  GoalSpec,
+  Op,
+  ResponseItems,
+  Submission,
+  UserInput,
+  parseAtEdge,
+  type AgentStatus,
+  type Event,
+  type OpInput,
+  type ResponseItem,
+  type SubmissionInput,
+  type ThreadGoal,
+} from '../protocol/index.js';
+import { InvalidRequestError, SteerInputError, ThreadClosedError, TurnstateError } from '../errors.js';
+import type { SessionTask } from '../tasks/session-task.js';
+import { AsyncQueue, QueueClosedError } from './async-queue.js';
+import { continuationPrompt } from './goal-prompts.js';
+import { OpHandlers, userMessageInput, type TaskFactory } from './op-handlers.js';
+import type { ThreadActor, ThreadRuntime } from './thread-runtime.js';
+import type { ViewStore } from './view.js';
+
+/** Codex: `SUBMISSION_CHANNEL_CAPACITY`. */
+export const SUBMISSION_QUEUE_CAPACITY = 512;
+
+type Job = () => Promise<void>;
+
+export class Thread {
+  private readonly jobs = new AsyncQueue<Job>(SUBMISSION_QUEUE_CAPACITY);
+  private readonly handlers: OpHandlers;
+  private closed = false;
+  private readonly loop: Promise<void>;
+
+  /** @internal Use `createThread`. */
+  constructor(
+    private readonly rt: ThreadRuntime,
+    private readonly tasks: TaskFactory,
+  ) {
+    this.handlers = new OpHandlers(rt, tasks);
+    this.loop = this.runLoop();
+  }
+
+  /** The thread id (also the rollout's session id). */
+  get id(): string {
+    return this.rt.threadId;
+  }
+  /** The root XState actor (thread → turn → task/approval, goal). */
+  get actor(): ThreadActor {
+    return this.rt.actor;
+  }
+  /** Where the rollout is written (null for ephemeral threads). */
+  get rolloutPath(): string | null {
+    return this.rt.recorder.rolloutPath;
+  }
+  /** The read model folded from the event stream. */
+  get view(): ViewStore {
+    return this.rt.view;
+  }
+
+  /**
+   * Submits an op; resolves with its submission id (a UUIDv7) once queued.
+   * A malformed op rejects with `ProtocolParseError` (zod's issues) and changes nothing.
+   * @example
+   * const id = await thread.submit({ type: 'user_input', items: [{ type: 'text', text: 'hi' }] });
+   */
+  async submit(op: OpInput | unknown): Promise<string> {
+    const parsed = parseAtEdge(Op, op, 'op');
+    const id = this.rt.config.newId();
+    await this.enqueueSubmission({ id, op: parsed });
+    return id;
+  }
+
+  /**
+   * Submits with a caller-chosen id.
+   * @example
+   * await thread.submitWithId({ id: 'turn-1', op: { type: 'interrupt' } });
+   */
+  async submitWithId(sub: SubmissionInput | unknown): Promise<string> {
+    const parsed = parseAtEdge(Submission, sub, 'submission');
+    await this.enqueueSubmission(parsed);
+    return parsed.id;
+  }
+
+  private async enqueueSubmission(sub: Submission): Promise<void> {
+    if (this.closed) throw new ThreadClosedError(this.id);
+    if (sub.op.type === 'shutdown') this.closed = true;
+    await this.jobs.put(() => this.handlers.handle(sub));
+  }
+
+  /**
+   * The next event; rejects with `ThreadClosedError` once the thread shut down and every
+   * event was read.
+   * @example
+   * const { id, msg } = await thread.nextEvent();
+   */
+  async nextEvent(): Promise<Event> {
+    try {
+      return await this.rt.events.take();
+    } catch (err) {
+      if (err instanceof QueueClosedError) throw new ThreadClosedError(this.id);
+      throw err;
+    }
+  }
+
+  /**
+   * Iterates events until the thread has shut down.
+   * @example
+   * for await (const { msg } of thread.events()) if (msg.type === 'task_complete') break;
+   */
+  async *events(): AsyncGenerator<Event> {
+    for (;;) {
+      try {
+        yield await this.rt.events.take();
+      } catch (err) {
+        if (err instanceof QueueClosedError) return;
+        throw err;
+      }
+    }
+  }
+
+  /** The agent status derived from delivered events. */
+  status(): AgentStatus {
+    return this.rt.status();
+  }
+
+  /**
+   * Calls `listener` on every status change; returns an unsubscribe function.
+   * @example
+   * const off = thread.onStatus((s) => console.log(s));
+   */
+  onStatus(listener: (status: AgentStatus) => void): () => void {
+    return this.rt.onStatus(listener);
+  }
+
+  /**
+   * Adds input to the active regular turn (sent with its next model request).
+   * Returns the active turn id; throws `SteerInputError` as Codex's `steer_input` does.
+   * @example
+   * await thread.steerInput([{ type: 'text', text: 'also run the tests' }]);
+   */
+  steerInput(items: unknown[], expectedTurnId?: string): string {
+    const input = parseAtEdge(UserInput.array(), items, 'steer input');
+    if (input.length === 0) throw new SteerInputError('empty_input', 'input must not be empty');
+    const active = this.rt.activeTurn();
+    const turn = active ? this.rt.turnRef(active.turnId)?.getSnapshot() : undefined;
+    if (!active || !turn?.hasTag('steerable')) throw new SteerInputError('no_active_turn', 'no active turn to steer');
+    if (expectedTurnId !== undefined && expectedTurnId !== active.turnId) {
+      throw new SteerInputError('expected_turn_mismatch', `expected active turn id \`${expectedTurnId}\` but found \`${active.turnId}\``, {
+        expected: expectedTurnId,
+        actual: active.turnId,
+      });
+    }
+    if (!active.steerable) {
+      const turnKind = active.kind === 'review' ? 'review' : active.kind === 'compact' ? 'compact' : undefined;
+      throw new SteerInputError('active_turn_not_steerable', `cannot steer a ${active.kind} turn`, turnKind ? { turnKind } : {});
+    }
+    this.rt.actor.send({ type: 'STEER', items: [userMessageInput(input)] });
+    this.rt.updateSession({ mailboxOpenForCurrentTurn: true });
+    return active.turnId;
+  }
+
+  /**
+   * Injects model-visible items: into the active turn's pending input (sent with its next
+   * request), or, when idle, straight into history (flushed). Empty input is an error.
+   * @example
+   * await thread.injectResponseItems([{ type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'note' }] }]);
+   */
+  async injectResponseItems(items: unknown[]): Promise<'pending_input' | 'history'> {
+    const parsed: ResponseItem[] = parseAtEdge(ResponseItems, items, 'response items');
+    if (parsed.length === 0) throw new InvalidRequestError('items must not be empty');
+    const active = this.rt.activeTurn();
+    if (active && this.rt.turnRef(active.turnId)?.getSnapshot().hasTag('steerable')) {
+      const pending = parsed.flatMap((item) => (item.type === 'message' ? [{ type: 'message' as const, role: item.role, content: item.content }] : []));
+      const direct = parsed.filter((item) => item.type !== 'message');
+      if (pending.length) this.rt.actor.send({ type: 'STEER', items: pending });
+      if (direct.length) this.rt.recordItems(direct);
+      return 'pending_input';
+    }
+    this.rt.recordItems(parsed);
+    await this.rt.recorder.flush();
+    return 'history';
+  }
+
+  /**
+   * Runs a host-defined task as a turn, replacing (aborting with `replaced`) any active
+   * turn first. Resolves with the new turn id once the task has started.
+   * @example
+   * const turnId = await thread.spawnTask({ kind: 'lint', async run(ctx) { return 'clean'; } }, null);
+   */
+  async spawnTask<I>(task: SessionTask<I>, input: I): Promise<string> {
+    if (this.closed) throw new ThreadClosedError(this.id);
+    const turnId = this.rt.config.newId();
+    const spec = { turnId, kind: task.kind, steerable: task.steerable ?? task.kind === 'regular', announcesStart: task.announcesStart ?? true };
+    await this.runJob(async () => {
+      this.rt.startTurn(spec, task as SessionTask<unknown>, input);
+      await this.rt.waitSettled();
+    });
+    return turnId;
+  }
+
+  /**
+   * Sets (or replaces) the thread goal and announces it with `thread_goal_updated`.
+   * @example
+   * await thread.setGoal({ objective: 'Make the test suite pass', token_budget: 50_000 });
+   */
+  async setGoal(spec: GoalSpec): Promise<ThreadGoal> {
+    const parsed = parseAtEdge(GoalSpec, spec, 'goal');
+    let goal: ThreadGoal | null = null;
+    await this.runJob(async () => {
+      const goalRef = this.rt.goalRef();
+      const current = goalRef.getSnapshot().context;
+      const sameGoal = current.goal !== null && current.goal.objective === parsed.objective;
+      goalRef.send({
+        type: 'GOAL.SET',
+        goalId: sameGoal && current.goalId ? current.goalId : this.rt.config.newId(),
+        objective: parsed.objective,
+        tokenBudget: parsed.token_budget ?? null,
+        status: parsed.status ?? 'active',
+        usage: this.rt.session().history.tokenInfo?.total_token_usage ?? zeroUsage,
+        now: this.rt.clock.now(),
+        turnId: this.rt.activeTurn()?.turnId ?? null,
+      });
+      goal = goalRef.getSnapshot().context.goal;
+    });
+    this.scheduleContinuation();
+    if (!goal) throw new TurnstateError('goal_not_set', 'engine', 'the goal could not be set');
+    return goal;
+  }
+
+  /** The current goal, if any. */
+  getGoal(): ThreadGoal | null {
+    return this.rt.goalRef().getSnapshot().context.goal;
+  }
+
+  /** Removes the goal (no event, as in Codex). */
+  async clearGoal(): Promise<void> {
+    await this.runJob(async () => {
+      this.rt.goalRef().send({ type: 'GOAL.CLEAR' });
+    });
+  }
+
+  /**
+   * Counts an out-of-band elicitation (a prompt shown outside the turn). While the count is
+   * above zero the thread is paused; no events are emitted.
+   */
+  incrementOutOfBandElicitationCount(): number {
+    const n = this.rt.session().outOfBandElicitations + 1;
+    if (!Number.isSafeInteger(n)) throw new TurnstateError('elicitation_overflow', 'engine', 'out-of-band elicitation count overflowed');
+    this.rt.updateSession({ outOfBandElicitations: n });
+    return n;
+  }
+
+  /** Decrements the count; throws `InvalidRequestError` at zero. */
+  decrementOutOfBandElicitationCount(): number {
+    const n = this.rt.session().outOfBandElicitations;
+    if (n === 0) throw new InvalidRequestError('out-of-band elicitation count is already zero');
+    this.rt.updateSession({ outOfBandElicitations: n - 1 });
+    return n - 1;
+  }
+
+  /** Whether out-of-band elicitations currently pause the thread. */
+  isPausedForElicitation(): boolean {
+    return this.rt.session().outOfBandElicitations > 0;
+  }
+
+  /**
+   * Shuts the thread down (aborting any turn) and resolves when `shutdown_complete` was
+   * emitted. Safe to call more than once.
+   * @example
+   * await thread.shutdown();
+   */
+  async shutdown(): Promise<void> {
+    if (!this.closed) await this.submit({ type: 'shutdown' }).catch(() => undefined);
+    await this.loop;
+  }
+
+  /** Runs internal work in the submission order. */
+  private runJob(fn: () => Promise<void>): Promise<void> {
+    if (this.closed) return Promise.reject(new ThreadClosedError(this.id));
+    return new Promise((resolve, reject) => {
+      this.jobs.put(() => fn().then(resolve, reject)).catch(reject);
+    });
+  }
+
+  /** Called when a turn ended and the thread is idle: starts queued work or goal continuation. */
+  onTurnEnded(outcome: 'completed' | 'aborted'): void {
+    if (outcome === 'completed') this.scheduleContinuation();
+    else this.schedulePendingWork();
+  }
+
+  private schedulePendingWork(): void {
+    if (this.closed) return;
+    void this.runJob(async () => {
+      this.startPendingWork();
+    }).catch(() => undefined);
+  }
+
+  private scheduleContinuation(): void {
+    if (this.closed) return;
+    void this.runJob(async () => {
+      if (this.startPendingWork()) return;
+      const regular = this.tasks.regular();
+      const goal = this.rt.goalRef().getSnapshot();
+      if (!regular || this.rt.activeTurn() !== null || !goal.matches('active') || goal.context.continuationSuppressed) return;
+      const g = goal.context.goal;
+      if (!g) return;
+      const prompt: ResponseItem = { type: 'message', role: 'developer', content: [{ type: 'input_text', text: continuationPrompt(g) }] };
+      this.rt.updateSession({ idlePendingInput: [...this.rt.session().idlePendingInput, { type: 'message', role: 'developer', content: prompt.content }] });
+      const turnId = this.rt.config.newId();
+      this.rt.startTurn({ turnId, kind: 'regular', steerable: true, announcesStart: true }, regular, [], { ifIdle: true, continuation: true });
+      await this.rt.waitSettled();
+    }).catch(() => undefined);
+  }
+
+  /** Starts a turn for queued next-turn items or trigger-turn mail; true if one started. */
+  private startPendingWork(): boolean {
+    const session = this.rt.session();
+    const regular = this.tasks.regular();
+    if (!regular || this.rt.activeTurn() !== null) return false;
+    const hasWork = session.idlePendingInput.length > 0 || session.mailbox.some((m) => m.trigger_turn);
+    if (!hasWork) return false;
+    const turnId = this.rt.config.newId();
+    return this.rt.startTurn({ turnId, kind: 'regular', steerable: true, announcesStart: true }, regular, [], { ifIdle: true });
+  }
+
+  private async runLoop(): Promise<void> {
+    for (;;) {
+      let job: Job;
+      try {
+        job = await this.jobs.take();
+      } catch {
+        return;
+      }
+      try {
+        await job();
+      } catch (err) {
+        this.rt.logger.warn('submission handling failed', { error: String(err) });
+      }
+      if (this.rt.actor.getSnapshot().status !== 'active') {
+        this.closed = true;
+        this.jobs.close();
+        return;
+      }
+    }
+  }
+}
+
+const zeroUsage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 };
+
+/** Validates an event read from elsewhere (e.g. a host bridge) against the protocol. */
+export function parseEvent(value: unknown): Event {
+  return parseAtEdge(EventSchema, value, 'event');
+}

@@ -1,0 +1,127 @@
+/**
+ * The read model: an `@xstate/store` folded from the event stream with immer, so a UI can
+ * subscribe to slices (status, transcript, streaming text, usage, approvals, goal) instead
+ * of re-deriving state from raw events.
+ */
+import { createStore } from '@xstate/store';
+import { produce } from 'immer';
+import {
+  agentStatusFromEvent,
+  type AgentStatus,
+  type Event,
+  type ThreadGoal,
+  type TokenUsageInfo,
+} from '../protocol/index.js';
+
+/** One line of the transcript a UI shows. */
+export interface TranscriptEntry {
+  turnId: string;
+  role: 'user' | 'assistant' | 'reasoning' | 'tool' | 'notice';
+  text: string;
+}
+
+/** An approval the user has been asked for and not yet answered. */
+export interface PendingApprovalView {
+  kind: 'exec' | 'patch';
+  id: string;
+  turnId: string;
+  summary: string;
+}
+
+export interface ThreadView {
+  threadId: string;
+  status: AgentStatus;
+  activeTurnId: string | null;
+  transcript: TranscriptEntry[];
+  /** Assistant text streamed so far in the current message. */
+  streamingText: string;
+  tokenUsage: TokenUsageInfo | null;
+  pendingApprovals: PendingApprovalView[];
+  goal: ThreadGoal | null;
+  lastError: string | null;
+}
+
+/**
+ * Creates the read model for a thread.
+ * @example
+ * const view = createViewStore('t1');
+ * view.select((v) => v.status).subscribe((s) => console.log(s));
+ */
+export function createViewStore(threadId: string) {
+  const initial: ThreadView = {
+    threadId,
+    status: 'pending_init',
+    activeTurnId: null,
+    transcript: [],
+    streamingText: '',
+    tokenUsage: null,
+    pendingApprovals: [],
+    goal: null,
+    lastError: null,
+  };
+  return createStore({
+    context: initial,
+    on: {
+      event: (ctx, { event }: { event: Event }) => produce(ctx, (draft) => foldEvent(draft, event)),
+    },
+  });
+}
+
+export type ViewStore = ReturnType<typeof createViewStore>;
+
+function foldEvent(v: ThreadView, { id, msg }: Event): void {
+  const status = agentStatusFromEvent(msg);
+  if (status !== null) v.status = status;
+  switch (msg.type) {
+    case 'task_started':
+      v.activeTurnId = msg.turn_id;
+      v.streamingText = '';
+      break;
+    case 'task_complete':
+    case 'turn_aborted':
+      v.activeTurnId = null;
+      v.streamingText = '';
+      v.pendingApprovals = v.pendingApprovals.filter((a) => a.turnId !== id);
+      break;
+    case 'user_message':
+      v.transcript.push({ turnId: id, role: 'user', text: msg.message });
+      break;
+    case 'agent_message_delta':
+      v.streamingText += msg.delta;
+      break;
+    case 'agent_message':
+      v.transcript.push({ turnId: id, role: 'assistant', text: msg.message });
+      v.streamingText = '';
+      break;
+    case 'agent_reasoning':
+      v.transcript.push({ turnId: id, role: 'reasoning', text: msg.text });
+      break;
+    case 'exec_command_end':
+      v.transcript.push({ turnId: id, role: 'tool', text: `$ ${msg.command.join(' ')} (exit ${msg.exit_code})` });
+      v.pendingApprovals = v.pendingApprovals.filter((a) => a.id !== msg.call_id);
+      break;
+    case 'patch_apply_end':
+      v.pendingApprovals = v.pendingApprovals.filter((a) => a.id !== msg.call_id);
+      break;
+    case 'exec_approval_request':
+      v.pendingApprovals.push({ kind: 'exec', id: msg.approval_id ?? msg.call_id, turnId: id, summary: msg.command.join(' ') });
+      break;
+    case 'apply_patch_approval_request':
+      v.pendingApprovals.push({ kind: 'patch', id: msg.call_id, turnId: id, summary: Object.keys(msg.changes).join(', ') });
+      break;
+    case 'token_count':
+      if (msg.info) v.tokenUsage = msg.info;
+      break;
+    case 'thread_goal_updated':
+      v.goal = msg.goal;
+      break;
+    case 'error':
+      v.lastError = msg.message;
+      break;
+    case 'warning':
+      v.transcript.push({ turnId: id, role: 'notice', text: msg.message });
+      break;
+    default:
+      break;
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Context updates at the start of a user turn: the initial context (permissions,
+ * instructions, environment) is injected when history has no baseline, re-injected when
+ * the settings it describes changed, and each real user turn persists a `turn_context` line.
+ */
+import { buildInitialContext } from '../history/index.js';
+import type { EngineContext } from '../runtime/task-context.js';
+
+/** The settings the initial context describes; compared to decide on re-injection. */
+export function referenceContextOf(ctx: EngineContext): Record<string, unknown> {
+  const s = ctx.settings;
+  return {
+    cwd: s.cwd,
+    approval_policy: s.approval_policy,
+    sandbox_policy: s.sandbox_policy,
+    model: s.model,
+    developer_instructions: s.developer_instructions,
+    user_instructions: s.user_instructions,
+  };
+}
+
+/** The initial context items for the current settings. */
+export function initialContextItems(ctx: EngineContext, shell: string) {
+  const s = ctx.settings;
+  return buildInitialContext({
+    cwd: s.cwd,
+    shell,
+    approvalPolicy: s.approval_policy,
+    sandboxPolicy: s.sandbox_policy,
+    developerInstructions: s.developer_instructions,
+    userInstructions: s.user_instructions,
+    currentDate: new Date(ctx.now()).toISOString().slice(0, 10),
+    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+  });
+}
+
+/** The `turn_context` rollout payload of this turn. */
+export function turnContextPayload(ctx: EngineContext): Record<string, unknown> {
+  const s = ctx.settings;
+  return {
+    turn_id: ctx.turnId,
+    cwd: s.cwd,
+    current_date: new Date(ctx.now()).toISOString().slice(0, 10),
+    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    approval_policy: s.approval_policy,
+    sandbox_policy: s.sandbox_policy,
+    model: s.model,
+    personality: s.personality,
+    collaboration_mode: s.collaboration_mode,
+    effort: s.effort,
+    summary: s.summary,
+    user_instructions: s.user_instructions,
+    developer_instructions: s.developer_instructions,
+  };
+}
+
+/** Injects or refreshes the initial context; persists `turn_context` for real user turns. */
+export function recordContextUpdates(ctx: EngineContext, shell: string, realUserTurn: boolean): void {
+  const reference = referenceContextOf(ctx);
+  const current = ctx.session().history.referenceContextItem;
+  if (current === null || JSON.stringify(current) !== JSON.stringify(reference)) {
+    ctx.recordItems(initialContextItems(ctx, shell));
+    const history = ctx.session().history;
+    ctx.updateSession({ history: { ...history, referenceContextItem: reference } });
+  }
+  if (realUserTurn) ctx.recordRollout([{ type: 'turn_context', payload: turnContextPayload(ctx) }]);
+}

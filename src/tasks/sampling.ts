@@ -1,0 +1,192 @@
+/**
+ * One sampling request: stream the model's response, turn stream events into protocol
+ * events, record output items, run tool calls concurrently and record their outputs in
+ * call order once the stream has completed.
+ *
+ * Invariant: steered input is never drained here — it waits for the next request.
+ */
+import { appendTokenUsage, type ResponseItem, type TurnItem } from '../protocol/index.js';
+import { forPrompt } from '../history/index.js';
+import { ModelError, type ModelClient, type ModelRequest, type ResponseEvent } from '../model/types.js';
+import type { EngineContext } from '../runtime/task-context.js';
+import { isToolCall, type ToolCallItem, type ToolRouter } from './tools.js';
+
+export interface SamplingResult {
+  /** The model made tool calls (or was cut short for mail) and must be called again. */
+  needsFollowUp: boolean;
+  lastAgentMessage: string | null;
+}
+
+/** Per-turn state shared by the requests of one turn. */
+export interface TurnState {
+  rerouteAnnounced: boolean;
+  /** Sticky-routing token echoed on follow-up requests of the turn. */
+  turnStateToken: string | null;
+  turnMetadata: string;
+}
+
+export interface SamplingDeps {
+  model: ModelClient;
+  router: ToolRouter;
+  turn: TurnState;
+}
+
+function agentMessageItem(id: string, item: Extract<ResponseItem, { type: 'message' }>): TurnItem {
+  const text = item.content.flatMap((c) => (c.type === 'output_text' ? [{ type: 'Text' as const, text: c.text }] : []));
+  return { type: 'AgentMessage', id, content: text, phase: item.phase ?? null };
+}
+
+function toTurnItem(item: ResponseItem, id: string): TurnItem | null {
+  if (item.type === 'message' && item.role === 'assistant') return agentMessageItem(id, item);
+  if (item.type === 'reasoning') {
+    return {
+      type: 'Reasoning',
+      id,
+      summary_text: item.summary.map((s) => s.text),
+      raw_content: (item.content ?? []).map((c) => c.text),
+    };
+  }
+  if (item.type === 'web_search_call') {
+    const query = (item.action as { query?: unknown } | null | undefined)?.query;
+    return { type: 'WebSearch', id, query: typeof query === 'string' ? query : '' };
+  }
+  if (item.type === 'image_generation_call') return { type: 'ImageGeneration', id };
+  return null;
+}
+
+const messageText = (item: Extract<ResponseItem, { type: 'message' }>) =>
+  item.content.map((c) => (c.type === 'output_text' ? c.text : '')).join('');
+
+/** Builds the request for the current history. */
+export function buildRequest(ctx: EngineContext, deps: SamplingDeps): ModelRequest {
+  const s = ctx.settings;
+  return {
+    model: s.model,
+    instructions: s.base_instructions,
+    input: forPrompt(ctx.history()),
+    tools: deps.router.specs(),
+    parallel_tool_calls: true,
+    reasoning: s.effort ? { effort: s.effort, summary: s.summary === 'none' ? null : s.summary } : null,
+    turn_state: deps.turn.turnStateToken,
+    turn_metadata: deps.turn.turnMetadata,
+    prompt_cache_key: ctx.threadId,
+  };
+}
+
+/** Runs one request. Throws `ModelError` on failure (the caller retries or reports). */
+export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps): Promise<SamplingResult> {
+  const request = buildRequest(ctx, deps);
+  const meta = { thread_id: ctx.threadId, turn_id: ctx.turnId };
+  const tools: Array<{ call: ToolCallItem; output: Promise<ResponseItem> }> = [];
+  let active: { id: string; kind: 'agent' | 'reasoning' | 'other'; started: boolean } | null = null;
+  let needsFollowUp = false;
+  let lastAgentMessage: string | null = null;
+  let completed = false;
+
+  try {
+    for await (const ev of deps.model.stream(request, ctx.signal)) {
+      if (ctx.signal.aborted) break;
+      const outcome = handleEvent(ev);
+      if (outcome === 'completed') break;
+    }
+  } catch (err) {
+    // An interrupt ends the stream; the tools already started still report below.
+    if (!ctx.signal.aborted) throw err;
+  }
+  function handleEvent(ev: ResponseEvent): 'completed' | void {
+    switch (ev.type) {
+      case 'output_item_added': {
+        const id = ('id' in ev.item && typeof ev.item.id === 'string' && ev.item.id) || ctx.newId();
+        const item = toTurnItem(ev.item, id);
+        const kind = item?.type === 'AgentMessage' ? 'agent' : item?.type === 'Reasoning' ? 'reasoning' : 'other';
+        active = { id, kind, started: item !== null };
+        if (item) ctx.emit({ type: 'item_started', ...meta, item });
+        break;
+      }
+      case 'output_text_delta':
+        if (active?.kind === 'agent') ctx.emit({ type: 'agent_message_content_delta', ...meta, item_id: active.id, delta: ev.delta });
+        break;
+      case 'reasoning_summary_delta':
+        if (active) ctx.emit({ type: 'reasoning_content_delta', ...meta, item_id: active.id, delta: ev.delta, summary_index: ev.summary_index });
+        break;
+      case 'reasoning_summary_part_added':
+        if (active) ctx.emit({ type: 'agent_reasoning_section_break', item_id: active.id, summary_index: ev.summary_index });
+        break;
+      case 'reasoning_content_delta':
+        if (active) ctx.emit({ type: 'reasoning_raw_content_delta', ...meta, item_id: active.id, delta: ev.delta, content_index: ev.content_index });
+        break;
+      case 'output_item_done': {
+        const item = ev.item;
+        if (isToolCall(item)) {
+          ctx.updateSession({ mailboxOpenForCurrentTurn: true });
+          ctx.recordItems([item]);
+          ctx.announceRawItem(item);
+          ctx.countToolCall();
+          const callId = item.type === 'local_shell_call' ? (item.call_id ?? item.id ?? ctx.newId()) : item.call_id;
+          tools.push({ call: item, output: deps.router.dispatch(item, { callId, turnId: ctx.turnId, signal: ctx.signal, turn: ctx }) });
+          needsFollowUp = true;
+          active = null;
+          break;
+        }
+        const reuse = active && active.started ? active.id : null;
+        const id = reuse ?? (('id' in item && typeof item.id === 'string' && item.id) || ctx.newId());
+        const turnItem = toTurnItem(item, id);
+        if (turnItem) {
+          if (!reuse) ctx.emit({ type: 'item_started', ...meta, item: turnItem });
+          ctx.emit({ type: 'item_completed', ...meta, item: turnItem });
+        }
+        ctx.recordItems([item]);
+        ctx.announceRawItem(item);
+        if (item.type === 'message' && item.role === 'assistant') {
+          lastAgentMessage = messageText(item);
+          if (item.phase !== 'commentary') ctx.updateSession({ mailboxOpenForCurrentTurn: false });
+        }
+        active = null;
+        break;
+      }
+      case 'server_model':
+        if (!deps.turn.rerouteAnnounced && ev.model.toLowerCase() !== request.model.toLowerCase()) {
+          deps.turn.rerouteAnnounced = true;
+          ctx.emit({ type: 'model_reroute', from_model: request.model, to_model: ev.model, reason: 'server_reroute' });
+          ctx.emit({ type: 'warning', message: `Warning: the server answered with model ${ev.model} instead of ${request.model}.` });
+        }
+        break;
+      case 'rate_limits':
+        ctx.updateSession({ rateLimits: ev.snapshot });
+        ctx.emit({ type: 'token_count', info: ctx.tokenInfo(), rate_limits: ev.snapshot });
+        break;
+      case 'server_reasoning_included':
+        ctx.updateSession({ serverReasoningIncluded: ev.included });
+        break;
+      case 'turn_state':
+        deps.turn.turnStateToken ??= ev.value;
+        break;
+      case 'completed': {
+        if (ev.token_usage) {
+          const info = appendTokenUsage(ctx.tokenInfo(), ev.token_usage, deps.model.contextWindow ?? null);
+          const session = ctx.session();
+          ctx.updateSession({ history: { ...session.history, tokenInfo: info } });
+        }
+        ctx.emit({ type: 'token_count', info: ctx.tokenInfo(), rate_limits: ctx.session().rateLimits });
+        completed = true;
+        break;
+      }
+      default:
+        break;
+    }
+    if (completed) return 'completed';
+  }
+  if (!completed && !ctx.signal.aborted) {
+    // Let running tools observe the failure as a cancellation of their request.
+    throw new ModelError('stream', 'stream disconnected before completion: stream closed before response.completed');
+  }
+  // Tool outputs are recorded in call order, after the stream.
+  for (const { call, output } of tools) {
+    const out = await output;
+    if (!ctx.live) break;
+    ctx.recordItems([out]);
+    ctx.announceRawItem(out);
+    ctx.goalToolCompleted(deps.router.toolName(call));
+  }
+  return { needsFollowUp, lastAgentMessage };
+}

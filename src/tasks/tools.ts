@@ -1,0 +1,141 @@
+/**
+ * Host-defined tools and the router that dispatches the model's tool calls to them.
+ * Arguments from the model are parsed with the tool's zod schema at the edge; a parse
+ * failure, an unknown tool or a thrown error becomes an output the model can read.
+ */
+import { z } from 'zod';
+import type { FunctionCallOutputBody, ResponseItem } from '../protocol/index.js';
+import type { FunctionToolSpec, ToolSpec } from '../model/types.js';
+import type { EngineContext } from '../runtime/task-context.js';
+
+/** What a tool's `execute` receives besides its arguments. */
+export interface ToolCallContext {
+  callId: string;
+  turnId: string;
+  /** Aborted when the turn is interrupted. */
+  signal: AbortSignal;
+  /** The turn's context: emit events, request approvals, read settings. */
+  turn: EngineContext;
+}
+
+/** A tool result: plain text, or a body with an explicit success flag. */
+export type ToolResult = string | { output: FunctionCallOutputBody; success?: boolean };
+
+/** A tool the model can call. */
+export interface ToolDefinition<A = unknown> {
+  name: string;
+  description: string;
+  /** zod schema of the arguments (sent to the model as JSON Schema). */
+  parameters: z.ZodType<A>;
+  /** Shell-like tools report interrupts as "Wall time: X.X seconds\naborted by user". */
+  shellLike?: boolean;
+  /** A freeform (custom) tool receives its raw input string as `{ input }`. */
+  freeform?: { format?: Record<string, unknown> };
+  execute(args: A, ctx: ToolCallContext): Promise<ToolResult> | ToolResult;
+}
+
+/**
+ * Defines a function tool with typed arguments.
+ * @example
+ * const add = defineTool({
+ *   name: 'add',
+ *   description: 'Adds two numbers',
+ *   parameters: z.object({ a: z.number(), b: z.number() }),
+ *   execute: ({ a, b }) => String(a + b),
+ * });
+ */
+export function defineTool<S extends z.ZodType>(def: {
+  name: string;
+  description: string;
+  parameters: S;
+  shellLike?: boolean;
+  freeform?: { format?: Record<string, unknown> };
+  execute(args: z.infer<S>, ctx: ToolCallContext): Promise<ToolResult> | ToolResult;
+}): ToolDefinition<z.infer<S>> {
+  return def as ToolDefinition<z.infer<S>>;
+}
+
+/** A tool call the model made. */
+export type ToolCallItem = Extract<ResponseItem, { type: 'function_call' | 'custom_tool_call' | 'local_shell_call' }>;
+
+export const isToolCall = (item: ResponseItem): item is ToolCallItem =>
+  item.type === 'function_call' || item.type === 'custom_tool_call' || item.type === 'local_shell_call';
+
+/** Formats the interrupt output for a tool call that was cut short. */
+export function abortedToolOutput(shellLike: boolean, wallMs: number): string {
+  const seconds = (wallMs / 1000).toFixed(1);
+  return shellLike ? `Wall time: ${seconds} seconds\naborted by user` : `aborted by user after ${seconds}s`;
+}
+
+/**
+ * Dispatches tool calls by name.
+ * @example
+ * const router = new ToolRouter([add]); router.specs(); // [{ type: 'function', name: 'add', ... }]
+ */
+export class ToolRouter {
+  private readonly byName = new Map<string, ToolDefinition<unknown>>();
+
+  constructor(tools: ToolDefinition<unknown>[]) {
+    for (const tool of tools) this.byName.set(tool.name, tool);
+  }
+
+  get size(): number {
+    return this.byName.size;
+  }
+
+  /** The tool specs sent with each request. */
+  specs(): ToolSpec[] {
+    return [...this.byName.values()].map((tool): ToolSpec => {
+      if (tool.freeform) return { type: 'custom', name: tool.name, description: tool.description, ...(tool.freeform.format ? { format: tool.freeform.format } : {}) };
+      const { $schema: _drop, ...parameters } = z.toJSONSchema(tool.parameters, { io: 'input' }) as Record<string, unknown>;
+      const spec: FunctionToolSpec = { type: 'function', name: tool.name, description: tool.description, parameters, strict: false };
+      return spec;
+    });
+  }
+
+  isShellLike(call: ToolCallItem): boolean {
+    if (call.type === 'local_shell_call') return true;
+    return this.byName.get(call.name)?.shellLike ?? false;
+  }
+
+  toolName(call: ToolCallItem): string {
+    return call.type === 'local_shell_call' ? 'local_shell' : call.name;
+  }
+
+  /** Runs one call to completion and returns its output item. Never throws. */
+  async dispatch(call: ToolCallItem, ctx: ToolCallContext): Promise<ResponseItem> {
+    const started = ctx.turn.now();
+    const body = await this.run(call, ctx).catch((err: unknown): FunctionCallOutputBody => {
+      if (ctx.signal.aborted) return abortedToolOutput(this.isShellLike(call), ctx.turn.now() - started);
+      return `tool failed: ${err instanceof Error ? err.message : String(err)}`;
+    });
+    const output = ctx.signal.aborted && typeof body === 'string' && !body.includes('aborted by user')
+      ? abortedToolOutput(this.isShellLike(call), ctx.turn.now() - started)
+      : body;
+    return call.type === 'custom_tool_call'
+      ? { type: 'custom_tool_call_output', call_id: call.call_id, name: call.name, output }
+      : { type: 'function_call_output', call_id: ctx.callId, output };
+  }
+
+  private async run(call: ToolCallItem, ctx: ToolCallContext): Promise<FunctionCallOutputBody> {
+    const name = this.toolName(call);
+    const tool = this.byName.get(name);
+    if (!tool) return `unsupported call: ${name}`;
+    let raw: unknown;
+    if (call.type === 'custom_tool_call') raw = { input: call.input };
+    else if (call.type === 'local_shell_call') raw = { command: call.action.command, workdir: call.action.working_directory, timeout_ms: call.action.timeout_ms };
+    else {
+      try {
+        raw = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments);
+      } catch (err) {
+        return `failed to parse function arguments: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    }
+    const parsed = tool.parameters.safeParse(raw);
+    if (!parsed.success) {
+      return `failed to parse function arguments: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`;
+    }
+    const result = await tool.execute(parsed.data, ctx);
+    return typeof result === 'string' ? result : result.output;
+  }
+}
