@@ -1,0 +1,181 @@
+/**
+ * `openaiModel`: a `ModelClient` over the official `openai` SDK. The SDK sends the request
+ * (auth, base URL, request-level retries); the adapter takes the raw response
+ * (`.asResponse()`) so it can read headers and parse the SSE body itself (see `convert.ts`,
+ * `chat-stream.ts`). Invariant: aborting the signal cancels the HTTP body and ends iteration
+ * with an AbortError, whatever phase the request is in.
+ */
+import OpenAI, { OpenAIError } from 'openai';
+import { TurnstateError } from '../../errors.js';
+import { ModelError } from '../types.js';
+import type { ModelClient, ModelRequest, ResponseEvent } from '../types.js';
+import { readSse } from './body.js';
+import { chatRequestBody } from './chat-request.js';
+import { ChatStreamConverter } from './chat-stream.js';
+import { convertResponsesEvent, decodeSseMessage } from './convert.js';
+import { abortError, isAbortError, toModelError } from './errors.js';
+import { streamOpenEvents } from './headers.js';
+import { responsesRequestBody, turnHeaders } from './request.js';
+
+/**
+ * Options of {@link openaiModel}.
+ * @example
+ * const options: OpenAIModelOptions = { model: 'qwen3', baseURL: 'http://127.0.0.1:8000/v1', apiKey: 'none', api: 'chat' };
+ */
+export interface OpenAIModelOptions {
+  /** Default model slug (used when a request names none). */
+  model: string;
+  /** API base URL, e.g. `http://127.0.0.1:11434/v1`. Defaults to the SDK's (env `OPENAI_BASE_URL` or api.openai.com). */
+  baseURL?: string;
+  /** API key. Defaults to the SDK's (env `OPENAI_API_KEY`). */
+  apiKey?: string;
+  /**
+   * A ready SDK client; `baseURL` and `apiKey` are then ignored, and its own retry settings
+   * apply (unlike the client made here, it may retry 429 at the HTTP level).
+   */
+  client?: OpenAI;
+  /** Wire API: the Responses API (default) or Chat Completions for OpenAI-compatible servers. */
+  api?: 'responses' | 'chat';
+  /** Context window in tokens, if known. */
+  contextWindow?: number | null;
+  /** Provider id reported in `session_configured` (default `'openai'`). */
+  providerId?: string;
+  /** HTTP-level retries of the SDK on 5xx and connection failures (default 4, max 100). 429 is not retried here. */
+  requestMaxRetries?: number;
+  /** Fail the stream after this long without data (default 300 000 ms). */
+  streamIdleTimeoutMs?: number;
+}
+
+const DEFAULT_REQUEST_MAX_RETRIES = 4;
+const MAX_RETRIES_CAP = 100;
+
+/**
+ * A `ModelClient` that streams from an OpenAI (or compatible) server through the `openai` SDK.
+ * @example
+ * const model = openaiModel({ model: 'gpt-5', apiKey: process.env.OPENAI_API_KEY });
+ * for await (const ev of model.stream(request, new AbortController().signal)) console.log(ev.type);
+ */
+export function openaiModel(options: OpenAIModelOptions): ModelClient {
+  const client = options.client ?? createClient(options);
+  const retries = options.requestMaxRetries === undefined ? undefined : clampRetries(options.requestMaxRetries);
+  const settings: StreamSettings = { client, retries, idleTimeoutMs: options.streamIdleTimeoutMs };
+  const api = options.api ?? 'responses';
+  return {
+    model: options.model,
+    providerId: options.providerId ?? 'openai',
+    contextWindow: options.contextWindow ?? null,
+    stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ResponseEvent> {
+      const withModel = request.model ? request : { ...request, model: options.model };
+      return api === 'chat' ? streamChat(settings, withModel, signal) : streamResponses(settings, withModel, signal);
+    },
+  };
+}
+
+interface StreamSettings {
+  client: OpenAI;
+  retries: number | undefined;
+  idleTimeoutMs: number | undefined;
+}
+
+async function* streamResponses(s: StreamSettings, request: ModelRequest, signal: AbortSignal): AsyncGenerator<ResponseEvent> {
+  const options = { signal, headers: turnHeaders(request), ...(s.retries === undefined ? {} : { maxRetries: s.retries }) };
+  const response = await open(signal, () => s.client.responses.create(responsesRequestBody(request), options).asResponse());
+  yield* streamOpenEvents(response.headers);
+  for await (const message of readSse(response.body, signal, s.idleTimeoutMs)) {
+    const event = decodeSseMessage(message);
+    if (!event) continue;
+    for (const out of convertResponsesEvent(event)) {
+      yield out;
+      if (out.type === 'completed') return;
+    }
+  }
+  throw new ModelError('stream', 'stream closed before response.completed');
+}
+
+async function* streamChat(s: StreamSettings, request: ModelRequest, signal: AbortSignal): AsyncGenerator<ResponseEvent> {
+  const options = { signal, headers: turnHeaders(request), ...(s.retries === undefined ? {} : { maxRetries: s.retries }) };
+  const response = await open(signal, () => s.client.chat.completions.create(chatRequestBody(request), options).asResponse());
+  const customToolNames = request.tools.filter((t) => t.type === 'custom').map((t) => t.name);
+  const converter = new ChatStreamConverter({ customToolNames });
+  yield* converter.start();
+  yield* streamOpenEvents(response.headers);
+  let sawDone = false;
+  for await (const message of readSse(response.body, signal, s.idleTimeoutMs)) {
+    const data = message.data.trim();
+    if (data === '[DONE]') {
+      sawDone = true;
+      break;
+    }
+    let chunk: unknown;
+    try {
+      chunk = JSON.parse(data);
+    } catch {
+      continue; // unparsable data lines are skipped, as in the Responses stream
+    }
+    yield* converter.chunk(chunk);
+  }
+  if (signal.aborted) throw abortError();
+  yield* converter.finish(sawDone);
+}
+
+/**
+ * Starts the request and waits for the response headers. Abort wins at once, even while the
+ * SDK sleeps between its retries (the SDK notices the aborted signal on its next attempt).
+ */
+async function open(signal: AbortSignal, start: () => Promise<Response>): Promise<Response> {
+  if (signal.aborted) throw abortError();
+  let pending: Promise<Response>;
+  try {
+    pending = start();
+  } catch (err) {
+    throw toModelError(err, 'request');
+  }
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([pending, aborted]);
+  } catch (err) {
+    // A response that arrives after the abort is not read: release its connection.
+    pending.then((late) => late.body?.cancel().catch(() => undefined), () => undefined);
+    if (signal.aborted || isAbortError(err)) throw abortError();
+    throw toModelError(err, 'request');
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function createClient(options: OpenAIModelOptions): OpenAI {
+  try {
+    return new OpenAI({
+      baseURL: options.baseURL,
+      apiKey: options.apiKey,
+      maxRetries: clampRetries(options.requestMaxRetries ?? DEFAULT_REQUEST_MAX_RETRIES),
+      fetch: withoutRateLimitRetries(globalThis.fetch),
+    });
+  } catch (err) {
+    if (err instanceof OpenAIError) throw new TurnstateError('model_configuration', 'configuration', err.message, { cause: err });
+    throw err;
+  }
+}
+
+function clampRetries(n: number): number {
+  return Math.min(Math.max(Math.floor(n), 0), MAX_RETRIES_CAP);
+}
+
+/**
+ * Codex retries requests on 5xx and transport failures but not on 429; the SDK would retry
+ * 429 too. Marking 429 responses `x-should-retry: false` (the SDK obeys that header) hands
+ * them straight to the error mapping, which tells usage limits from rate limits.
+ */
+function withoutRateLimitRetries(base: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const response = await base(input, init);
+    if (response.status !== 429 || response.headers.has('x-should-retry')) return response;
+    const headers = new Headers(response.headers);
+    headers.set('x-should-retry', 'false');
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  };
+}
