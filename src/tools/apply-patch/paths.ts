@@ -1,0 +1,112 @@
+/**
+ * Path safety for patches: resolving the paths a patch names, and deciding whether each one
+ * stays inside the writable roots. Symlinks are followed through the nearest existing
+ * ancestor, so `ws/link/x` where `ws/link -> /etc` counts as `/etc/x`, and a `..` that climbs
+ * out of the workspace counts as outside. This module only classifies; whether "outside"
+ * means ask or refuse is the approval policy's call (`approval/patch.ts`).
+ */
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
+import type { FileChange } from '../../protocol/events.js';
+import { PatchApplyError } from '../errors.js';
+
+/** Whether a write may go ahead on its own or needs the user's approval. */
+export type PathClass = 'allowed' | 'needs_approval';
+
+/**
+ * Resolves a path written in a patch against `cwd` and normalises it (`..` collapsed).
+ * Throws `PatchApplyError('patch_invalid_path')` for empty paths or paths with NUL bytes.
+ * @example
+ * resolvePatchPath('/ws', 'src/../a.txt'); // '/ws/a.txt'
+ */
+export function resolvePatchPath(cwd: string, p: string): string {
+  if (p.trim() === '' || p.includes('\0')) throw new PatchApplyError('patch_invalid_path', p, 'not a usable file path');
+  return path.resolve(cwd, p);
+}
+
+/**
+ * Whether `p` is `root` or lies under it (both absolute and already normalised).
+ * @example
+ * isWithin('/ws', '/ws/a/b'); // true
+ * isWithin('/ws', '/wsx'); // false
+ */
+export function isWithin(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * The real location `p` would have on disk: the realpath of its nearest existing ancestor
+ * (the path itself when it exists) joined with the parts that do not exist yet.
+ * @example
+ * await realLocation('/ws/link/new.txt'); // '/etc/new.txt' when /ws/link -> /etc
+ */
+export async function realLocation(p: string): Promise<string> {
+  const missing: string[] = [];
+  let current = path.resolve(p);
+  for (;;) {
+    try {
+      return path.join(await realpath(current), ...missing.reverse());
+    } catch {
+      const parent = path.dirname(current);
+      if (parent === current) return path.join(current, ...missing.reverse());
+      missing.push(path.basename(current));
+      current = parent;
+    }
+  }
+}
+
+/**
+ * Classifies one absolute path against the writable roots (symlinks resolved on both sides).
+ * @example
+ * await classifyPath('/ws/a.txt', ['/ws']); // 'allowed'
+ * await classifyPath('/etc/passwd', ['/ws']); // 'needs_approval'
+ */
+export async function classifyPath(absPath: string, writableRoots: readonly string[]): Promise<PathClass> {
+  const real = await realLocation(absPath);
+  for (const root of writableRoots) {
+    const realRoot = await realLocation(root);
+    if (isWithin(realRoot, real)) return 'allowed';
+  }
+  return 'needs_approval';
+}
+
+/**
+ * The paths (among `absPaths`) that fall outside every writable root.
+ * @example
+ * await pathsOutsideRoots(['/ws/a', '/tmp/b'], ['/ws']); // ['/tmp/b']
+ */
+export async function pathsOutsideRoots(absPaths: Iterable<string>, writableRoots: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of absPaths) {
+    if ((await classifyPath(p, writableRoots)) === 'needs_approval') out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Every absolute path a set of changes writes or deletes: the keys plus any `move_path`.
+ * @example
+ * changedPaths({ '/ws/a': { type: 'update', unified_diff: '', move_path: '/ws/b' } }); // ['/ws/a', '/ws/b']
+ */
+export function changedPaths(changes: Readonly<Record<string, FileChange>>): string[] {
+  const out: string[] = [];
+  for (const [p, change] of Object.entries(changes)) {
+    out.push(p);
+    if (change.type === 'update' && change.move_path) out.push(change.move_path);
+  }
+  return out;
+}
+
+/**
+ * Whether any path of `changes` (targets and move destinations) lies outside all
+ * `writableRoots`, following symlinks through the nearest existing ancestor.
+ * @example
+ * await patchWritesOutside({ '/etc/hosts': { type: 'delete', content: '' } }, ['/ws']); // true
+ */
+export async function patchWritesOutside(
+  changes: Readonly<Record<string, FileChange>>,
+  writableRoots: readonly string[],
+): Promise<boolean> {
+  return (await pathsOutsideRoots(changedPaths(changes), writableRoots)).length > 0;
+}

@@ -1,0 +1,126 @@
+/**
+ * Turning a `SandboxPolicy` into a concrete way to run a command. On Linux the restricted
+ * policies run under bubblewrap (`bwrap`): the whole file system is bound read-only, the
+ * writable roots are bound read-write on top, and `.git` directories inside writable roots
+ * are bound read-only again (changing history should be a decision the user sees). The
+ * command gets its own PID namespace and session and dies with its parent; without network
+ * access it also gets an empty network namespace (loopback only).
+ *
+ * No tmpfs is mounted over `/tmp`: workspaces often live under `/tmp`, and hiding it would
+ * hide them. Under `read-only`, `/tmp` is simply read-only like everything else.
+ */
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+import type { SandboxPolicy } from '../../protocol/config.js';
+
+/** How to run a command: directly, or inside bwrap with the given binds. */
+export type SandboxSpec =
+  | { kind: 'none' }
+  | {
+      kind: 'bwrap';
+      /** Working directory inside the sandbox. */
+      cwd: string;
+      /** Bound read-write (skipped if missing). */
+      writableRoots: string[];
+      /** Bound read-only over the writable roots (skipped if missing). */
+      readOnlyPaths: string[];
+      networkAccess: boolean;
+      /** The bwrap executable; `bwrap` from PATH when absent. */
+      bwrapPath?: string;
+    };
+
+/** Options of `sandboxSpecFor`. */
+export interface SandboxSpecOptions {
+  /** Environment used to find `TMPDIR` (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  /** Keep `<root>/.git` read-only inside writable roots (default true). */
+  protectGit?: boolean;
+  bwrapPath?: string;
+}
+
+function real(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+/**
+ * The directories a policy lets commands write to, resolved against `cwd` (symlinks
+ * resolved); `'all'` for policies without file-system restrictions.
+ * @example
+ * writableRootsFor({ type: 'workspace-write', writable_roots: [], network_access: false,
+ *   exclude_tmpdir_env_var: true, exclude_slash_tmp: true }, '/ws'); // ['/ws']
+ */
+export function writableRootsFor(policy: SandboxPolicy, cwd: string, env: NodeJS.ProcessEnv = process.env): string[] | 'all' {
+  switch (policy.type) {
+    case 'danger-full-access':
+    case 'external-sandbox':
+      return 'all';
+    case 'read-only':
+      return [];
+    case 'workspace-write': {
+      const roots = [cwd, ...policy.writable_roots.map((r) => path.resolve(cwd, r))];
+      if (!policy.exclude_tmpdir_env_var && env.TMPDIR) roots.push(env.TMPDIR);
+      if (!policy.exclude_slash_tmp) roots.push('/tmp');
+      return [...new Set(roots.map(real))];
+    }
+  }
+}
+
+/**
+ * The sandbox a policy asks for: none for `danger-full-access`/`external-sandbox`, bwrap
+ * otherwise. Does not check that bwrap works (see `detectBwrap`).
+ * @example
+ * sandboxSpecFor({ type: 'read-only', network_access: false }, '/ws');
+ * // { kind: 'bwrap', cwd: '/ws', writableRoots: [], readOnlyPaths: [], networkAccess: false }
+ */
+export function sandboxSpecFor(policy: SandboxPolicy, cwd: string, options: SandboxSpecOptions = {}): SandboxSpec {
+  const roots = writableRootsFor(policy, cwd, options.env);
+  if (roots === 'all' || policy.type === 'danger-full-access' || policy.type === 'external-sandbox') return { kind: 'none' };
+  const protectGit = options.protectGit ?? true;
+  return {
+    kind: 'bwrap',
+    cwd: real(cwd),
+    writableRoots: roots,
+    readOnlyPaths: protectGit ? roots.filter((r) => r !== '/tmp').map((r) => path.join(r, '.git')) : [],
+    networkAccess: policy.network_access,
+    ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}),
+  };
+}
+
+/**
+ * The argv that runs `argv` under `spec` (unchanged for `none`).
+ * @example
+ * wrapCommand(['ls'], { kind: 'none' }); // ['ls']
+ * wrapCommand(['ls'], sandboxSpecFor({ type: 'read-only', network_access: false }, '/ws'))[0]; // 'bwrap'
+ */
+export function wrapCommand(argv: readonly string[], spec: SandboxSpec): string[] {
+  if (spec.kind === 'none') return [...argv];
+  return [
+    spec.bwrapPath ?? 'bwrap',
+    '--new-session',
+    '--die-with-parent',
+    '--unshare-pid',
+    ...(spec.networkAccess ? [] : ['--unshare-net']),
+    '--ro-bind', '/', '/',
+    '--dev', '/dev',
+    '--proc', '/proc',
+    ...spec.writableRoots.flatMap((r) => ['--bind-try', r, r]),
+    ...spec.readOnlyPaths.flatMap((p) => ['--ro-bind-try', p, p]),
+    '--chdir', spec.cwd,
+    '--',
+    ...argv,
+  ];
+}
+
+/**
+ * Environment variables telling a sandboxed command about its sandbox.
+ * @example
+ * sandboxEnv({ kind: 'none' }); // {}
+ */
+export function sandboxEnv(spec: SandboxSpec): Record<string, string> {
+  if (spec.kind === 'none') return {};
+  return { TURNSTATE_SANDBOX: 'bwrap', ...(spec.networkAccess ? {} : { TURNSTATE_SANDBOX_NETWORK_DISABLED: '1' }) };
+}
