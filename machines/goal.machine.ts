@@ -125,6 +125,8 @@ export const goalMachine = setup({
           baseline: accounting ? (same ? base.baseline ?? event.usage : event.usage) : null,
           lastAccountedAtMs: accounting ? (same ? base.lastAccountedAtMs ?? event.now : event.now) : null,
           continuationSuppressed: false,
+          // A goal set while a turn runs becomes that turn's accounting goal.
+          ...(event.turnId !== null ? { turnGoalId: event.goalId } : {}),
         });
         enqueue({ type: 'announceGoal', params: { goal, turnId: event.turnId } });
       }),

@@ -126,6 +126,16 @@ export class Thread {
     }
   }
 
+  /**
+   * Observes every event synchronously as it is delivered (after persistence); returns an
+   * unsubscribe function. Use it to bridge events elsewhere without consuming the queue.
+   * @example
+   * const off = thread.onEvent(({ msg }) => socket.send(JSON.stringify(msg)));
+   */
+  onEvent(listener: (event: Event) => void): () => void {
+    return this.rt.onEvent(listener);
+  }
+
   /** The agent status derived from delivered events. */
   status(): AgentStatus {
     return this.rt.status();
@@ -280,6 +290,17 @@ export class Thread {
   async shutdown(): Promise<void> {
     if (!this.closed) await this.submit({ type: 'shutdown' }).catch(() => undefined);
     await this.loop;
+  }
+
+  /**
+   * Resolves once every op submitted before this call has been handled, including any turn
+   * it aborted (a barrier hosts and tests use to wait for a quiescent thread).
+   * @example
+   * await thread.submit({ type: 'interrupt' }); await thread.whenProcessed();
+   */
+  whenProcessed(): Promise<void> {
+    if (this.closed) return this.loop;
+    return this.runJob(async () => {}).catch(() => this.loop);
   }
 
   /** Runs internal work in the submission order. */
