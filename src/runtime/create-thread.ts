@@ -14,6 +14,8 @@ import {
 import type { ModelClient } from '../model/types.js';
 import type { ToolDefinition } from '../tasks/tools.js';
 import { compactTask } from '../tasks/compaction.js';
+import { builtinTools, userShellRunner, type BuiltinToolsConfig } from '../tools/builtin/index.js';
+import { resolveTurnstateHome } from '../persistence/index.js';
 import { regularTask, type TurnEngineOptions } from '../tasks/regular.js';
 import { systemClock, uuidv7, type Clock } from './ids.js';
 import { defaultLogger, type Logger } from './logger.js';
@@ -28,6 +30,10 @@ export interface CreateThreadOptions {
   model?: ModelClient;
   /** Host-defined tools the model may call. */
   tools?: ToolDefinition[];
+  /** Built-in tools offered to the model (default: all on). */
+  builtinTools?: Partial<BuiltinToolsConfig> | false;
+  /** turnstate home: sessions, message history, exec policy rules (default TURNSTATE_HOME or ~/.turnstate). */
+  home?: string;
   /** Working directory of the session (default: `process.cwd()`). */
   cwd?: string;
   approvalPolicy?: AskForApproval | string;
@@ -86,6 +92,7 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
     user_instructions: options.userInstructions ?? null,
   };
   const recorder = options.recorder ?? new MemoryRecorder();
+  const home = options.home ?? resolveTurnstateHome(process.env);
   let thread: Thread | null = null;
   const rt = new ThreadRuntime({
     threadId,
@@ -99,12 +106,15 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
     inspect: options.inspect,
     onTurnEnded: (_turnId, outcome) => thread?.onTurnEnded(outcome),
     newId,
+    home,
   });
   const engine = { shell: process.env.SHELL ?? (os.platform() === 'win32' ? 'powershell' : 'bash'), ...options.engine };
-  const tools = options.tools ?? [];
+  const builtins = options.builtinTools === false ? [] : builtinTools({ shell: true, applyPatch: true, updatePlan: true, ...options.builtinTools });
+  const tools = [...builtins, ...(options.tools ?? [])];
   const regular = model ? regularTask({ model, tools, ...engine }) : null;
   const compact = model ? compactTask({ model, ...engine }) : null;
-  thread = new Thread(rt, { regular: () => regular, compact: () => compact });
+  const userShell = userShellRunner();
+  thread = new Thread(rt, { regular: () => regular, compact: () => compact, userShell: () => userShell });
   rt.start();
   rt.emit('', {
     type: 'session_configured',

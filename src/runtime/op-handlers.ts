@@ -7,12 +7,22 @@ import type { CodexErrorInfo, Op, ResponseInputItem, Submission, UserInput } fro
 import type { SessionTask } from '../tasks/session-task.js';
 import { undoTask } from '../tasks/undo.js';
 import type { TurnSettings } from './session-data.js';
+import type { EngineContext } from './task-context.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 
 /** Builds the engine's own tasks; the model-backed ones need a model client. */
 export interface TaskFactory {
   regular(): SessionTask<UserInput[]> | null;
   compact(): SessionTask<null> | null;
+  userShell(): UserShellRunner | null;
+}
+
+/** Runs `!command` user shell commands (SPEC §4.7). */
+export interface UserShellRunner {
+  /** A standalone turn for the command (used when the thread is idle). */
+  task(command: string): SessionTask<null>;
+  /** Runs the command inside the active turn without replacing it; its record goes to the turn's pending input. */
+  auxiliary(command: string, turn: EngineContext): void;
 }
 
 type UserOp = Extract<Op, { type: 'user_input' | 'user_input_with_turn_context' | 'user_turn' }>;
@@ -117,7 +127,7 @@ export class OpHandlers {
         this.notBuilt(id, 'Review mode');
         break;
       case 'run_user_shell_command':
-        this.notBuilt(id, 'Running user shell commands');
+        this.userShell(id, op.command);
         break;
       case 'add_to_history':
       case 'get_history_entry_request':
@@ -183,6 +193,15 @@ export class OpHandlers {
     if (!path.isAbsolute(next.cwd)) return `cwd must be an absolute path: ${next.cwd}`;
     this.rt.updateSession({ settings: next });
     return null;
+  }
+
+  private userShell(id: string, command: string): void {
+    const runner = this.tasks.userShell();
+    if (!runner) return this.notBuilt(id, 'Running user shell commands');
+    const active = this.rt.activeTurn();
+    const ctx = active ? this.rt.turns.get(active.turnId)?.ctx : null;
+    if (ctx?.live) runner.auxiliary(command, ctx);
+    else this.rt.startTurn({ turnId: id, kind: 'user_shell', steerable: false, announcesStart: true }, runner.task(command), null);
   }
 
   private mail(id: string, communication: Extract<Op, { type: 'inter_agent_communication' }>['communication']): void {

@@ -39,6 +39,18 @@ export interface EngineContext extends TaskContext {
   /** Settles goal usage after a tool completed; may inject the budget wrap-up message. */
   goalToolCompleted(toolName: string): void;
   newId(): string;
+  /** Adds items to this turn's pending input (sent with its next request). */
+  injectPendingInput(items: ResponseInputItem[]): void;
+  /** Per-turn storage for tools (e.g. a diff tracker), dropped when the turn ends. */
+  readonly scratch: Map<string, unknown>;
+  /** Engine-wide services tools need (home directory, ...). */
+  readonly services: EngineServices;
+}
+
+/** Engine-wide settings tools read. */
+export interface EngineServices {
+  /** The turnstate home (exec policy rules, message history, sessions). */
+  home: string;
 }
 
 export class LiveTaskContext implements EngineContext {
@@ -119,6 +131,20 @@ export class LiveTaskContext implements EngineContext {
 
   newId(): string {
     return this.rt.config.newId();
+  }
+
+  injectPendingInput(items: ResponseInputItem[]): void {
+    if (!this.detached && items.length > 0) this.rt.turnRef(this.turnId)?.send({ type: 'STEER', items });
+  }
+
+  get scratch(): Map<string, unknown> {
+    const entry = this.rt.turns.get(this.turnId);
+    if (!entry) return new Map();
+    return (entry.scratch ??= new Map());
+  }
+
+  get services(): EngineServices {
+    return { home: this.rt.config.home };
   }
 
   /** Counts a tool call of this turn (goal continuation and metrics use it). */

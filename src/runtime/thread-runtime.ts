@@ -48,6 +48,8 @@ export interface TurnEntry {
   toolCalls: number;
   continuation: boolean;
   ctx: LiveTaskContext | null;
+  /** Per-turn storage for tools. */
+  scratch?: Map<string, unknown>;
 }
 
 export interface RuntimeConfig {
@@ -65,6 +67,8 @@ export interface RuntimeConfig {
   /** Called (outside any transition) after a turn ended and the thread is idle. */
   onTurnEnded: (turnId: string, outcome: 'completed' | 'aborted') => void;
   newId: () => string;
+  /** The turnstate home directory (TURNSTATE_HOME or ~/.turnstate). */
+  home: string;
 }
 
 export type ThreadActor = ActorRefFrom<typeof threadMachine>;

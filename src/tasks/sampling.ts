@@ -73,15 +73,22 @@ export function buildRequest(ctx: EngineContext, deps: SamplingDeps): ModelReque
   };
 }
 
-/** Runs one request. Throws `ModelError` on failure (the caller retries or reports). */
-export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps): Promise<SamplingResult> {
-  const request = buildRequest(ctx, deps);
+/**
+ * Runs one request attempt. Throws `ModelError` on failure (the caller retries or reports).
+ * A retry passes the request its first attempt sent, so it carries the same input even
+ * when the failed attempt already recorded some output (Codex builds the prompt once).
+ */
+export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps, request: ModelRequest = buildRequest(ctx, deps)): Promise<SamplingResult> {
   const meta = { thread_id: ctx.threadId, turn_id: ctx.turnId };
   const tools: Array<{ call: ToolCallItem; output: Promise<ResponseItem> }> = [];
   let active: { id: string; kind: 'agent' | 'reasoning' | 'other'; started: boolean } | null = null;
   let needsFollowUp = false;
   let lastAgentMessage: string | null = null;
   let completed = false;
+  // Tools started by this attempt stop when the turn is cancelled or the attempt fails
+  // (Codex drops their futures with the failed stream).
+  const attempt = new AbortController();
+  const toolSignal = AbortSignal.any([ctx.signal, attempt.signal]);
 
   try {
     for await (const ev of deps.model.stream(request, ctx.signal)) {
@@ -91,7 +98,10 @@ export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps)
     }
   } catch (err) {
     // An interrupt ends the stream; the tools already started still report below.
-    if (!ctx.signal.aborted) throw err;
+    if (!ctx.signal.aborted) {
+      attempt.abort();
+      throw err;
+    }
   }
   function handleEvent(ev: ResponseEvent): 'completed' | void {
     switch (ev.type) {
@@ -123,7 +133,7 @@ export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps)
           ctx.announceRawItem(item);
           ctx.countToolCall();
           const callId = item.type === 'local_shell_call' ? (item.call_id ?? item.id ?? ctx.newId()) : item.call_id;
-          tools.push({ call: item, output: deps.router.dispatch(item, { callId, turnId: ctx.turnId, signal: ctx.signal, turn: ctx }) });
+          tools.push({ call: item, output: deps.router.dispatch(item, { callId, turnId: ctx.turnId, signal: toolSignal, turn: ctx }) });
           needsFollowUp = true;
           active = null;
           break;
@@ -177,7 +187,7 @@ export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps)
     if (completed) return 'completed';
   }
   if (!completed && !ctx.signal.aborted) {
-    // Let running tools observe the failure as a cancellation of their request.
+    attempt.abort();
     throw new ModelError('stream', 'stream disconnected before completion: stream closed before response.completed');
   }
   // Tool outputs are recorded in call order, after the stream.
@@ -188,5 +198,6 @@ export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps)
     ctx.announceRawItem(out);
     ctx.goalToolCompleted(deps.router.toolName(call));
   }
+  if (completed && !ctx.signal.aborted) await deps.router.afterSampling(ctx);
   return { needsFollowUp, lastAgentMessage };
 }

@@ -32,6 +32,8 @@ export interface ToolDefinition<A = unknown> {
   /** A freeform (custom) tool receives its raw input string as `{ input }`. */
   freeform?: { format?: Record<string, unknown> };
   execute(args: A, ctx: ToolCallContext): Promise<ToolResult> | ToolResult;
+  /** Called after each completed sampling request of a turn (e.g. to emit `turn_diff`). */
+  afterSampling?(turn: EngineContext): Promise<void> | void;
 }
 
 /**
@@ -51,6 +53,7 @@ export function defineTool<S extends z.ZodType>(def: {
   shellLike?: boolean;
   freeform?: { format?: Record<string, unknown> };
   execute(args: z.infer<S>, ctx: ToolCallContext): Promise<ToolResult> | ToolResult;
+  afterSampling?(turn: EngineContext): Promise<void> | void;
 }): ToolDefinition<z.infer<S>> {
   return def as ToolDefinition<z.infer<S>>;
 }
@@ -100,6 +103,11 @@ export class ToolRouter {
 
   toolName(call: ToolCallItem): string {
     return call.type === 'local_shell_call' ? 'local_shell' : call.name;
+  }
+
+  /** Runs every tool's `afterSampling` hook (after a request completed). */
+  async afterSampling(turn: EngineContext): Promise<void> {
+    for (const tool of this.byName.values()) if (tool.afterSampling && turn.live) await tool.afterSampling(turn);
   }
 
   /** Runs one call to completion and returns its output item. Never throws. */
