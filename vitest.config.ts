@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -14,6 +17,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // Threads persist under TURNSTATE_HOME; tests never touch the user's real home.
+    env: { TURNSTATE_HOME: mkdtempSync(join(tmpdir(), 'turnstate-test-home-')) },
     testTimeout: 30_000,
     pool: 'forks',
   },

@@ -15,13 +15,23 @@ import type { ModelClient } from '../model/types.js';
 import type { ToolDefinition } from '../tasks/tools.js';
 import { compactTask } from '../tasks/compaction.js';
 import { builtinTools, userShellRunner, type BuiltinToolsConfig } from '../tools/builtin/index.js';
-import { resolveTurnstateHome } from '../persistence/index.js';
+import {
+  JsonlThreadStore,
+  MessageHistory,
+  resolveTurnstateHome,
+  type PersistenceMode,
+  type RolloutItem as StoredItem,
+  type SessionMeta,
+  type ThreadStore,
+} from '../persistence/index.js';
 import { regularTask, type TurnEngineOptions } from '../tasks/regular.js';
 import { systemClock, uuidv7, type Clock } from './ids.js';
 import { defaultLogger, type Logger } from './logger.js';
 import { MemoryRecorder, type Recorder } from './recorder.js';
+import { ENGINE_VERSION, StoreRecorder, forkedItems, loadThreadState, type ForkSpec, type LoadedThreadState } from './persistence-wiring.js';
 import { initialSessionData, type TurnSettings } from './session-data.js';
 import { Thread } from './thread.js';
+import { InvalidRequestError } from '../errors.js';
 import { ThreadRuntime } from './thread-runtime.js';
 
 /** Options for `createThread`. Everything is optional; a model is needed for user turns. */
@@ -46,7 +56,17 @@ export interface CreateThreadOptions {
   userInstructions?: string | null;
   /** Thread id (default: a fresh UUIDv7). */
   threadId?: string;
-  /** Where the rollout goes (default: in memory). */
+  /** Thread store for the rollout (default: JSONL files under the turnstate home). */
+  store?: ThreadStore;
+  /** Keep no rollout at all (in memory only; rollback is unavailable). */
+  ephemeral?: boolean;
+  /** Which events the rollout keeps (default `limited`). */
+  persistence?: PersistenceMode;
+  /** Resume a stored thread (same id; new lines are appended to its rollout). */
+  resume?: { threadId: string } | { path: string };
+  /** Start a new thread from a prefix of a stored one. */
+  fork?: ({ threadId: string } | { path: string }) & ForkSpec;
+  /** A custom recorder (overrides `store` / `ephemeral`). */
   recorder?: Recorder;
   /** Time source for event timestamps and goal accounting. */
   clock?: Clock;
@@ -75,8 +95,8 @@ const DEFAULT_BASE_INSTRUCTIONS =
 export async function createThread(options: CreateThreadOptions = {}): Promise<Thread> {
   const clock = options.clock ?? systemClock;
   const newId = options.newId ?? (() => uuidv7(clock.now()));
-  const threadId = options.threadId ?? newId();
   const model = options.model;
+  const home = options.home ?? resolveTurnstateHome(process.env);
   const settings: TurnSettings = {
     model: model?.model ?? 'unconfigured',
     cwd: options.cwd ?? process.cwd(),
@@ -91,12 +111,43 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
     developer_instructions: options.developerInstructions ?? null,
     user_instructions: options.userInstructions ?? null,
   };
-  const recorder = options.recorder ?? new MemoryRecorder();
-  const home = options.home ?? resolveTurnstateHome(process.env);
+  const store = options.store ?? new JsonlThreadStore({ home });
+  const start = await loadStart(options, store, newId);
+  const threadId = start?.threadId ?? options.threadId ?? newId();
+  const session = initialSessionData(settings);
+  if (start) {
+    session.history = start.state.history;
+    session.previousModel = start.state.lastModel;
+  }
+  const warnings: string[] = [];
+  const meta: SessionMeta = {
+    id: threadId,
+    forked_from_id: start?.forkedFrom ?? null,
+    timestamp: new Date(clock.now()).toISOString(),
+    cwd: settings.cwd,
+    originator: 'turnstate',
+    cli_version: ENGINE_VERSION,
+    source: 'custom',
+    model_provider: model?.providerId ?? null,
+    base_instructions: { text: settings.base_instructions },
+  };
+  let emitWarning: (message: string) => void = (message) => warnings.push(message);
+  const recorder =
+    options.recorder ??
+    (options.ephemeral
+      ? new MemoryRecorder(options.persistence)
+      : new StoreRecorder({
+          store,
+          meta,
+          ...(options.persistence ? { mode: options.persistence } : {}),
+          ...(start?.resumePath ? { resumePath: start.resumePath } : {}),
+          onWarning: (m) => emitWarning(m),
+        }));
+  const history = new MessageHistory({ home });
   let thread: Thread | null = null;
   const rt = new ThreadRuntime({
     threadId,
-    session: initialSessionData(settings),
+    session,
     clock,
     recorder,
     logger: options.logger ?? defaultLogger,
@@ -108,18 +159,20 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
     newId,
     home,
   });
+  emitWarning = (message) => rt.emit(rt.activeTurn()?.turnId ?? '', { type: 'warning', message });
   const engine = { shell: process.env.SHELL ?? (os.platform() === 'win32' ? 'powershell' : 'bash'), ...options.engine };
   const builtins = options.builtinTools === false ? [] : builtinTools({ shell: true, applyPatch: true, updatePlan: true, ...options.builtinTools });
   const tools = [...builtins, ...(options.tools ?? [])];
   const regular = model ? regularTask({ model, tools, ...engine }) : null;
   const compact = model ? compactTask({ model, ...engine }) : null;
   const userShell = userShellRunner();
-  thread = new Thread(rt, { regular: () => regular, compact: () => compact, userShell: () => userShell });
+  thread = new Thread(rt, { regular: () => regular, compact: () => compact, userShell: () => userShell }, { store, history });
+  const historyMeta = await history.metadata().catch(() => ({ logId: 0, entryCount: 0 }));
   rt.start();
   rt.emit('', {
     type: 'session_configured',
     session_id: threadId,
-    forked_from_id: null,
+    forked_from_id: start?.forkedFrom ?? null,
     thread_name: null,
     model: settings.model,
     model_provider_id: model?.providerId ?? 'none',
@@ -129,10 +182,52 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
     sandbox_policy: settings.sandbox_policy,
     cwd: settings.cwd,
     reasoning_effort: settings.effort,
-    history_log_id: 0,
-    history_entry_count: 0,
-    initial_messages: null,
+    history_log_id: historyMeta.logId,
+    history_entry_count: historyMeta.entryCount,
+    initial_messages: start ? start.state.initialMessages : null,
     rollout_path: recorder.rolloutPath,
   });
+  for (const message of warnings.splice(0)) rt.emit('', { type: 'warning', message });
+  if (start) {
+    if (start.state.skippedLines > 0) {
+      rt.emit('', { type: 'warning', message: `Skipped ${start.state.skippedLines} unreadable line(s) while loading the rollout.` });
+    }
+    if (start.state.lastModel && start.state.lastModel !== settings.model) {
+      rt.emit('', {
+        type: 'warning',
+        message: `This thread was recorded with model \`${start.state.lastModel}\` but is resuming with \`${settings.model}\`. Expect some differences in behaviour.`,
+      });
+    }
+    if (start.forkItems) {
+      recorder.record(start.forkItems);
+      await recorder.persist();
+      await recorder.flush();
+    }
+  }
   return thread;
+}
+
+interface StartState {
+  threadId: string;
+  state: LoadedThreadState;
+  resumePath?: string;
+  forkedFrom?: string;
+  forkItems?: StoredItem[];
+}
+
+/** Reads the rollout a resumed or forked thread starts from. */
+async function loadStart(options: CreateThreadOptions, store: ThreadStore, newId: () => string): Promise<StartState | null> {
+  if (options.resume && options.fork) throw new InvalidRequestError('resume and fork cannot be combined');
+  if (options.resume) {
+    const rollout = await store.read(options.resume);
+    return { threadId: rollout.threadId, state: loadThreadState(rollout.items, rollout.skipped.length), resumePath: rollout.path };
+  }
+  if (options.fork) {
+    const { threadId: _t, path: _p, ...spec } = options.fork as { threadId?: string; path?: string } & ForkSpec;
+    const ref = 'path' in options.fork ? { path: options.fork.path } : { threadId: options.fork.threadId };
+    const source = await store.read(ref);
+    const items = forkedItems(source, spec as ForkSpec);
+    return { threadId: options.threadId ?? newId(), state: loadThreadState(items, source.skipped.length), forkedFrom: source.threadId, forkItems: items };
+  }
+  return null;
 }

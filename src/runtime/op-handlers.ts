@@ -8,6 +8,8 @@ import type { SessionTask } from '../tasks/session-task.js';
 import { undoTask } from '../tasks/undo.js';
 import type { TurnSettings } from './session-data.js';
 import type { EngineContext } from './task-context.js';
+import type { MessageHistory, ThreadStore } from '../persistence/index.js';
+import { rollbackThread } from './rollback.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 
 /** Builds the engine's own tasks; the model-backed ones need a model client. */
@@ -27,10 +29,17 @@ export interface UserShellRunner {
 
 type UserOp = Extract<Op, { type: 'user_input' | 'user_input_with_turn_context' | 'user_turn' }>;
 
+/** Stores a thread's ops read and write besides its own rollout. */
+export interface ThreadServices {
+  store: ThreadStore;
+  history: MessageHistory;
+}
+
 export class OpHandlers {
   constructor(
     private readonly rt: ThreadRuntime,
     private readonly tasks: TaskFactory,
+    private readonly services: ThreadServices,
   ) {}
 
   private error(id: string, message: string, info: CodexErrorInfo): void {
@@ -97,7 +106,7 @@ export class OpHandlers {
         break;
       }
       case 'thread_rollback':
-        this.rollback(id, op.num_turns);
+        await this.rollback(id, op.num_turns);
         break;
       case 'list_mcp_tools':
         rt.emit(id, { type: 'mcp_list_tools_response', tools: {} });
@@ -130,9 +139,20 @@ export class OpHandlers {
         this.userShell(id, op.command);
         break;
       case 'add_to_history':
-      case 'get_history_entry_request':
-        this.notBuilt(id, 'The global message history');
+        await this.services.history.append(rt.threadId, op.text).catch((err: unknown) =>
+          rt.emit(id, { type: 'warning', message: `Failed to append to the message history: ${(err as Error).message}` }),
+        );
         break;
+      case 'get_history_entry_request': {
+        const entry = await this.services.history.lookup(op.log_id, op.offset).catch(() => null);
+        rt.emit(id, {
+          type: 'get_history_entry_response',
+          offset: op.offset,
+          log_id: op.log_id,
+          entry: entry ? { conversation_id: entry.session_id, ts: entry.ts, text: entry.text } : null,
+        });
+        break;
+      }
       case 'approve_guardian_denied_action':
         this.notBuilt(id, 'Guardian review');
         break;
@@ -212,12 +232,12 @@ export class OpHandlers {
     if (regular) rt.startTurn({ turnId: id, kind: 'regular', steerable: true, announcesStart: true }, regular, [], { ifIdle: true });
   }
 
-  private rollback(id: string, numTurns: number): void {
+  private async rollback(id: string, numTurns: number): Promise<void> {
     const rt = this.rt;
     if (numTurns === 0) return this.error(id, 'num_turns must be >= 1', 'thread_rollback_failed');
     if (rt.activeTurn() !== null) return this.error(id, 'Cannot rollback while a turn is in progress.', 'thread_rollback_failed');
     if (!rt.recorder.durable) return this.error(id, 'thread rollback requires persisted thread history', 'thread_rollback_failed');
-    this.notBuilt(id, 'Thread rollback');
+    await rollbackThread(rt, this.services.store, id, numTurns);
   }
 }
 

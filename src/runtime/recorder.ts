@@ -3,14 +3,10 @@
  * for ephemeral threads. Every event passes through `record` before delivery; the recorder
  * decides (by its persistence policy) what is kept.
  */
+import { shouldPersist, type PersistenceMode, type RolloutItem as StoredRolloutItem } from '../persistence/index.js';
 
 /** One rollout item (a rollout line without its timestamp). */
-export type RolloutItem =
-  | { type: 'session_meta'; payload: Record<string, unknown> }
-  | { type: 'response_item'; payload: unknown }
-  | { type: 'compacted'; payload: { message: string; replacement_history?: unknown[] | null } }
-  | { type: 'turn_context'; payload: Record<string, unknown> }
-  | { type: 'event_msg'; payload: unknown };
+export type RolloutItem = StoredRolloutItem;
 
 /** Where a thread's rollout goes. */
 export interface Recorder {
@@ -29,18 +25,19 @@ export interface Recorder {
 }
 
 /**
- * Keeps the rollout in memory (ephemeral threads, tests).
+ * Keeps the rollout in memory (ephemeral threads, tests), with the same persistence policy
+ * as the durable recorder.
  * @example
- * const r = new MemoryRecorder((item) => item.type !== 'event_msg'); r.record([{ type: 'response_item', payload: {} }]);
+ * const r = new MemoryRecorder(); r.record([{ type: 'response_item', payload: item }]); r.items.length; // 1
  */
 export class MemoryRecorder implements Recorder {
   readonly rolloutPath = null;
   readonly durable = false;
   readonly items: RolloutItem[] = [];
   flushes = 0;
-  constructor(private readonly keep: (item: RolloutItem) => boolean = () => true) {}
+  constructor(private readonly mode: PersistenceMode = 'limited') {}
   record(items: RolloutItem[]): void {
-    for (const item of items) if (this.keep(item)) this.items.push(item);
+    for (const item of items) if (shouldPersist(item, this.mode)) this.items.push(item);
   }
   async persist(): Promise<void> {}
   async flush(): Promise<void> {

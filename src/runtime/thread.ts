@@ -24,7 +24,7 @@ import { InvalidRequestError, SteerInputError, ThreadClosedError, TurnstateError
 import type { SessionTask } from '../tasks/session-task.js';
 import { AsyncQueue, QueueClosedError } from './async-queue.js';
 import { continuationPrompt } from './goal-prompts.js';
-import { OpHandlers, userMessageInput, type TaskFactory } from './op-handlers.js';
+import { OpHandlers, userMessageInput, type TaskFactory, type ThreadServices } from './op-handlers.js';
 import type { ThreadActor, ThreadRuntime } from './thread-runtime.js';
 import type { ViewStore } from './view.js';
 
@@ -43,8 +43,9 @@ export class Thread {
   constructor(
     private readonly rt: ThreadRuntime,
     private readonly tasks: TaskFactory,
+    services: ThreadServices,
   ) {
-    this.handlers = new OpHandlers(rt, tasks);
+    this.handlers = new OpHandlers(rt, tasks, services);
     this.loop = this.runLoop();
   }
 

@@ -4,6 +4,7 @@
  * the settings it describes changed, and each real user turn persists a `turn_context` line.
  */
 import { buildInitialContext } from '../history/index.js';
+import type { TurnContextItem } from '../persistence/index.js';
 import type { EngineContext } from '../runtime/task-context.js';
 
 /** The settings the initial context describes; compared to decide on re-injection. */
@@ -35,7 +36,7 @@ export function initialContextItems(ctx: EngineContext, shell: string) {
 }
 
 /** The `turn_context` rollout payload of this turn. */
-export function turnContextPayload(ctx: EngineContext): Record<string, unknown> {
+export function turnContextPayload(ctx: EngineContext): TurnContextItem {
   const s = ctx.settings;
   return {
     turn_id: ctx.turnId,

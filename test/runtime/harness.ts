@@ -99,7 +99,7 @@ export function controllableTask(kind: string, behaviour: TaskBehaviour = 'coope
 export async function threadWithSimulatedClock(options: CreateThreadOptions = {}) {
   const sim = new SimulatedClock();
   sim.set(1_700_000_000_000);
-  const thread = await createThread({ cwd: '/tmp', ...options, actorClock: sim, clock: { now: () => sim.now() } });
+  const thread = await createThread({ cwd: '/tmp', ephemeral: true, ...options, actorClock: sim, clock: { now: () => sim.now() } });
   return { thread, sim, log: new EventLog(thread) };
 }
 

@@ -194,7 +194,7 @@ async function setup(): Promise<{ model: Model; real: Real }> {
     gates.push(() => gate.resolve());
     return [{ type: 'created' }, { waitFor: gate.promise }, { type: 'output_item_done', item: { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: `answer ${i}` }] } }, { type: 'completed', response_id: `r${i}`, token_usage: null }];
   };
-  const thread = await createThread({ model: scriptedModel(script, { recordRequests: false }), cwd: '/tmp', actorClock: sim, clock: { now: () => sim.now() } });
+  const thread = await createThread({ model: scriptedModel(script, { recordRequests: false }), cwd: '/tmp', ephemeral: true, actorClock: sim, clock: { now: () => sim.now() } });
   const real: Real = { thread, sim, log: [], finishers: new Map(), modelGates: gates, approvals: [], sent: new Map(), resolutions: [], counter: 0 };
   thread.onEvent((e) => real.log.push(e));
   return { model: { shutdown: false }, real };

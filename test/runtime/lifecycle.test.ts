@@ -155,6 +155,7 @@ describe('steering user input', () => {
     const log = new EventLog(thread);
     const id = await thread.submit(text('first'));
     await log.untilType('task_started', { id });
+    while (model.requests.length === 0) await new Promise((r) => setTimeout(r, 1));
     const steerId = await thread.submit(text('second'));
     await thread.whenProcessed();
     expect(model.requests).toHaveLength(1);

@@ -108,19 +108,22 @@ describe('goals (§7, seed lifecycle)', () => {
     const noop = defineTool({ name: 'noop', description: 'does nothing', parameters: z.object({}), execute: () => 'ok' });
     thread = await createThread({ model, tools: [noop], cwd: '/tmp' });
     const log = new EventLog(thread);
-    const t = controllableTask('hold');
-    await thread.spawnTask(t.task, null);
-    await t.started;
+    // An active goal set while idle starts a continuation turn, which calls the tool.
     await thread.setGoal({ objective: 'Small job', token_budget: 500 });
-    t.finish('held');
+    const done = await log.untilType('task_complete');
     await thread.whenProcessed();
-    const id = await thread.submit({ type: 'user_input', items: [{ type: 'text', text: 'go' }] });
-    await log.untilType('task_complete', { id });
     expect(thread.getGoal()).toMatchObject({ status: 'budgetLimited', tokensUsed: 700 });
+    const goalUpdates = log.ofType('thread_goal_updated').map((g) => [g.goal.status, g.goal.tokensUsed]);
+    expect(goalUpdates).toEqual([
+      ['active', 0],
+      ['budgetLimited', 700],
+    ]);
     const second = JSON.stringify(model.requests[1]?.input);
     expect(second.match(/Wrap up this turn soon/g)).toHaveLength(1);
     expect(log.ofType('turn_aborted')).toEqual([]);
-    expect(log.ofType('task_complete').at(-1)?.last_agent_message).toBe('wrapped up');
+    expect(done.msg.last_agent_message).toBe('wrapped up');
+    // A budget-limited goal does not continue by itself.
+    expect(log.ofType('task_started')).toHaveLength(1);
   });
 });
 
