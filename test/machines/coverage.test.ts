@@ -1,0 +1,104 @@
+/**
+ * Every state of every machine is reached by some scenario. The state lists come from
+ * `xstate/graph` (`toDirectedGraph`); the visited states come from the inspection API
+ * (snapshots and microsteps), so transient states count too.
+ */
+import { describe, expect, it } from 'vitest';
+import { toDirectedGraph, type DirectedGraphNode } from 'xstate/graph';
+import type { AnyStateMachine, InspectionEvent, StateValue } from 'xstate';
+import { createThread, type SessionTask, type Thread } from 'turnstate';
+import { approvalMachine } from '../../machines/approval.machine.js';
+import { goalMachine } from '../../machines/goal.machine.js';
+import { taskMachine } from '../../machines/task.machine.js';
+import { threadMachine } from '../../machines/thread.machine.js';
+import { turnMachine } from '../../machines/turn.machine.js';
+import { controllableTask, EventLog } from '../runtime/harness.js';
+
+const machines: AnyStateMachine[] = [threadMachine, turnMachine, taskMachine, approvalMachine, goalMachine];
+
+function allStates(machine: AnyStateMachine): string[] {
+  const out: string[] = [];
+  const walk = (node: DirectedGraphNode) => {
+    if (node.stateNode.path.length > 0) out.push(node.stateNode.path.join('.'));
+    node.children.forEach(walk);
+  };
+  walk(toDirectedGraph(machine));
+  return out.sort();
+}
+
+function paths(value: StateValue, prefix = ''): string[] {
+  if (typeof value === 'string') return [`${prefix}${value}`];
+  return Object.entries(value).flatMap(([k, v]) => [`${prefix}${k}`, ...(v ? paths(v as StateValue, `${prefix}${k}.`) : [])]);
+}
+
+const visited = new Map<string, Set<string>>();
+function inspect(ev: InspectionEvent): void {
+  if (ev.type !== '@xstate.snapshot' && ev.type !== '@xstate.microstep') return;
+  const snap = ev.snapshot as { machine?: { id: string }; value?: StateValue };
+  if (!snap.machine || snap.value === undefined) return;
+  const set = visited.get(snap.machine.id) ?? new Set<string>();
+  for (const p of paths(snap.value)) set.add(p);
+  visited.set(snap.machine.id, set);
+}
+
+/** A task that asks for one approval per id and then finishes. */
+const asker = (id: string): SessionTask<null> => ({
+  kind: 'asker',
+  async run(ctx) {
+    await ctx.requestApproval({ approvalId: id, kind: 'exec' });
+    return 'decided';
+  },
+});
+
+async function decide(thread: Thread, log: EventLog, id: string, decision: 'approved' | 'approved_for_session' | 'denied' | 'timed_out') {
+  const turnId = await thread.spawnTask(asker(id), null);
+  await new Promise((r) => setTimeout(r, 5));
+  await thread.submit({ type: 'exec_approval', id, decision });
+  await log.untilType('task_complete', { id: turnId });
+}
+
+describe('state coverage', () => {
+  it('reaches every state of every machine', async () => {
+    const thread = await createThread({ cwd: '/tmp', inspect, ephemeral: true });
+    const log = new EventLog(thread);
+    for (const d of ['approved', 'approved_for_session', 'denied', 'timed_out'] as const) await decide(thread, log, `a-${d}`, d);
+    // Abort decision, then an interrupt with an approval pending (cleared).
+    await thread.spawnTask(asker('a-abort'), null);
+    await new Promise((r) => setTimeout(r, 5));
+    await thread.submit({ type: 'exec_approval', id: 'a-abort', decision: 'abort' });
+    await thread.whenProcessed();
+    await thread.spawnTask(asker('a-clear'), null);
+    await new Promise((r) => setTimeout(r, 5));
+    await thread.submit({ type: 'interrupt' });
+    await thread.whenProcessed();
+    // A failing task, a replaced one, a force-stopped one.
+    await thread.spawnTask({ kind: 'broken', run: () => Promise.reject(new Error('boom')) }, null);
+    await log.untilType('error');
+    await thread.whenProcessed();
+    const first = controllableTask('first');
+    await thread.spawnTask(first.task, null);
+    const stubborn = controllableTask('stubborn', 'nonCooperative');
+    await thread.spawnTask(stubborn.task, null);
+    await stubborn.started;
+    await thread.submit({ type: 'interrupt' });
+    await thread.whenProcessed();
+    stubborn.finish();
+    // Goals through every status.
+    await thread.setGoal({ objective: 'g', status: 'paused' });
+    await thread.setGoal({ objective: 'g', status: 'budgetLimited', token_budget: 1 });
+    await thread.setGoal({ objective: 'g', status: 'complete' });
+    await thread.setGoal({ objective: 'g2' });
+    await thread.whenProcessed();
+    // Shutdown while a turn runs.
+    const last = controllableTask('last');
+    await thread.spawnTask(last.task, null);
+    await last.started;
+    await thread.shutdown();
+
+    if (process.env.SHOW_COVERAGE) for (const m of machines) console.log(m.id, allStates(m).join(" "));
+    for (const machine of machines) {
+      const seen = [...(visited.get(machine.id) ?? [])].sort();
+      expect({ machine: machine.id, missing: allStates(machine).filter((s) => !seen.includes(s)) }).toEqual({ machine: machine.id, missing: [] });
+    }
+  });
+});
