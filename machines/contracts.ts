@@ -37,6 +37,12 @@ export interface TaskOutcome {
   error: { code: string; message: string } | null;
 }
 
+/** A persist or flush the recorder serves in order. */
+export interface RecorderRequest {
+  requestId: number;
+  kind: 'persist' | 'flush';
+}
+
 /** An approval's resolution, as its waiter receives it. */
 export interface ApprovalOutcome {
   approvalId: string;
@@ -62,6 +68,8 @@ export const contracts = {
   ),
   /** Records the `<turn_aborted>` marker into history and the rollout. */
   recordInterruptMarker: fromPromise<void, { turnId: string }>(async () => notProvided('recordInterruptMarker')),
-  /** Drains and closes the rollout writer at shutdown. */
-  shutdownRecorder: fromPromise<void, { threadId: string }>(async () => notProvided('shutdownRecorder')),
+  /** Performs one persist or flush; reports whether the rollout now exists. */
+  recorderOp: fromPromise<{ materialized: boolean }, RecorderRequest>(async () => notProvided('recorderOp')),
+  /** Drains and closes the rollout writer. */
+  closeRecorder: fromPromise<void, void>(async () => notProvided('closeRecorder')),
 };

@@ -9,10 +9,11 @@
  * - states tagged `settling` are waiting for a turn to end or the recorder to drain; the
  *   submission loop does not take the next op until the thread stops settling.
  */
-import { and, assign, enqueueActions, setup, spawnChild, stopChild } from 'xstate';
+import { and, assign, enqueueActions, sendTo, setup, spawnChild, stopChild } from 'xstate';
 import type { ResponseInputItem, ReviewDecision } from '../src/protocol/index.js';
-import { contracts, type TurnSpec } from './contracts.js';
+import type { TurnSpec } from './contracts.js';
 import { goalMachine } from './goal.machine.js';
+import { recorderMachine } from './recorder.machine.js';
 import { turnMachine, type TurnOutput } from './turn.machine.js';
 
 /** Session data owned by the thread (plain JSON; the runtime computes updates). */
@@ -28,6 +29,8 @@ export interface ThreadContext<S extends SessionData = SessionData> {
   /** Keys of actions the user approved for the rest of the session. */
   sessionApprovals: string[];
   session: S;
+  /** Whether the rollout already existed when the thread started (resume). */
+  recorderMaterialized: boolean;
 }
 
 export type ThreadEvent =
@@ -47,11 +50,11 @@ const isAbortDecision = (d: ReviewDecision) => d === 'abort';
 
 export const threadMachine = setup({
   types: {
-    input: {} as { threadId: string; session: SessionData },
+    input: {} as { threadId: string; session: SessionData; recorderMaterialized: boolean },
     context: {} as ThreadContext,
     events: {} as ThreadEvent,
   },
-  actors: { turn: turnMachine, goal: goalMachine, shutdownRecorder: contracts.shutdownRecorder },
+  actors: { turn: turnMachine, goal: goalMachine, recorder: recorderMachine },
   actions: {
     /** Called after a turn ended and the thread settled; may start queued work. */
     turnEnded: (_, _params: TurnOutput) => {},
@@ -95,8 +98,12 @@ export const threadMachine = setup({
     shutdownSubmissionId: null,
     sessionApprovals: [],
     session: input.session,
+    recorderMaterialized: input.recorderMaterialized,
   }),
-  invoke: { id: 'goal', src: 'goal', input: ({ context }) => ({ threadId: context.threadId }) },
+  invoke: [
+    { id: 'goal', src: 'goal', input: ({ context }) => ({ threadId: context.threadId }) },
+    { id: 'recorder', src: 'recorder', input: ({ context }) => ({ materialized: context.recorderMaterialized }) },
+  ],
   on: {
     'SESSION.SET': { actions: assign({ session: ({ context, event }) => ({ ...context.session, ...event.patch }) }) },
     'SESSION_APPROVAL.GRANT': {
@@ -184,12 +191,9 @@ export const threadMachine = setup({
           on: { 'xstate.done.actor.*': { guard: 'isTurnDone', target: 'flushing', actions: 'releaseTurn' } },
         },
         flushing: {
-          invoke: {
-            src: 'shutdownRecorder',
-            input: ({ context }) => ({ threadId: context.threadId }),
-            onDone: '#thread.shutdown',
-            onError: '#thread.shutdown',
-          },
+          // The recorder finishes queued writes, drains and closes; then the thread is done.
+          entry: sendTo('recorder', { type: 'SHUTDOWN' }),
+          on: { 'xstate.done.actor.recorder': '#thread.shutdown' },
         },
       },
     },

@@ -200,8 +200,8 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
     }
     if (start.forkItems) {
       recorder.record(start.forkItems);
-      await recorder.persist();
-      await recorder.flush();
+      await rt.persistRollout();
+      await rt.flushRollout();
     }
   }
   return thread;

@@ -5,7 +5,8 @@
  */
 import { fromCallback, fromPromise } from 'xstate';
 import { approvalMachine } from '../../machines/approval.machine.js';
-import type { RunnerEvent, TurnSpec } from '../../machines/contracts.js';
+import type { RecorderRequest, RunnerEvent, TurnSpec } from '../../machines/contracts.js';
+import { recorderMachine } from '../../machines/recorder.machine.js';
 import { goalMachine } from '../../machines/goal.machine.js';
 import { taskMachine } from '../../machines/task.machine.js';
 import type { threadMachine } from '../../machines/thread.machine.js';
@@ -73,7 +74,7 @@ function turnEffects(rt: ThreadRuntime) {
       approval: approvalMachine,
       flushRecorder: fromPromise<void, { turnId: string }>(async ({ input }) => {
         try {
-          await rt.recorder.flush();
+          await rt.flushRollout();
         } catch (err) {
           rt.emit(input.turnId, {
             type: 'warning',
@@ -180,16 +181,28 @@ export function provideEffects(machine: typeof threadMachine, rt: ThreadRuntime)
           },
         },
       }),
-      shutdownRecorder: fromPromise<void, { threadId: string }>(async () => {
-        try {
-          await rt.recorder.shutdown();
-        } catch {
-          rt.emit(rt.actor.getSnapshot().context.shutdownSubmissionId ?? '', {
-            type: 'error',
-            message: 'Failed to shutdown thread persistence',
-            codex_error_info: 'other',
-          });
-        }
+      recorder: recorderMachine.provide({
+        actors: {
+          recorderOp: fromPromise<{ materialized: boolean }, RecorderRequest>(async ({ input }) => {
+            if (input.kind === 'persist') await rt.recorder.persist();
+            else await rt.recorder.flush();
+            return { materialized: rt.recorder.materialized ?? true };
+          }),
+          closeRecorder: fromPromise<void, void>(async () => {
+            try {
+              await rt.recorder.shutdown();
+            } catch {
+              rt.emit(rt.actor.getSnapshot().context.shutdownSubmissionId ?? '', {
+                type: 'error',
+                message: 'Failed to shutdown thread persistence',
+                codex_error_info: 'other',
+              });
+            }
+          }),
+        },
+        actions: {
+          notify: (_, { requestId, error }) => rt.settleRecorderRequest(requestId, error),
+        },
       }),
     },
     actions: {

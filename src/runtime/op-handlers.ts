@@ -86,7 +86,7 @@ export class OpHandlers {
           break;
         }
         rt.updateSession({ threadName: name });
-        await rt.recorder.persist();
+        await rt.persistRollout();
         rt.emit(id, { type: 'thread_name_updated', thread_id: rt.threadId, thread_name: name });
         break;
       }

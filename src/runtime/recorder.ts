@@ -14,6 +14,8 @@ export interface Recorder {
   readonly rolloutPath: string | null;
   /** Whether this thread keeps a durable history (rollback needs one). */
   readonly durable: boolean;
+  /** Whether the rollout exists in its store yet (lazy materialisation). */
+  readonly materialized?: boolean;
   /** Records items (filtered by the persistence policy); writing happens in order. */
   record(items: RolloutItem[]): void;
   /** Materialises the rollout now (explicit persist points: first prompt, rename, ...). */

@@ -11,8 +11,8 @@ import type { ThreadRuntime } from './thread-runtime.js';
 
 /** Performs a validated rollback; emits `token_count` then `thread_rolled_back`. */
 export async function rollbackThread(rt: ThreadRuntime, store: ThreadStore, id: string, numTurns: number): Promise<void> {
-  await rt.recorder.persist();
-  await rt.recorder.flush();
+  await rt.persistRollout();
+  await rt.flushRollout();
   let items: StoredItem[];
   try {
     items = (await store.read({ threadId: rt.threadId })).items;
@@ -30,5 +30,5 @@ export async function rollbackThread(rt: ThreadRuntime, store: ThreadStore, id: 
   rt.updateSession({ history, previousModel: rebuilt.lastModel });
   rt.emit(id, { type: 'token_count', info: history.tokenInfo, rate_limits: rt.session().rateLimits });
   rt.emit(id, { type: 'thread_rolled_back', num_turns: numTurns });
-  await rt.recorder.flush();
+  await rt.flushRollout();
 }

@@ -193,11 +193,11 @@ export class LiveTaskContext implements EngineContext {
   }
 
   flush(): Promise<void> {
-    return this.rt.recorder.flush();
+    return this.rt.flushRollout();
   }
 
   persist(): Promise<void> {
-    return this.rt.recorder.persist();
+    return this.rt.persistRollout();
   }
 
   now(): number {

@@ -88,7 +88,7 @@ export class ThreadRuntime {
     this.view = createViewStore(config.threadId);
     const machine = provideEffects(threadMachine, this);
     this.actor = createActor(machine, {
-      input: { threadId: config.threadId, session: config.session },
+      input: { threadId: config.threadId, session: config.session, recorderMaterialized: config.recorder.materialized ?? false },
       ...(config.actorClock ? { clock: config.actorClock as never } : {}),
       ...(config.inspect ? { inspect: config.inspect } : {}),
     });
@@ -174,6 +174,41 @@ export class ThreadRuntime {
     const queued = [...session.idlePendingInput, ...session.mailbox.map(mailToInput)];
     this.updateSession({ idlePendingInput: [], mailbox: [], mailboxOpenForCurrentTurn: true });
     if (queued.length > 0) this.turnRef(turnId)?.send({ type: 'PENDING_INPUT.PREPEND', items: queued });
+  }
+
+  // ---- rollout ------------------------------------------------------------------------
+
+  private recorderRequests = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private nextRecorderRequest = 1;
+
+  /** Asks the recorder actor for a persist or flush; resolves when it was served, in order. */
+  private recorderRequest(kind: 'persist' | 'flush'): Promise<void> {
+    const recorder = this.actor.getSnapshot().children['recorder'] as AnyActorRef | undefined;
+    if (!recorder || recorder.getSnapshot().status !== 'active') return Promise.resolve();
+    const requestId = this.nextRecorderRequest++;
+    return new Promise<void>((resolve, reject) => {
+      this.recorderRequests.set(requestId, { resolve, reject });
+      recorder.send({ type: 'REQUEST', request: { requestId, kind } });
+    });
+  }
+
+  /** Materialises the rollout (explicit persist points: first prompt, rename, ...). */
+  persistRollout(): Promise<void> {
+    return this.recorderRequest('persist');
+  }
+
+  /** Durability barrier for everything recorded so far. */
+  flushRollout(): Promise<void> {
+    return this.recorderRequest('flush');
+  }
+
+  /** Called by the recorder actor when a request finished. */
+  settleRecorderRequest(requestId: number, error: string | null): void {
+    const waiter = this.recorderRequests.get(requestId);
+    this.recorderRequests.delete(requestId);
+    if (!waiter) return;
+    if (error === null) waiter.resolve();
+    else waiter.reject(new Error(error));
   }
 
   // ---- events -------------------------------------------------------------------------

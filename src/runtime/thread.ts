@@ -196,7 +196,7 @@ export class Thread {
       return 'pending_input';
     }
     this.rt.recordItems(parsed);
-    await this.rt.recorder.flush();
+    await this.rt.flushRollout();
     return 'history';
   }
 

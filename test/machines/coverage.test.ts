@@ -9,12 +9,13 @@ import type { AnyStateMachine, InspectionEvent, StateValue } from 'xstate';
 import { createThread, type SessionTask, type Thread } from 'turnstate';
 import { approvalMachine } from '../../machines/approval.machine.js';
 import { goalMachine } from '../../machines/goal.machine.js';
+import { recorderMachine } from '../../machines/recorder.machine.js';
 import { taskMachine } from '../../machines/task.machine.js';
 import { threadMachine } from '../../machines/thread.machine.js';
 import { turnMachine } from '../../machines/turn.machine.js';
 import { controllableTask, EventLog } from '../runtime/harness.js';
 
-const machines: AnyStateMachine[] = [threadMachine, turnMachine, taskMachine, approvalMachine, goalMachine];
+const machines: AnyStateMachine[] = [threadMachine, turnMachine, taskMachine, approvalMachine, goalMachine, recorderMachine];
 
 function allStates(machine: AnyStateMachine): string[] {
   const out: string[] = [];
@@ -59,7 +60,7 @@ async function decide(thread: Thread, log: EventLog, id: string, decision: 'appr
 
 describe('state coverage', () => {
   it('reaches every state of every machine', async () => {
-    const thread = await createThread({ cwd: '/tmp', inspect, ephemeral: true });
+    const thread = await createThread({ cwd: '/tmp', inspect });
     const log = new EventLog(thread);
     for (const d of ['approved', 'approved_for_session', 'denied', 'timed_out'] as const) await decide(thread, log, `a-${d}`, d);
     // Abort decision, then an interrupt with an approval pending (cleared).
