@@ -84,7 +84,8 @@ function turnEffects(rt: ThreadRuntime) {
       }),
       recordPendingInput: fromPromise<void, { turnId: string }>(async ({ input }) => {
         await tick();
-        for (const item of rt.takePendingInput(input.turnId)) recordResponseInput(rt, input.turnId, item);
+        // Only the turn's own leftover input: undelivered mail stays queued for the next turn.
+        for (const item of rt.takeTurnPendingInput(input.turnId)) recordResponseInput(rt, input.turnId, item);
       }),
       settleGoalOnFinish: fromPromise<void, { turnId: string }>(async ({ input }) => {
         await tick();

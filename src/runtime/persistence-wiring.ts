@@ -12,6 +12,7 @@ import {
   type SessionMeta,
   type StoredRollout,
   type ThreadStore,
+  type TurnContextItem,
 } from '../persistence/index.js';
 import type { EventMsg } from '../protocol/index.js';
 import { TURN_ABORTED_MARKER_TEXT } from './markers.js';
@@ -85,11 +86,32 @@ export interface LoadedThreadState {
  */
 export function loadThreadState(items: readonly StoredItem[], skippedLines: number): LoadedThreadState {
   const rebuilt = reconstructHistoryFromRollout(items, defaultHistoryOps);
+  const reference = rebuilt.referenceContextItem === null ? null : referenceFromTurnContext(rebuilt.referenceContextItem);
   return {
-    history: { items: rebuilt.history, tokenInfo: rebuilt.tokenInfo, referenceContextItem: rebuilt.referenceContextItem },
+    history: { items: rebuilt.history, tokenInfo: rebuilt.tokenInfo, referenceContextItem: reference },
     initialMessages: rebuilt.initialMessages,
     lastModel: rebuilt.lastModel,
     skippedLines,
+  };
+}
+
+/**
+ * The runtime's reference-context record for a persisted `turn_context`: the settings the
+ * initial context describes, with the same keys, in the same order, as the turn engine's
+ * `referenceContextOf` (src/tasks/context-updates.ts), which compares the two by their JSON.
+ * Keep both in step; the full `turn_context` (turn id, date, effort, ...) would never compare
+ * equal and every resumed or rolled-back thread would re-inject its whole initial context.
+ * @example
+ * referenceFromTurnContext(turnContext); // { cwd, approval_policy, sandbox_policy, model, developer_instructions, user_instructions }
+ */
+export function referenceFromTurnContext(item: TurnContextItem): Record<string, unknown> {
+  return {
+    cwd: item.cwd,
+    approval_policy: item.approval_policy,
+    sandbox_policy: item.sandbox_policy,
+    model: item.model,
+    developer_instructions: item.developer_instructions ?? null,
+    user_instructions: item.user_instructions ?? null,
   };
 }
 

@@ -146,14 +146,20 @@ export class ThreadRuntime {
    * current turn (only while the turn has not given its final answer).
    */
   takePendingInput(turnId: string): ResponseInputItem[] {
-    const turn = this.turnRef(turnId);
-    if (!turn) return [];
-    const items = turn.getSnapshot().context.pendingInput;
-    if (items.length > 0) turn.send({ type: 'PENDING_INPUT.TAKE', count: items.length });
+    const items = this.takeTurnPendingInput(turnId);
     const session = this.session();
     if (!session.mailboxOpenForCurrentTurn || session.mailbox.length === 0) return items;
     this.updateSession({ mailbox: [] });
     return [...items, ...session.mailbox.map(mailToInput)];
+  }
+
+  /** Takes only the turn's own pending input (steered/injected), leaving mail in the mailbox. */
+  takeTurnPendingInput(turnId: string): ResponseInputItem[] {
+    const turn = this.turnRef(turnId);
+    if (!turn) return [];
+    const items = turn.getSnapshot().context.pendingInput;
+    if (items.length > 0) turn.send({ type: 'PENDING_INPUT.TAKE', count: items.length });
+    return items;
   }
 
   pendingInput(turnId: string): readonly ResponseInputItem[] {
