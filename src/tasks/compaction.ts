@@ -6,7 +6,7 @@
  * Event order: item_started(ContextCompaction) → token_count (API usage) → token_count
  * (local estimate) → item_completed (+ context_compacted) → warning.
  */
-import { fillToContextWindow, type ResponseItem } from '../protocol/index.js';
+import type { ResponseItem } from '../protocol/index.js';
 import {
   SUMMARIZATION_PROMPT,
   buildCompactedHistory,
@@ -20,7 +20,7 @@ import { ModelError, type ModelClient } from '../model/types.js';
 import { appendTokenUsage } from '../protocol/index.js';
 import type { EngineContext } from '../runtime/task-context.js';
 import { initialContextItems, referenceContextOf, turnContextPayload } from './context-updates.js';
-import { asModelError, backoffMs, errorEvent, streamErrorEvent } from './model-errors.js';
+import { asModelError, backoffMs, errorEvent, exhaustedErrorEvent, markContextWindowFull, streamErrorEvent } from './model-errors.js';
 import { withEngineDefaults, type TurnEngineOptions } from './engine-options.js';
 import type { SessionTask } from './session-task.js';
 
@@ -97,12 +97,8 @@ export async function runCompaction(ctx: EngineContext, model: ModelClient, opti
         }
         continue;
       }
-      if (e.kind === 'context_window_exceeded' && model.contextWindow) {
-        const info = fillToContextWindow(ctx.tokenInfo(), model.contextWindow);
-        ctx.updateSession({ history: { ...ctx.session().history, tokenInfo: info } });
-        ctx.emit({ type: 'token_count', info, rate_limits: ctx.session().rateLimits });
-      }
-      ctx.emit(errorEvent(e));
+      if (e.kind === 'context_window_exceeded') markContextWindowFull(ctx, model.contextWindow ?? null);
+      ctx.emit(e.retryable ? exhaustedErrorEvent(e) : errorEvent(e));
       return false;
     }
   }

@@ -2,8 +2,9 @@
  * Mapping model failures to the protocol: retry backoff, `stream_error` notices, and the
  * `error` event (with `codex_error_info`) that ends a turn's sampling.
  */
-import type { CodexErrorInfo, EventMsg } from '../protocol/index.js';
+import { fillToContextWindow, type CodexErrorInfo, type EventMsg } from '../protocol/index.js';
 import { ModelError } from '../model/types.js';
+import type { EngineContext } from '../runtime/task-context.js';
 
 /** Base delay of the first retry (ms). */
 export const RETRY_BASE_DELAY_MS = 200;
@@ -59,14 +60,45 @@ export function errorInfoFor(e: ModelError): CodexErrorInfo {
   }
 }
 
+const STREAM_PREFIX = 'stream disconnected before completion: ';
+
+/**
+ * The text users see for a failure; a broken stream reads as Codex shows it
+ * ("stream disconnected before completion: …").
+ * @example
+ * errorMessage(new ModelError('stream', 'stream closed before response.completed'));
+ * // 'stream disconnected before completion: stream closed before response.completed'
+ */
+export function errorMessage(e: ModelError): string {
+  return e.kind === 'stream' && !e.message.startsWith(STREAM_PREFIX) ? `${STREAM_PREFIX}${e.message}` : e.message;
+}
+
 /**
  * The `error` event for a failure.
  * @example
  * errorEvent(new ModelError('stream', 'stream closed')).codex_error_info; // 'other'
  */
 export function errorEvent(e: ModelError): Extract<EventMsg, { type: 'error' }> {
-  return { type: 'error', message: e.message, codex_error_info: errorInfoFor(e) };
+  return { type: 'error', message: errorMessage(e), codex_error_info: errorInfoFor(e) };
 }
+
+/**
+ * The `error` event for the last failure once stream retries ran out. An HTTP 429 or 5xx
+ * reaches the engine only after the adapter's request-level retries (none for 429), so
+ * running out of stream retries on one means the request failed too many times:
+ * `response_too_many_failed_attempts{http_status_code}`. Other failures keep their own info.
+ * @example
+ * exhaustedErrorEvent(new ModelError('internal_server_error', 'boom', { httpStatus: 500 })).codex_error_info;
+ * // { response_too_many_failed_attempts: { http_status_code: 500 } }
+ */
+export function exhaustedErrorEvent(e: ModelError): Extract<EventMsg, { type: 'error' }> {
+  const status = e.httpStatus;
+  const httpFailure = status !== null && (status === 429 || status >= 500) && HTTP_RETRIED_KINDS.has(e.kind);
+  if (!httpFailure) return errorEvent(e);
+  return { type: 'error', message: errorMessage(e), codex_error_info: { response_too_many_failed_attempts: { http_status_code: status } } };
+}
+
+const HTTP_RETRIED_KINDS = new Set<ModelError['kind']>(['internal_server_error', 'unexpected_status', 'retryable']);
 
 /**
  * The `stream_error` notice before retry `attempt` of `max`.
@@ -78,8 +110,22 @@ export function streamErrorEvent(e: ModelError, attempt: number, max: number): E
     type: 'stream_error',
     message: `Reconnecting... ${attempt}/${max}`,
     codex_error_info: { response_stream_disconnected: status(e) },
-    additional_details: e.message,
+    additional_details: errorMessage(e),
   };
+}
+
+/**
+ * After a context-window error: marks the context full (total = window, when the window is
+ * known) and announces the usage with `token_count`, as Codex's `set_total_tokens_full` does.
+ * @example
+ * markContextWindowFull(ctx, 200_000); // token_count with total_tokens 200000
+ */
+export function markContextWindowFull(ctx: EngineContext, contextWindow: number | null): void {
+  if (contextWindow) {
+    const info = fillToContextWindow(ctx.tokenInfo(), contextWindow);
+    ctx.updateSession({ history: { ...ctx.session().history, tokenInfo: info } });
+  }
+  ctx.emit({ type: 'token_count', info: ctx.tokenInfo(), rate_limits: ctx.session().rateLimits });
 }
 
 /** Sleeps `ms`, or rejects with an AbortError when `signal` aborts first. */

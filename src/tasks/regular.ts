@@ -6,15 +6,15 @@
  * Invariants: an error ends sampling with an `error` event and the turn still completes;
  * steered input is drained only between requests; a cancelled turn stops silently.
  */
-import { fillToContextWindow, type UserInput } from '../protocol/index.js';
+import type { UserInput } from '../protocol/index.js';
 import { autoCompactTokenLimit, getTotalTokenUsage, userInputToMessage } from '../history/index.js';
 import type { ModelClient } from '../model/types.js';
 import type { EngineContext } from '../runtime/task-context.js';
 import { runCompaction } from './compaction.js';
 import { recordContextUpdates } from './context-updates.js';
-import { asModelError, backoffMs, errorEvent, streamErrorEvent } from './model-errors.js';
+import { asModelError, backoffMs, errorEvent, exhaustedErrorEvent, markContextWindowFull, streamErrorEvent } from './model-errors.js';
 import { defaultEngineOptions, withEngineDefaults, type TurnEngineOptions } from './engine-options.js';
-import { runSamplingRequest, type SamplingDeps, type SamplingResult, type TurnState } from './sampling.js';
+import { buildRequest, runSamplingRequest, type SamplingDeps, type SamplingResult, type TurnState } from './sampling.js';
 import type { SessionTask } from './session-task.js';
 import { ToolRouter, type ToolDefinition } from './tools.js';
 
@@ -31,33 +31,35 @@ export function needsCompaction(ctx: EngineContext, model: ModelClient, opts: Tu
   return getTotalTokenUsage(session.history, session.serverReasoningIncluded) >= limit;
 }
 
-/** One sampling request with stream-level retries; null when the turn was cancelled. */
-async function sampleWithRetries(ctx: EngineContext, deps: SamplingDeps, opts: TurnEngineOptions): Promise<SamplingResult | null> {
+/** How one sampling request (with its retries) ended. */
+type SampleOutcome = { kind: 'ok'; result: SamplingResult } | { kind: 'failed' } | { kind: 'cancelled' };
+
+/** One sampling request with stream-level retries; a failure has emitted its `error`. */
+async function sampleWithRetries(ctx: EngineContext, deps: SamplingDeps, opts: TurnEngineOptions): Promise<SampleOutcome> {
   const max = Math.min(opts.streamMaxRetries, 100);
+  const request = buildRequest(ctx, deps);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await runSamplingRequest(ctx, deps);
+      // The sticky-routing token may have arrived with a failed attempt; retries send it.
+      const result = await runSamplingRequest(ctx, deps, { ...request, turn_state: deps.turn.turnStateToken });
+      return { kind: 'ok', result };
     } catch (err) {
-      if (ctx.signal.aborted) return null;
+      if (ctx.signal.aborted) return { kind: 'cancelled' };
       const e = asModelError(err);
       if (!e.retryable || attempt > max) {
-        if (e.kind === 'context_window_exceeded' && deps.model.contextWindow) {
-          const info = fillToContextWindow(ctx.tokenInfo(), deps.model.contextWindow);
-          ctx.updateSession({ history: { ...ctx.session().history, tokenInfo: info } });
-          ctx.emit({ type: 'token_count', info, rate_limits: ctx.session().rateLimits });
-        }
+        if (e.kind === 'context_window_exceeded') markContextWindowFull(ctx, deps.model.contextWindow ?? null);
         if (e.rateLimits) {
           ctx.updateSession({ rateLimits: e.rateLimits });
           ctx.emit({ type: 'token_count', info: ctx.tokenInfo(), rate_limits: e.rateLimits });
         }
-        ctx.emit(errorEvent(e));
-        return { needsFollowUp: false, lastAgentMessage: null, failed: true } as SamplingResult & { failed: true };
+        ctx.emit(e.retryable ? exhaustedErrorEvent(e) : errorEvent(e));
+        return { kind: 'failed' };
       }
       ctx.emit(streamErrorEvent(e, attempt, max));
       try {
         await opts.sleep(e.retryAfterMs ?? backoffMs(attempt, opts.random), ctx.signal);
       } catch {
-        return null;
+        return { kind: 'cancelled' };
       }
     }
   }
@@ -80,9 +82,9 @@ export async function runTurn(ctx: EngineContext, input: UserInput[], deps: Samp
   while (!ctx.signal.aborted) {
     if (canDrain) for (const item of ctx.takePendingInput()) ctx.recordPendingItem(item);
     canDrain = true;
-    const result = await sampleWithRetries(ctx, deps, opts);
-    if (result === null || ctx.signal.aborted) break;
-    if ((result as { failed?: boolean }).failed) break;
+    const outcome = await sampleWithRetries(ctx, deps, opts);
+    if (outcome.kind !== 'ok' || ctx.signal.aborted) break;
+    const { result } = outcome;
     last = result.lastAgentMessage ?? last;
     const followUp = result.needsFollowUp || ctx.hasPendingInput();
     if (!followUp) break;
