@@ -3,7 +3,8 @@
  * it aborts) before the next one is taken, as in Codex's single submission loop.
  */
 import path from 'node:path';
-import type { CodexErrorInfo, Op, ResponseInputItem, Submission, UserInput } from '../protocol/index.js';
+import { userInputToMessage } from '../history/index.js';
+import type { CodexErrorInfo, Op, ResponseInputItem, ResponseItem, Submission, UserInput } from '../protocol/index.js';
 import type { SessionTask } from '../tasks/session-task.js';
 import { undoTask } from '../tasks/undo.js';
 import type { TurnSettings } from './session-data.js';
@@ -244,16 +245,11 @@ export class OpHandlers {
 const undoSpec = (turnId: string) => ({ turnId, kind: 'undo', steerable: false, announcesStart: false });
 
 /**
- * The pending-input form of user input (one user message).
+ * The pending-input form of user input: the same user message a new turn would record.
  * @example
  * userMessageInput([{ type: 'text', text: 'more', text_elements: [] }]);
  */
 export function userMessageInput(items: UserInput[]): ResponseInputItem {
-  const content: Array<{ type: 'input_text'; text: string } | { type: 'input_image'; image_url: string }> = [];
-  for (const item of items) {
-    if (item.type === 'text') content.push({ type: 'input_text', text: item.text });
-    else if (item.type === 'image') content.push({ type: 'input_image', image_url: item.image_url });
-    else if (item.type === 'local_image') content.push({ type: 'input_text', text: `<image path="${item.path}">` });
-  }
-  return { type: 'message', role: 'user', content };
+  const message = userInputToMessage(items) as Extract<ResponseItem, { type: 'message' }>;
+  return { type: 'message', role: 'user', content: message.content };
 }

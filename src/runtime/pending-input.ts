@@ -3,28 +3,9 @@
  * announced as `raw_response_item`; a user message also gets its item lifecycle
  * (`item_started` → `item_completed` → legacy `user_message`).
  */
+import { responseInputToResponseItem } from '../history/index.js';
 import type { ResponseInputItem, ResponseItem, UserInput } from '../protocol/index.js';
 import type { ThreadRuntime } from './thread-runtime.js';
-
-/**
- * Converts pending input to a history item.
- * @example
- * responseInputToItem({ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] });
- */
-export function responseInputToItem(item: ResponseInputItem): ResponseItem {
-  switch (item.type) {
-    case 'message':
-      return { type: 'message', role: item.role, content: item.content };
-    case 'function_call_output':
-      return { type: 'function_call_output', call_id: item.call_id, output: item.output };
-    case 'custom_tool_call_output':
-      return { type: 'custom_tool_call_output', call_id: item.call_id, name: item.name ?? null, output: item.output };
-    case 'mcp_tool_call_output':
-      return { type: 'function_call_output', call_id: item.call_id, output: typeof item.output === 'string' ? item.output : JSON.stringify(item.output) };
-    case 'tool_search_output':
-      return { type: 'tool_search_output', call_id: item.call_id ?? null };
-  }
-}
 
 /** The user-visible input of a user message item (text and images). */
 export function userInputsOf(item: ResponseItem): UserInput[] {
@@ -48,7 +29,7 @@ export function recordUserMessage(rt: ThreadRuntime, turnId: string, item: Respo
 
 /** Records one pending-input item (steered input, injected items, mail) into history. */
 export function recordResponseInput(rt: ThreadRuntime, turnId: string, input: ResponseInputItem): void {
-  const item = responseInputToItem(input);
+  const item = responseInputToResponseItem(input);
   if (item.type === 'message' && item.role === 'user') {
     recordUserMessage(rt, turnId, item, userInputsOf(item), rt.config.newId());
     return;

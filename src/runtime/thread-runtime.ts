@@ -21,7 +21,7 @@ import {
   type ResponseItem,
 } from '../protocol/index.js';
 import type { SessionTask } from '../tasks/session-task.js';
-import { recordItems as recordHistoryItems } from '../history/index.js';
+import { interAgentMessage, recordItems as recordHistoryItems } from '../history/index.js';
 import { AsyncQueue } from './async-queue.js';
 import type { Clock } from './ids.js';
 import { legacyProjection } from './legacy.js';
@@ -35,7 +35,8 @@ import { createViewStore } from './view.js';
 
 /** Inter-agent mail as model-visible input: an assistant message carrying the mail as JSON. */
 export function mailToInput(mail: InterAgentCommunication): ResponseInputItem {
-  return { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: JSON.stringify(mail) }] };
+  const message = interAgentMessage(mail) as Extract<ResponseItem, { type: 'message' }>;
+  return { type: 'message', role: message.role, content: message.content };
 }
 
 /** A task registered for a turn, with what the runtime tracks about it. */
