@@ -118,6 +118,8 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
   if (start) {
     session.history = start.state.history;
     session.previousModel = start.state.lastModel;
+    // A resumed thread keeps its name; a fork is a new thread and starts unnamed.
+    session.threadName = start.resumePath ? start.state.threadName : null;
   }
   const warnings: string[] = [];
   const meta: SessionMeta = {
@@ -173,7 +175,7 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
     type: 'session_configured',
     session_id: threadId,
     forked_from_id: start?.forkedFrom ?? null,
-    thread_name: null,
+    thread_name: session.threadName,
     model: settings.model,
     model_provider_id: model?.providerId ?? 'none',
     service_tier: null,

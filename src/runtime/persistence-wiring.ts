@@ -15,6 +15,7 @@ import {
   type TurnContextItem,
 } from '../persistence/index.js';
 import type { EventMsg } from '../protocol/index.js';
+import { referenceFromTurnContext } from '../tasks/context-updates.js';
 import { TURN_ABORTED_MARKER_TEXT } from './markers.js';
 import type { Recorder, RolloutItem } from './recorder.js';
 import type { HistoryData } from './session-data.js';
@@ -76,6 +77,8 @@ export interface LoadedThreadState {
   history: HistoryData;
   initialMessages: EventMsg[];
   lastModel: string | null;
+  /** The name of the newest `thread_name_updated` event, if any (for `session_configured.thread_name`). */
+  threadName: string | null;
   skippedLines: number;
 }
 
@@ -91,29 +94,19 @@ export function loadThreadState(items: readonly StoredItem[], skippedLines: numb
     history: { items: rebuilt.history, tokenInfo: rebuilt.tokenInfo, referenceContextItem: reference },
     initialMessages: rebuilt.initialMessages,
     lastModel: rebuilt.lastModel,
+    threadName: lastThreadName(rebuilt.initialMessages),
     skippedLines,
   };
 }
 
-/**
- * The runtime's reference-context record for a persisted `turn_context`: the settings the
- * initial context describes, with the same keys, in the same order, as the turn engine's
- * `referenceContextOf` (src/tasks/context-updates.ts), which compares the two by their JSON.
- * Keep both in step; the full `turn_context` (turn id, date, effort, ...) would never compare
- * equal and every resumed or rolled-back thread would re-inject its whole initial context.
- * @example
- * referenceFromTurnContext(turnContext); // { cwd, approval_policy, sandbox_policy, model, developer_instructions, user_instructions }
- */
-export function referenceFromTurnContext(item: TurnContextItem): Record<string, unknown> {
-  return {
-    cwd: item.cwd,
-    approval_policy: item.approval_policy,
-    sandbox_policy: item.sandbox_policy,
-    model: item.model,
-    developer_instructions: item.developer_instructions ?? null,
-    user_instructions: item.user_instructions ?? null,
-  };
+function lastThreadName(events: readonly EventMsg[]): string | null {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const event = events[i];
+    if (event?.type === 'thread_name_updated') return event.thread_name ?? null;
+  }
+  return null;
 }
+
 
 /** How to fork: before the n-th (0-based) user message, or everything (marking an unfinished turn interrupted). */
 export type ForkSpec = { beforeUserMessage: number } | { interrupted: true };

@@ -9,14 +9,24 @@ import type { EngineContext } from '../runtime/task-context.js';
 
 /** The settings the initial context describes; compared to decide on re-injection. */
 export function referenceContextOf(ctx: EngineContext): Record<string, unknown> {
-  const s = ctx.settings;
+  return referenceFromTurnContext(turnContextPayload(ctx));
+}
+
+/**
+ * The reference-context record of a `turn_context` (live or read back from a rollout): the
+ * settings the initial context describes. Resume and rollback restore it with this same
+ * function, so a restored thread does not re-inject its context needlessly.
+ * @example
+ * referenceFromTurnContext(turnContext); // { cwd, approval_policy, sandbox_policy, model, developer_instructions, user_instructions }
+ */
+export function referenceFromTurnContext(item: TurnContextItem): Record<string, unknown> {
   return {
-    cwd: s.cwd,
-    approval_policy: s.approval_policy,
-    sandbox_policy: s.sandbox_policy,
-    model: s.model,
-    developer_instructions: s.developer_instructions,
-    user_instructions: s.user_instructions,
+    cwd: item.cwd,
+    approval_policy: item.approval_policy,
+    sandbox_policy: item.sandbox_policy,
+    model: item.model,
+    developer_instructions: item.developer_instructions ?? null,
+    user_instructions: item.user_instructions ?? null,
   };
 }
 
