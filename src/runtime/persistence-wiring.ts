@@ -12,7 +12,6 @@ import {
   type SessionMeta,
   type StoredRollout,
   type ThreadStore,
-  type TurnContextItem,
 } from '../persistence/index.js';
 import type { EventMsg } from '../protocol/index.js';
 import { referenceFromTurnContext } from '../tasks/context-updates.js';
