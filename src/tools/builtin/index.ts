@@ -1,31 +1,59 @@
 /**
- * The engine's built-in tools (shell, apply_patch, update_plan) and the user shell runner,
- * wired to the tool layer. Not built yet: the registry is empty until they land.
+ * The engine's built-in tools (`shell`, `apply_patch`, `update_plan`) and the user shell
+ * runner, wired from the tool layer (decisions, sandbox, runner, patch engine) to the turn
+ * engine's `ToolDefinition` contract.
  */
-import type { ToolDefinition } from '../../tasks/tools.js';
 import type { UserShellRunner } from '../../runtime/op-handlers.js';
+import type { ToolDefinition } from '../../tasks/tools.js';
+import { applyPatchTool } from './apply-patch-tool.js';
+import { shellTool } from './shell-tool.js';
+import { updatePlanTool } from './update-plan-tool.js';
+import { userShellCommands, type UserShellOptions } from './user-shell.js';
 
-/** Which built-in tools a thread offers the model. */
+export { applyPatchTool, emitTurnDiff, PATCH_REJECTED_MESSAGE } from './apply-patch-tool.js';
+export { shellTool, COMMAND_KILL_GRACE_MS, EXEC_REJECTED_MESSAGE } from './shell-tool.js';
+export { updatePlanTool, PLAN_UPDATED_MESSAGE } from './update-plan-tool.js';
+export { userShellCommands, userShellArgv, userShellRecordText, USER_SHELL_TIMEOUT_MS, type UserShellOptions } from './user-shell.js';
+export { execDuration, execEndEvent, emitExecBegin, outputDeltas, COMMAND_ABORTED_MESSAGE, MAX_OUTPUT_DELTAS_PER_CALL, type ExecCall, type ExecOutcome } from './exec-events.js';
+export { requestCallApproval, isWaiting, DUPLICATE_CALL_ID_MESSAGE } from './approval-wait.js';
+export { rulesFile, sandboxAvailableFor, execPolicyRules, acceptAmendment, execSessionApprovals } from './exec-policy.js';
+
+/**
+ * Which built-in tools a thread offers the model.
+ * @example
+ * await createThread({ model, builtinTools: { updatePlan: false, applyPatchFreeform: true } });
+ */
 export interface BuiltinToolsConfig {
   shell: boolean;
   applyPatch: boolean;
   updatePlan: boolean;
+  /**
+   * Offer `apply_patch` as a freeform (custom, grammar-constrained) tool instead of the
+   * function form `{ input }` (default false: not every model supports custom tools).
+   */
+  applyPatchFreeform?: boolean;
 }
 
 /**
- * The built-in tool definitions for a thread.
+ * The built-in tool definitions for a thread, in the order the model sees them.
  * @example
- * builtinTools({ shell: true, applyPatch: true, updatePlan: true });
+ * builtinTools({ shell: true, applyPatch: true, updatePlan: true }).map((t) => t.name);
+ * // ['shell', 'apply_patch', 'update_plan']
  */
-export function builtinTools(_config: BuiltinToolsConfig): ToolDefinition<unknown>[] {
-  return [];
+export function builtinTools(config: BuiltinToolsConfig): ToolDefinition<unknown>[] {
+  const tools: ToolDefinition<unknown>[] = [];
+  if (config.shell) tools.push(shellTool());
+  if (config.applyPatch) tools.push(applyPatchTool({ freeform: config.applyPatchFreeform ?? false }));
+  if (config.updatePlan) tools.push(updatePlanTool());
+  return tools;
 }
 
 /**
- * The user shell runner (`run_user_shell_command`), or null while it is not built.
+ * The user shell runner (`run_user_shell_command`); commands run as `<shell> -lc <command>`.
  * @example
- * userShellRunner();
+ * const runner = userShellRunner({ shell: '/bin/bash' });
+ * await thread.spawnTask(runner.task('git status'), null);
  */
-export function userShellRunner(): UserShellRunner | null {
-  return null;
+export function userShellRunner(options: UserShellOptions = {}): UserShellRunner {
+  return userShellCommands(options);
 }

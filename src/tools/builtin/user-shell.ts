@@ -1,0 +1,111 @@
+/**
+ * User shell commands (`run_user_shell_command`, SPEC §4.7): the user's own command, run
+ * through a login shell without sandbox or approval, 1 h timeout. Its exec events carry
+ * `source: user_shell`, and a `<user_shell_command>` record of the command and its output
+ * goes into model-visible history: directly for a standalone turn, or as pending input of
+ * the active turn (so the model sees it in that same turn) for an auxiliary run.
+ *
+ * Invariant: a cancelled command's process group is terminated and its
+ * `exec_command_end` (exit -1, "command aborted by user") emitted within the turn's grace.
+ */
+import type { ResponseInputItem, ResponseItem } from '../../protocol/index.js';
+import type { UserShellRunner } from '../../runtime/op-handlers.js';
+import type { EngineContext } from '../../runtime/task-context.js';
+import type { SessionTask } from '../../tasks/session-task.js';
+import { runCommand, truncateMiddle } from '../shell/index.js';
+import { COMMAND_ABORTED_MESSAGE, emitExecBegin, execEndEvent, outputDeltas, type ExecCall } from './exec-events.js';
+import { COMMAND_KILL_GRACE_MS } from './shell-tool.js';
+
+/**
+ * Timeout of a user shell command.
+ * @example
+ * USER_SHELL_TIMEOUT_MS; // 3_600_000
+ */
+export const USER_SHELL_TIMEOUT_MS = 60 * 60 * 1000;
+
+/**
+ * The argv that runs a user command: `$SHELL -lc <command>` (bash when SHELL is unset).
+ * @example
+ * userShellArgv('ls | wc -l', '/bin/zsh'); // ['/bin/zsh', '-lc', 'ls | wc -l']
+ */
+export function userShellArgv(command: string, shell: string | undefined = process.env.SHELL): string[] {
+  return [shell || 'bash', '-lc', command];
+}
+
+/**
+ * The contextual user message recording a user shell command and its (truncated) output.
+ * @example
+ * userShellRecordText('echo hi', 0, 'hi\n');
+ * // '<user_shell_command>\n<command>echo hi</command>\n<result>\nExit code: 0\nOutput:\nhi\n</result>\n</user_shell_command>'
+ */
+export function userShellRecordText(command: string, exitCode: number, output: string): string {
+  const shown = truncateMiddle(output).replace(/\n$/, '');
+  return `<user_shell_command>\n<command>${command}</command>\n<result>\nExit code: ${exitCode}\nOutput:\n${shown}\n</result>\n</user_shell_command>`;
+}
+
+/** How the record reaches history. */
+type Mode = 'standalone' | 'auxiliary';
+
+/**
+ * Options of `userShellCommands`.
+ * @example
+ * userShellCommands({ shell: '/bin/zsh' });
+ */
+export interface UserShellOptions {
+  /** The user's shell (default `$SHELL`, else bash). */
+  shell?: string;
+}
+
+/** Runs one user command under `turn`; resolves once its events and record are out. */
+async function runUserShell(command: string, turn: EngineContext, mode: Mode, options: UserShellOptions): Promise<void> {
+  const argv = userShellArgv(command, options.shell ?? process.env.SHELL);
+  const call: ExecCall = { callId: turn.newId(), turnId: turn.turnId, command: argv, cwd: turn.settings.cwd, source: 'user_shell' };
+  emitExecBegin(turn, call);
+  const result = await runCommand({
+    argv,
+    cwd: call.cwd,
+    timeoutMs: USER_SHELL_TIMEOUT_MS,
+    signal: turn.signal,
+    onOutput: outputDeltas(turn, call.callId),
+    killGraceMs: COMMAND_KILL_GRACE_MS,
+  });
+  turn.emit(execEndEvent(call, result.aborted ? { kind: 'aborted', durationMs: result.durationMs } : { kind: 'ran', result }));
+  const text = result.aborted
+    ? userShellRecordText(command, -1, COMMAND_ABORTED_MESSAGE)
+    : userShellRecordText(command, result.exitCode, result.aggregatedOutput);
+  if (mode === 'auxiliary') {
+    const input: ResponseInputItem = { type: 'message', role: 'user', content: [{ type: 'input_text', text }] };
+    turn.injectPendingInput([input]);
+    return;
+  }
+  const item: ResponseItem = { type: 'message', role: 'user', content: [{ type: 'input_text', text }] };
+  turn.recordItems([item]);
+  turn.announceRawItem(item);
+  await turn.persist();
+}
+
+/**
+ * The runner behind `run_user_shell_command`: a standalone `user_shell` turn when the
+ * thread is idle, or an auxiliary run inside the active turn.
+ * @example
+ * const runner = userShellCommands();
+ * await thread.spawnTask(runner.task('ls'), null);
+ */
+export function userShellCommands(options: UserShellOptions = {}): UserShellRunner {
+  return {
+    task(command: string): SessionTask<null> {
+      return {
+        kind: 'user_shell',
+        steerable: false,
+        announcesStart: true,
+        async run(ctx) {
+          await runUserShell(command, ctx as EngineContext, 'standalone', options);
+          return null;
+        },
+      };
+    },
+    auxiliary(command: string, turn: EngineContext): void {
+      void runUserShell(command, turn, 'auxiliary', options);
+    },
+  };
+}
