@@ -167,7 +167,7 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
   const tools = [...builtins, ...(options.tools ?? [])];
   const regular = model ? regularTask({ model, tools, ...engine }) : null;
   const compact = model ? compactTask({ model, ...engine }) : null;
-  const userShell = userShellRunner();
+  const userShell = userShellRunner({ shell: engine.shell });
   thread = new Thread(rt, { regular: () => regular, compact: () => compact, userShell: () => userShell }, { store, history });
   const historyMeta = await history.metadata().catch(() => ({ logId: 0, entryCount: 0 }));
   rt.start();

@@ -24,8 +24,11 @@ export interface TaskFactory {
 export interface UserShellRunner {
   /** A standalone turn for the command (used when the thread is idle). */
   task(command: string): SessionTask<null>;
-  /** Runs the command inside the active turn without replacing it; its record goes to the turn's pending input. */
-  auxiliary(command: string, turn: EngineContext): void;
+  /**
+   * Runs the command inside the active turn without replacing it; its record goes to the
+   * turn's pending input, or to `recordDirectly` when the turn has ended meanwhile.
+   */
+  auxiliary(command: string, turn: EngineContext, recordDirectly: (item: ResponseItem) => void): void;
 }
 
 type UserOp = Extract<Op, { type: 'user_input' | 'user_input_with_turn_context' | 'user_turn' }>;
@@ -221,7 +224,12 @@ export class OpHandlers {
     if (!runner) return this.notBuilt(id, 'Running user shell commands');
     const active = this.rt.activeTurn();
     const ctx = active ? this.rt.turns.get(active.turnId)?.ctx : null;
-    if (ctx?.live) runner.auxiliary(command, ctx);
+    if (ctx?.live) {
+      runner.auxiliary(command, ctx, (item) => {
+        this.rt.recordItems([item]);
+        this.rt.emit(id, { type: 'raw_response_item', item });
+      });
+    }
     else this.rt.startTurn({ turnId: id, kind: 'user_shell', steerable: false, announcesStart: true }, runner.task(command), null);
   }
 

@@ -3,7 +3,7 @@
  * announced as `raw_response_item`; a user message also gets its item lifecycle
  * (`item_started` → `item_completed` → legacy `user_message`).
  */
-import { responseInputToResponseItem } from '../history/index.js';
+import { isContextualUserMessage, responseInputToResponseItem } from '../history/index.js';
 import type { ResponseInputItem, ResponseItem, UserInput } from '../protocol/index.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 
@@ -30,7 +30,8 @@ export function recordUserMessage(rt: ThreadRuntime, turnId: string, item: Respo
 /** Records one pending-input item (steered input, injected items, mail) into history. */
 export function recordResponseInput(rt: ThreadRuntime, turnId: string, input: ResponseInputItem): void {
   const item = responseInputToResponseItem(input);
-  if (item.type === 'message' && item.role === 'user') {
+  // Contextual messages (user shell records, notifications) are not announced as user items.
+  if (item.type === 'message' && item.role === 'user' && !isContextualUserMessage(item)) {
     recordUserMessage(rt, turnId, item, userInputsOf(item), rt.config.newId());
     return;
   }

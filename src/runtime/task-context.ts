@@ -153,7 +153,7 @@ export class LiveTaskContext implements EngineContext {
     if (entry && !this.detached) entry.toolCalls++;
   }
 
-  requestApproval(request: ApprovalRequest & { sessionKey?: string }): Promise<ReviewDecision> {
+  requestApproval(request: ApprovalRequest): Promise<ReviewDecision> {
     if (this.detached || this.signal.aborted) return Promise.reject(abortError());
     const turn = this.rt.turnRef(this.turnId);
     if (!turn) return Promise.reject(abortError('the turn has ended'));

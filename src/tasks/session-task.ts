@@ -20,6 +20,8 @@ export interface ApprovalRequest {
   /** Approval id (the call id unless the request carries its own). */
   approvalId: string;
   kind: 'exec' | 'patch';
+  /** When given, an `approved_for_session` decision is remembered under this key. */
+  sessionKey?: string;
 }
 
 /**

@@ -101,8 +101,9 @@ export class ToolRouter {
     return this.byName.get(call.name)?.shellLike ?? false;
   }
 
+  /** The tool a call goes to (`local_shell_call`s run on the `shell` tool). */
   toolName(call: ToolCallItem): string {
-    return call.type === 'local_shell_call' ? 'local_shell' : call.name;
+    return call.type === 'local_shell_call' ? 'shell' : call.name;
   }
 
   /** Runs every tool's `afterSampling` hook (after a request completed). */

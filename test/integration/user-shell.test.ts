@@ -53,9 +53,8 @@ describe('user shell commands', () => {
     expect(messages(rig.log, 'task_started')).toHaveLength(1);
     expect(messages(rig.log, 'turn_aborted')).toEqual([]);
     expect(rig.log.events.filter((e) => e.id === shellOp)).toEqual([]);
-    // The record is drained as pending input before the second request. The engine announces
-    // it like steered input (UserMessage item events + user_message); Codex announces no item
-    // for contextual user messages — a change for src/runtime/pending-input.ts, not this tool.
+    // The record is drained as pending input before the second request; as a contextual
+    // message it is announced only as a raw item, not as a user message.
     expect(sequence(rig.log, turn)).toEqual([
       'task_started',
       'item_started:UserMessage',
@@ -66,9 +65,6 @@ describe('user shell commands', () => {
       'item_started:AgentMessage',
       'item_completed:AgentMessage',
       'agent_message',
-      'item_started:UserMessage',
-      'item_completed:UserMessage',
-      'user_message',
       'item_started:AgentMessage',
       'item_completed:AgentMessage',
       'agent_message',

@@ -57,7 +57,13 @@ export interface UserShellOptions {
 }
 
 /** Runs one user command under `turn`; resolves once its events and record are out. */
-async function runUserShell(command: string, turn: EngineContext, mode: Mode, options: UserShellOptions): Promise<void> {
+async function runUserShell(
+  command: string,
+  turn: EngineContext,
+  mode: Mode,
+  options: UserShellOptions,
+  recordDirectly?: (item: ResponseItem) => void,
+): Promise<void> {
   const argv = userShellArgv(command, options.shell ?? process.env.SHELL);
   const call: ExecCall = { callId: turn.newId(), turnId: turn.turnId, command: argv, cwd: turn.settings.cwd, source: 'user_shell' };
   emitExecBegin(turn, call);
@@ -75,7 +81,9 @@ async function runUserShell(command: string, turn: EngineContext, mode: Mode, op
     : userShellRecordText(command, result.exitCode, result.aggregatedOutput);
   if (mode === 'auxiliary') {
     const input: ResponseInputItem = { type: 'message', role: 'user', content: [{ type: 'input_text', text }] };
-    turn.injectPendingInput([input]);
+    // The turn may have ended while the command ran: then the record goes straight to history.
+    if (turn.live) turn.injectPendingInput([input]);
+    else recordDirectly?.({ type: 'message', role: 'user', content: input.content });
     return;
   }
   const item: ResponseItem = { type: 'message', role: 'user', content: [{ type: 'input_text', text }] };
@@ -104,8 +112,8 @@ export function userShellCommands(options: UserShellOptions = {}): UserShellRunn
         },
       };
     },
-    auxiliary(command: string, turn: EngineContext): void {
-      void runUserShell(command, turn, 'auxiliary', options);
+    auxiliary(command: string, turn: EngineContext, recordDirectly: (item: ResponseItem) => void): void {
+      void runUserShell(command, turn, 'auxiliary', options, recordDirectly);
     },
   };
 }
