@@ -18,3 +18,18 @@ export type { Clock } from './runtime/ids.js';
 export type { Logger } from './runtime/logger.js';
 export { TURN_ABORTED_MARKER_TEXT } from './runtime/markers.js';
 export { GRACEFUL_INTERRUPTION_TIMEOUT_MS } from '../machines/task.machine.js';
+export {
+  JsonlThreadStore,
+  InMemoryThreadStore,
+  MessageHistory,
+  listThreads,
+  readThreadSummary,
+  archiveThread,
+  deleteThread,
+  resolveTurnstateHome,
+  type ThreadStore,
+  type PersistenceMode,
+  type ThreadSummary,
+  type StoredRollout,
+} from './persistence/index.js';
+export type { ForkSpec } from './runtime/persistence-wiring.js';

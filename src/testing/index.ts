@@ -4,3 +4,4 @@
  */
 export * from './mock-server/index.js';
 export * from './scripted-model.js';
+export * from './store-conformance.js';

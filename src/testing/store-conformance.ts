@@ -1,9 +1,8 @@
 /**
- * A vitest suite every `ThreadStore` must pass: ordering, atomic create, typed errors,
- * newest-first paging with a stable cursor, archive and delete. Imported only by tests (it
- * imports vitest); keep it out of runtime entry points.
+ * A suite every `ThreadStore` must pass: ordering, atomic create, typed errors, newest-first
+ * paging with a stable cursor, archive and delete. The test framework's functions are passed
+ * in (vitest's, or jest's), so importing this module loads no test framework.
  */
-import { afterEach, describe, expect, it } from 'vitest';
 import type { RolloutLine, SessionMeta } from '../persistence/rollout-schema.js';
 import type { ThreadStore } from '../persistence/store.js';
 
@@ -46,15 +45,30 @@ const messages = (lines: readonly { type: string; payload: unknown }[]): string[
   lines.flatMap((line) => (line.type === 'event_msg' ? [(line.payload as { message: string }).message] : []));
 
 /**
+ * The functions of the test framework the suite registers with (vitest and jest both fit).
+ * @example
+ * import { afterEach, describe, expect, it } from 'vitest';
+ * const framework: ConformanceFramework = { afterEach, describe, expect, it };
+ */
+export interface ConformanceFramework {
+  describe(name: string, body: () => void): unknown;
+  it(name: string, body: () => Promise<void> | void): unknown;
+  afterEach(body: () => Promise<void> | void): unknown;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  expect: (actual: unknown) => any;
+}
+
+/**
  * Registers the conformance suite for a store implementation.
  * @example
- * runThreadStoreConformance('in-memory', () => new InMemoryThreadStore());
+ * runThreadStoreConformance('in-memory', () => new InMemoryThreadStore(), { afterEach, describe, expect, it });
  * runThreadStoreConformance('jsonl', async () => {
  *   const home = await mkdtemp(join(tmpdir(), 'ts-'));
  *   return { store: new JsonlThreadStore({ home }), cleanup: () => rm(home, { recursive: true, force: true }) };
- * });
+ * }, { afterEach, describe, expect, it });
  */
-export function runThreadStoreConformance(name: string, makeStore: StoreFactory): void {
+export function runThreadStoreConformance(name: string, makeStore: StoreFactory, framework: ConformanceFramework): void {
+  const { afterEach, describe, expect, it } = framework;
   describe(`ThreadStore conformance: ${name}`, () => {
     const cleanups: Array<() => Promise<void> | void> = [];
     const fresh = async (): Promise<ThreadStore> => {
