@@ -1,0 +1,128 @@
+/**
+ * The benchmark report: a fixed-width table of the figures, each against its target.
+ */
+import type { SampleSummary } from './measure.js';
+
+/**
+ * Everything one bench run measured (printed as JSON after the table).
+ * @example
+ * const results: BenchResults = JSON.parse(jsonLine);
+ */
+export interface BenchResults {
+  machine: { cpus: number; cpu: string; node: string; platform: string };
+  config: Record<string, number>;
+  turnstate: {
+    text: SampleSummary;
+    tool: SampleSummary;
+    longText: SampleSummary;
+    longTool: SampleSummary;
+    delta: { perDeltaUs: number; longTurnUs: number; shortTurnUs: number };
+    interrupt: SampleSummary;
+    heap: { bytesPerThread: number; threads: number };
+  };
+  agents: {
+    text: SampleSummary;
+    tool: SampleSummary;
+    textNonStreaming: SampleSummary;
+    toolNonStreaming: SampleSummary;
+    longText: SampleSummary;
+    longTool: SampleSummary;
+  };
+  elapsedSeconds: number;
+}
+
+/**
+ * The targets the figures are held to.
+ * @example
+ * results.turnstate.delta.perDeltaUs <= TARGETS.deltaUs;
+ */
+export const TARGETS = {
+  turnRatio: 0.5, // turnstate / @openai/agents (streaming), per-turn median, both shapes
+  deltaUs: 5,
+  interruptP99Us: 1000,
+  idleThreadBytes: 30_000,
+} as const;
+
+const us = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} µs`;
+const ratio = (a: number, b: number) => a / b;
+
+interface Row {
+  measure: string;
+  value: string;
+  reference: string;
+  target: string;
+  met: boolean | null;
+}
+
+/**
+ * Renders the report table.
+ * @example
+ * process.stdout.write(renderReport(results));
+ */
+export function renderReport(r: BenchResults): string {
+  const t = r.turnstate;
+  const a = r.agents;
+  const turnRows = (shape: string, ts: SampleSummary, ag: SampleSummary, plain: SampleSummary): Row[] => {
+    const x = ratio(ts.median, ag.median);
+    return [
+      { measure: `${shape} turn, median (p99), ${ts.n} turns`, value: `${us(ts.median)} (${us(ts.p99)})`, reference: `agents ${us(ag.median)} (${us(ag.p99)})`, target: '—', met: null },
+      {
+        measure: '  ratio turnstate / agents (stream)',
+        value: `${x.toFixed(2)}×`,
+        reference: `non-stream ${us(plain.median)}: ${ratio(ts.median, plain.median).toFixed(2)}×`,
+        target: `≤ ${TARGETS.turnRatio}×`,
+        met: x <= TARGETS.turnRatio,
+      },
+    ];
+  };
+  const longRow = (shape: string, ts: SampleSummary, ag: SampleSummary): Row => ({
+    measure: `${shape} turn after ${r.config.longDepth} turns, median`,
+    value: us(ts.median),
+    reference: `agents ${us(ag.median)}: ${ratio(ts.median, ag.median).toFixed(3)}×`,
+    target: 'info',
+    met: null,
+  });
+  const rows: Row[] = [
+    ...turnRows('text', t.text, a.text, a.textNonStreaming),
+    ...turnRows('tool', t.tool, a.tool, a.toolNonStreaming),
+    longRow('text', t.longText, a.longText),
+    longRow('tool', t.longTool, a.longTool),
+    {
+      measure: `streamed delta (${r.config.deltas} per turn)`,
+      value: us(t.delta.perDeltaUs),
+      reference: `turn ${us(t.delta.longTurnUs)} vs ${us(t.delta.shortTurnUs)}`,
+      target: `≤ ${TARGETS.deltaUs} µs`,
+      met: t.delta.perDeltaUs <= TARGETS.deltaUs,
+    },
+    { measure: `interrupt → turn_aborted p50, ${t.interrupt.n} runs`, value: us(t.interrupt.median), reference: `mean ${us(t.interrupt.mean)}`, target: '—', met: null },
+    { measure: 'interrupt → turn_aborted p99', value: us(t.interrupt.p99), reference: '', target: `≤ ${TARGETS.interruptP99Us / 1000} ms`, met: t.interrupt.p99 <= TARGETS.interruptP99Us },
+    {
+      measure: `retained heap per idle thread (${t.heap.threads})`,
+      value: `${(t.heap.bytesPerThread / 1000).toFixed(1)} kB`,
+      reference: `${Math.round(t.heap.bytesPerThread)} B`,
+      target: `≤ ${TARGETS.idleThreadBytes / 1000} kB`,
+      met: t.heap.bytesPerThread <= TARGETS.idleThreadBytes,
+    },
+  ];
+  const head: Row = { measure: 'measure', value: 'turnstate', reference: 'reference', target: 'target', met: null };
+  const cells = (row: Row) => [row.measure, row.value, row.reference, row.target, row === head ? 'met' : row.met === null ? '' : row.met ? 'yes' : 'NO'];
+  const all = [head, ...rows].map(cells);
+  const widths = all[0]!.map((_, i) => Math.max(...all.map((c) => c[i]!.length)));
+  const line = (c: string[]) => c.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  const rule = widths.map((w) => '─'.repeat(w)).join('  ');
+  const m = r.machine;
+  const verdicts = rows.filter((row) => row.met !== null);
+  return [
+    `turnstate bench — ${m.cpus} × ${m.cpu}, node ${m.node}, ${m.platform}; ${r.elapsedSeconds.toFixed(0)} s`,
+    `per turn: wall time from submit(user_input) to reading task_complete; instant in-process model; conversations of ${r.config.sessionTurns} turns`,
+    '  (one thread each), history carried turn to turn. @openai/agents: Runner.run(agent, history + message, { stream: true }),',
+    `  every stream event read, an instant Model with the same content. "after ${r.config.longDepth} turns": one conversation that deep.`,
+    '',
+    line(all[0]!),
+    rule,
+    ...all.slice(1).map(line),
+    '',
+    `targets met: ${verdicts.filter((row) => row.met).length} / ${verdicts.length}`,
+    '',
+  ].join('\n');
+}
