@@ -3,7 +3,7 @@
  * Invariant of the result: every call with a `call_id` is answered by exactly one output of
  * the matching kind, no output lacks its call, and no ghost snapshot or `other` item remains.
  */
-import { produce } from 'immer';
+import { produce } from './immer.js';
 import type { ContentItem, FunctionCallOutputBody, ResponseItem } from '../protocol/items.js';
 import { abortedOutputFor, callKey, outputKey, type PairKey } from './pairs.js';
 

@@ -2,10 +2,10 @@
  * The thread's model-visible history as plain JSON, with immer-based updates.
  * Invariant: `items` holds only API items and ghost snapshots (see `isApiItem`), and tool
  * output recorded through `recordItems` is within its byte budget.
- * States are produced by immer and deep-frozen, including the item objects passed in: copy an
- * item (e.g. `structuredClone`) before changing it.
+ * States are produced with immer (see `./immer.ts`) and treated as immutable: never change
+ * a state or an item in place; the objects passed in become part of the new state.
  */
-import { produce } from 'immer';
+import { produce } from './immer.js';
 import type { ResponseItem } from '../protocol/items.js';
 import { appendTokenUsage, type TokenUsage, type TokenUsageInfo } from '../protocol/tokens.js';
 import { isApiItem } from './classify.js';

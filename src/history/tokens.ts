@@ -2,7 +2,7 @@
  * Token estimates for history (about four bytes per token) and the number compared with the
  * auto-compact limit. Estimates are deliberately cheap: no tokenizer, just serialized size.
  */
-import { produce } from 'immer';
+import { produce } from './immer.js';
 import type { ResponseItem } from '../protocol/items.js';
 import { emptyTokenUsage } from '../protocol/tokens.js';
 import { isModelGeneratedItem, isUserTurnBoundary } from './classify.js';

@@ -3,7 +3,7 @@
  * Invariant of `dropLastNUserTurns`: nothing at or before the first user turn boundary is
  * ever removed, so the initial context survives any rollback.
  */
-import { produce } from 'immer';
+import { produce } from './immer.js';
 import type { ResponseItem } from '../protocol/items.js';
 import {
   contentTexts,

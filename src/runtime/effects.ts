@@ -9,7 +9,7 @@ import type { RecorderRequest, RunnerEvent, TurnSpec } from '../../machines/cont
 import { recorderMachine } from '../../machines/recorder.machine.js';
 import { goalMachine } from '../../machines/goal.machine.js';
 import { taskMachine } from '../../machines/task.machine.js';
-import type { threadMachine } from '../../machines/thread.machine.js';
+import { threadMachine } from '../../machines/thread.machine.js';
 import { turnMachine } from '../../machines/turn.machine.js';
 import { emptyTokenUsage, type ResponseItem, type TurnAbortReason } from '../protocol/index.js';
 import { recordResponseInput } from './pending-input.js';
@@ -17,200 +17,228 @@ import { TURN_ABORTED_MARKER_TEXT } from './markers.js';
 import { LiveTaskContext } from './task-context.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 
+const runtimes = new WeakMap<object, ThreadRuntime>();
+
+/** Binds a thread's runtime to the actor system its machines run in. */
+export function registerRuntime(system: object, rt: ThreadRuntime): void {
+  runtimes.set(system, rt);
+}
+
+function runtimeOf(system: object): ThreadRuntime {
+  const rt = runtimes.get(system);
+  if (!rt) throw new Error('turnstate: no runtime is registered for this actor system');
+  return rt;
+}
+
 const errorInfo = (err: unknown) => ({
   code: (err as { code?: string })?.code ?? 'task_failed',
   message: err instanceof Error ? err.message : String(err),
 });
 
 /** Runs a registered task; CANCEL aborts its signal; stopping the runner makes its context inert. */
-function taskRunner(rt: ThreadRuntime) {
-  return fromCallback<{ type: 'CANCEL' }, TurnSpec, RunnerEvent>(({ input: spec, sendBack, receive }) => {
-    const entry = rt.turns.get(spec.turnId);
-    const controller = new AbortController();
-    let stopped = false;
-    if (!entry) {
-      sendBack({ type: 'runner.failed', error: { code: 'unknown_turn', message: `no task registered for turn ${spec.turnId}` } });
-      return () => {};
-    }
-    const ctx = new LiveTaskContext(rt, spec.turnId, controller.signal, rt.session().settings);
-    entry.ctx = ctx;
-    receive((event) => {
-      if (event.type === 'CANCEL' && !controller.signal.aborted) controller.abort();
-    });
-    Promise.resolve()
-      .then(() => {
-        if (!stopped) rt.beginTurn(spec.turnId);
-        return entry.task.run(ctx, entry.input, controller.signal);
-      })
-      .then(
-        (message) => {
-          if (!stopped) sendBack({ type: 'runner.finished', lastAgentMessage: message ?? null });
-        },
-        (err: unknown) => {
-          if (stopped) return;
-          // A task that stops by throwing after cancellation has simply stopped.
-          if (controller.signal.aborted) sendBack({ type: 'runner.finished', lastAgentMessage: null });
-          else sendBack({ type: 'runner.failed', error: errorInfo(err) });
-        },
-      );
-    return () => {
-      stopped = true;
-      ctx.detach();
-      if (!controller.signal.aborted) controller.abort();
-    };
+const taskRunner = fromCallback<{ type: 'CANCEL' }, TurnSpec, RunnerEvent>(({ input: spec, sendBack, receive, system }) => {
+  const rt = runtimeOf(system);
+  const entry = rt.turns.get(spec.turnId);
+  const controller = new AbortController();
+  let stopped = false;
+  if (!entry) {
+    sendBack({ type: 'runner.failed', error: { code: 'unknown_turn', message: `no task registered for turn ${spec.turnId}` } });
+    return () => {};
+  }
+  const ctx = new LiveTaskContext(rt, spec.turnId, controller.signal, rt.session().settings);
+  entry.ctx = ctx;
+  receive((event) => {
+    if (event.type === 'CANCEL' && !controller.signal.aborted) controller.abort();
   });
-}
+  Promise.resolve()
+    .then(() => {
+      if (!stopped) rt.beginTurn(spec.turnId);
+      return entry.task.run(ctx, entry.input, controller.signal);
+    })
+    .then(
+      (message) => {
+        if (!stopped) sendBack({ type: 'runner.finished', lastAgentMessage: message ?? null });
+      },
+      (err: unknown) => {
+        if (stopped) return;
+        // A task that stops by throwing after cancellation has simply stopped.
+        if (controller.signal.aborted) sendBack({ type: 'runner.finished', lastAgentMessage: null });
+        else sendBack({ type: 'runner.failed', error: errorInfo(err) });
+      },
+    );
+  return () => {
+    stopped = true;
+    ctx.detach();
+    if (!controller.signal.aborted) controller.abort();
+  };
+});
 
 const usage = (rt: ThreadRuntime) => rt.session().history.tokenInfo?.total_token_usage ?? emptyTokenUsage();
 
 /** Waits one microtask so effects never write to an actor from inside its own transition. */
 const tick = () => Promise.resolve();
 
-function turnEffects(rt: ThreadRuntime) {
-  const now = () => rt.clock.now();
-  return turnMachine.provide({
-    actors: {
-      task: taskMachine.provide({ actors: { runTask: taskRunner(rt) } }),
-      approval: approvalMachine,
-      flushRecorder: fromPromise<void, { turnId: string }>(async ({ input }) => {
-        try {
-          await rt.flushRollout();
-        } catch (err) {
-          rt.emit(input.turnId, {
-            type: 'warning',
-            message: `Failed to save the conversation transcript; turnstate will continue retrying. Error: ${errorInfo(err).message}`,
-          });
-        }
-      }),
-      recordPendingInput: fromPromise<void, { turnId: string }>(async ({ input }) => {
-        await tick();
-        // Only the turn's own leftover input: undelivered mail stays queued for the next turn.
-        for (const item of rt.takeTurnPendingInput(input.turnId)) recordResponseInput(rt, input.turnId, item);
-      }),
-      settleGoalOnFinish: fromPromise<void, { turnId: string }>(async ({ input }) => {
-        await tick();
-        const entry = rt.turns.get(input.turnId);
-        rt.goalRef().send({ type: 'GOAL.TURN_FINISHED', turnId: input.turnId, usage: usage(rt), now: now(), toolCalls: entry?.toolCalls ?? 0 });
-      }),
-      taskAbortHook: fromPromise<void, { turnId: string }>(async ({ input }) => {
-        await tick();
-        const entry = rt.turns.get(input.turnId);
-        if (!entry?.task.abort) return;
-        // The hook gets its own short-lived context: the task's own one is already inert.
-        const hookCtx = new LiveTaskContext(rt, input.turnId, AbortSignal.abort(), entry.ctx?.settings ?? rt.session().settings);
-        try {
-          await entry.task.abort(hookCtx);
-        } finally {
-          hookCtx.detach();
-        }
-      }),
-      settleGoalOnAbort: fromPromise<void, { turnId: string; reason: TurnAbortReason }>(async ({ input }) => {
-        await tick();
-        rt.goalRef().send({
-          type: 'GOAL.TASK_ABORTED',
-          turnId: input.turnId,
-          usage: usage(rt),
-          now: now(),
-          interrupted: input.reason === 'interrupted',
+const turnLogic = turnMachine.provide({
+  actors: {
+    task: taskMachine.provide({ actors: { runTask: taskRunner } }),
+    approval: approvalMachine,
+    flushRecorder: fromPromise<void, { turnId: string }>(async ({ input, system }) => {
+      const rt = runtimeOf(system);
+      try {
+        await rt.flushRollout();
+      } catch (err) {
+        rt.emit(input.turnId, {
+          type: 'warning',
+          message: `Failed to save the conversation transcript; turnstate will continue retrying. Error: ${errorInfo(err).message}`,
         });
-      }),
-      recordInterruptMarker: fromPromise<void, { turnId: string }>(async () => {
-        await tick();
-        const marker: ResponseItem = { type: 'message', role: 'user', content: [{ type: 'input_text', text: TURN_ABORTED_MARKER_TEXT }] };
-        rt.recordItems([marker]);
-      }),
+      }
+    }),
+    recordPendingInput: fromPromise<void, { turnId: string }>(async ({ input, system }) => {
+      const rt = runtimeOf(system);
+      await tick();
+      // Only the turn's own leftover input: undelivered mail stays queued for the next turn.
+      for (const item of rt.takeTurnPendingInput(input.turnId)) recordResponseInput(rt, input.turnId, item);
+    }),
+    settleGoalOnFinish: fromPromise<void, { turnId: string }>(async ({ input, system }) => {
+      const rt = runtimeOf(system);
+      await tick();
+      const entry = rt.turns.get(input.turnId);
+      rt.goalRef().send({
+        type: 'GOAL.TURN_FINISHED',
+        turnId: input.turnId,
+        usage: usage(rt),
+        now: rt.clock.now(),
+        toolCalls: entry?.toolCalls ?? 0,
+      });
+    }),
+    taskAbortHook: fromPromise<void, { turnId: string }>(async ({ input, system }) => {
+      const rt = runtimeOf(system);
+      await tick();
+      const entry = rt.turns.get(input.turnId);
+      if (!entry?.task.abort) return;
+      // The hook gets its own short-lived context: the task's own one is already inert.
+      const hookCtx = new LiveTaskContext(rt, input.turnId, AbortSignal.abort(), entry.ctx?.settings ?? rt.session().settings);
+      try {
+        await entry.task.abort(hookCtx);
+      } finally {
+        hookCtx.detach();
+      }
+    }),
+    settleGoalOnAbort: fromPromise<void, { turnId: string; reason: TurnAbortReason }>(async ({ input, system }) => {
+      const rt = runtimeOf(system);
+      await tick();
+      rt.goalRef().send({
+        type: 'GOAL.TASK_ABORTED',
+        turnId: input.turnId,
+        usage: usage(rt),
+        now: rt.clock.now(),
+        interrupted: input.reason === 'interrupted',
+      });
+    }),
+    recordInterruptMarker: fromPromise<void, { turnId: string }>(async ({ system }) => {
+      const rt = runtimeOf(system);
+      await tick();
+      const marker: ResponseItem = { type: 'message', role: 'user', content: [{ type: 'input_text', text: TURN_ABORTED_MARKER_TEXT }] };
+      rt.recordItems([marker]);
+    }),
+  },
+  actions: {
+    emitTurnStarted: ({ system }, { turnId }) => {
+      const rt = runtimeOf(system);
+      const cw = rt.config.contextWindow;
+      rt.emit(turnId, {
+        type: 'task_started',
+        turn_id: turnId,
+        started_at: Math.floor(rt.clock.now() / 1000),
+        model_context_window: cw == null ? null : Math.floor((cw * 95) / 100),
+        collaboration_mode_kind: rt.session().settings.collaboration_mode?.mode ?? 'default',
+      });
     },
-    actions: {
-      emitTurnStarted: (_, { turnId }) => {
-        const cw = rt.config.contextWindow;
-        rt.emit(turnId, {
-          type: 'task_started',
-          turn_id: turnId,
-          started_at: Math.floor(now() / 1000),
-          model_context_window: cw == null ? null : Math.floor((cw * 95) / 100),
-          collaboration_mode_kind: rt.session().settings.collaboration_mode?.mode ?? 'default',
-        });
-      },
-      emitTurnComplete: (_, { turnId, lastAgentMessage }) => {
-        const entry = rt.turns.get(turnId);
-        const t = now();
-        rt.emit(turnId, {
-          type: 'task_complete',
-          turn_id: turnId,
-          last_agent_message: lastAgentMessage,
-          completed_at: Math.floor(t / 1000),
-          duration_ms: entry ? t - entry.startedAt : null,
-          time_to_first_token_ms: entry?.firstTokenAt != null ? entry.firstTokenAt - entry.startedAt : null,
-        });
-        rt.turns.delete(turnId);
-      },
-      emitTurnAborted: (_, { turnId, reason }) => {
-        const entry = rt.turns.get(turnId);
-        const t = now();
-        rt.emit(turnId, {
-          type: 'turn_aborted',
-          turn_id: turnId,
-          reason,
-          completed_at: Math.floor(t / 1000),
-          duration_ms: entry ? t - entry.startedAt : null,
-        });
-        rt.turns.delete(turnId);
-      },
-      emitTaskError: (_, { turnId, error }) => {
-        rt.emit(turnId, { type: 'error', message: error.message, codex_error_info: 'other' });
-      },
-      warnUnknownApproval: (_, { turnId, approvalId }) =>
-        rt.logger.warn('ignoring a decision for an approval that is not pending', { turnId, approvalId }),
-      warnDuplicateApproval: (_, { turnId, approvalId }) =>
-        rt.logger.warn('an approval with this id is already pending; the new request waits on it', { turnId, approvalId }),
+    emitTurnComplete: ({ system }, { turnId, lastAgentMessage }) => {
+      const rt = runtimeOf(system);
+      const entry = rt.turns.get(turnId);
+      const t = rt.clock.now();
+      rt.emit(turnId, {
+        type: 'task_complete',
+        turn_id: turnId,
+        last_agent_message: lastAgentMessage,
+        completed_at: Math.floor(t / 1000),
+        duration_ms: entry ? t - entry.startedAt : null,
+        time_to_first_token_ms: entry?.firstTokenAt != null ? entry.firstTokenAt - entry.startedAt : null,
+      });
+      rt.turns.delete(turnId);
     },
-  });
-}
+    emitTurnAborted: ({ system }, { turnId, reason }) => {
+      const rt = runtimeOf(system);
+      const entry = rt.turns.get(turnId);
+      const t = rt.clock.now();
+      rt.emit(turnId, {
+        type: 'turn_aborted',
+        turn_id: turnId,
+        reason,
+        completed_at: Math.floor(t / 1000),
+        duration_ms: entry ? t - entry.startedAt : null,
+      });
+      rt.turns.delete(turnId);
+    },
+    emitTaskError: ({ system }, { turnId, error }) => {
+      const rt = runtimeOf(system);
+      rt.emit(turnId, { type: 'error', message: error.message, codex_error_info: 'other' });
+    },
+    warnUnknownApproval: ({ system }, { turnId, approvalId }) =>
+      runtimeOf(system).logger.warn('ignoring a decision for an approval that is not pending', { turnId, approvalId }),
+    warnDuplicateApproval: ({ system }, { turnId, approvalId }) =>
+      runtimeOf(system).logger.warn('an approval with this id is already pending; the new request waits on it', { turnId, approvalId }),
+  },
+});
 
 /**
- * Supplies the thread machine (and, through it, the turn, task, approval and goal machines)
- * with the runtime's effects.
+ * The thread machine (and, through it, the turn, task, approval, goal and recorder machines)
+ * with the runtime's effects. Provided once per process: each effect finds its thread's
+ * runtime through the actor system it runs in, so a new thread costs no machine copies.
  */
-export function provideEffects(machine: typeof threadMachine, rt: ThreadRuntime) {
-  return machine.provide({
-    actors: {
-      turn: turnEffects(rt),
-      goal: goalMachine.provide({
-        actions: {
-          announceGoal: (_, { goal, turnId }) => {
-            rt.emit(turnId ?? rt.config.newId(), { type: 'thread_goal_updated', threadId: rt.threadId, turnId, goal });
-          },
+export const threadLogic = threadMachine.provide({
+  actors: {
+    turn: turnLogic,
+    goal: goalMachine.provide({
+      actions: {
+        announceGoal: ({ system }, { goal, turnId }) => {
+          const rt = runtimeOf(system);
+          rt.emit(turnId ?? rt.config.newId(), { type: 'thread_goal_updated', threadId: rt.threadId, turnId, goal });
         },
-      }),
-      recorder: recorderMachine.provide({
-        actors: {
-          recorderOp: fromPromise<{ materialized: boolean }, RecorderRequest>(async ({ input }) => {
-            if (input.kind === 'persist') await rt.recorder.persist();
-            else await rt.recorder.flush();
-            return { materialized: rt.recorder.materialized ?? true };
-          }),
-          closeRecorder: fromPromise<void, void>(async () => {
-            try {
-              await rt.recorder.shutdown();
-            } catch {
-              rt.emit(rt.actor.getSnapshot().context.shutdownSubmissionId ?? '', {
-                type: 'error',
-                message: 'Failed to shutdown thread persistence',
-                codex_error_info: 'other',
-              });
-            }
-          }),
-        },
-        actions: {
-          notify: (_, { requestId, error }) => rt.settleRecorderRequest(requestId, error),
-        },
-      }),
-    },
-    actions: {
-      turnEnded: (_, output) => {
-        queueMicrotask(() => rt.config.onTurnEnded(output.turnId, output.outcome));
       },
-      emitShutdownComplete: (_, { submissionId }) => rt.emit(submissionId, { type: 'shutdown_complete' }),
+    }),
+    recorder: recorderMachine.provide({
+      actors: {
+        recorderOp: fromPromise<{ materialized: boolean }, RecorderRequest>(async ({ input, system }) => {
+          const rt = runtimeOf(system);
+          if (input.kind === 'persist') await rt.recorder.persist();
+          else await rt.recorder.flush();
+          return { materialized: rt.recorder.materialized ?? true };
+        }),
+        closeRecorder: fromPromise<void, void>(async ({ system }) => {
+          const rt = runtimeOf(system);
+          try {
+            await rt.recorder.shutdown();
+          } catch {
+            rt.emit(rt.actor.getSnapshot().context.shutdownSubmissionId ?? '', {
+              type: 'error',
+              message: 'Failed to shutdown thread persistence',
+              codex_error_info: 'other',
+            });
+          }
+        }),
+      },
+      actions: {
+        notify: ({ system }, { requestId, error }) => runtimeOf(system).settleRecorderRequest(requestId, error),
+      },
+    }),
+  },
+  actions: {
+    turnEnded: ({ system }, output) => {
+      const rt = runtimeOf(system);
+      queueMicrotask(() => rt.config.onTurnEnded(output.turnId, output.outcome));
     },
-  });
-}
+    emitShutdownComplete: ({ system }, { submissionId }) => runtimeOf(system).emit(submissionId, { type: 'shutdown_complete' }),
+  },
+});

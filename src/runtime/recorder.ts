@@ -1,7 +1,7 @@
 /**
  * The recorder contract the runtime writes the rollout through, and an in-memory recorder
- * for ephemeral threads. Every event passes through `record` before delivery; the recorder
- * decides (by its persistence policy) what is kept.
+ * for ephemeral threads. Every event that some persistence mode keeps passes through
+ * `record` before delivery; the recorder decides (by its own mode) what is kept.
  */
 import { shouldPersist, type PersistenceMode, type RolloutItem as StoredRolloutItem } from '../persistence/index.js';
 

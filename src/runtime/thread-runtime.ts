@@ -6,7 +6,7 @@
  * and then delivers, in call order, with its legacy projection right after it.
  */
 import { createActor, type ActorRefFrom, type AnyActorRef, type InspectionEvent, type Observer } from 'xstate';
-import { threadMachine, turnActorId } from '../../machines/thread.machine.js';
+import { turnActorId, type threadMachine } from '../../machines/thread.machine.js';
 import type { turnMachine } from '../../machines/turn.machine.js';
 import type { goalMachine } from '../../machines/goal.machine.js';
 import type { TurnSpec } from '../../machines/contracts.js';
@@ -22,13 +22,14 @@ import {
 } from '../protocol/index.js';
 import type { SessionTask } from '../tasks/session-task.js';
 import { interAgentMessage, recordItems as recordHistoryItems } from '../history/index.js';
+import { shouldPersistEvent } from '../persistence/index.js';
 import { AsyncQueue } from './async-queue.js';
 import type { Clock } from './ids.js';
 import { legacyProjection } from './legacy.js';
 import type { Logger } from './logger.js';
 import type { Recorder } from './recorder.js';
 import type { SessionData } from './session-data.js';
-import { provideEffects } from './effects.js';
+import { registerRuntime, threadLogic } from './effects.js';
 import type { LiveTaskContext } from './task-context.js';
 import type { ViewStore } from './view.js';
 import { createViewStore } from './view.js';
@@ -87,12 +88,12 @@ export class ThreadRuntime {
 
   constructor(readonly config: RuntimeConfig) {
     this.view = createViewStore(config.threadId);
-    const machine = provideEffects(threadMachine, this);
-    this.actor = createActor(machine, {
+    this.actor = createActor(threadLogic, {
       input: { threadId: config.threadId, session: config.session, recorderMaterialized: config.recorder.materialized ?? false },
       ...(config.actorClock ? { clock: config.actorClock as never } : {}),
       ...(config.inspect ? { inspect: config.inspect } : {}),
     });
+    registerRuntime(this.actor.system, this);
     this.actor.subscribe({ error: (err) => config.logger.warn('thread actor failed', { error: String(err) }) });
   }
 
@@ -228,7 +229,8 @@ export class ThreadRuntime {
 
   private deliver(id: string, msg: EventMsg): void {
     if (this.events.isClosed) return;
-    this.recorder.record([{ type: 'event_msg', payload: msg }]);
+    // Events no persistence mode keeps (deltas, begin events, ...) skip the recorder.
+    if (shouldPersistEvent(msg, 'extended')) this.recorder.record([{ type: 'event_msg', payload: msg }]);
     const event: Event = { id, msg };
     const status = agentStatusFromEvent(msg);
     if (status !== null) {

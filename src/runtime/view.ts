@@ -4,7 +4,7 @@
  * of re-deriving state from raw events.
  */
 import { createStore } from '@xstate/store';
-import { produce } from 'immer';
+import { produce } from '../history/immer.js';
 import {
   agentStatusFromEvent,
   type AgentStatus,
@@ -62,12 +62,36 @@ export function createViewStore(threadId: string) {
   return createStore({
     context: initial,
     on: {
-      event: (ctx, { event }: { event: Event }) => produce(ctx, (draft) => foldEvent(draft, event)),
+      event: (ctx, { event }: { event: Event }) => {
+        // Hot path: streamed text is appended without a draft; events the view ignores are free.
+        if (event.msg.type === 'agent_message_delta') return { ...ctx, streamingText: ctx.streamingText + event.msg.delta };
+        if (!FOLDED.has(event.msg.type)) return ctx;
+        return produce(ctx, (draft) => foldEvent(draft, event));
+      },
     },
   });
 }
 
 export type ViewStore = ReturnType<typeof createViewStore>;
+
+/** Event types that change the view (besides streamed text). */
+const FOLDED = new Set<string>([
+  'task_started',
+  'task_complete',
+  'turn_aborted',
+  'user_message',
+  'agent_message',
+  'agent_reasoning',
+  'exec_command_end',
+  'patch_apply_end',
+  'exec_approval_request',
+  'apply_patch_approval_request',
+  'token_count',
+  'thread_goal_updated',
+  'error',
+  'warning',
+  'shutdown_complete',
+]);
 
 function foldEvent(v: ThreadView, { id, msg }: Event): void {
   const status = agentStatusFromEvent(msg);
@@ -85,9 +109,6 @@ function foldEvent(v: ThreadView, { id, msg }: Event): void {
       break;
     case 'user_message':
       v.transcript.push({ turnId: id, role: 'user', text: msg.message });
-      break;
-    case 'agent_message_delta':
-      v.streamingText += msg.delta;
       break;
     case 'agent_message':
       v.transcript.push({ turnId: id, role: 'assistant', text: msg.message });

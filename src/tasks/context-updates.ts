@@ -7,6 +7,12 @@ import { buildInitialContext } from '../history/index.js';
 import type { TurnContextItem } from '../persistence/index.js';
 import type { EngineContext } from '../runtime/task-context.js';
 
+let cachedTimeZone: string | undefined;
+/** The process's IANA time zone (resolving it costs ~50 µs, so it is read once). */
+function localTimeZone(): string {
+  return (cachedTimeZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone);
+}
+
 /** The settings the initial context describes; compared to decide on re-injection. */
 export function referenceContextOf(ctx: EngineContext): Record<string, unknown> {
   return referenceFromTurnContext(turnContextPayload(ctx));
@@ -41,7 +47,7 @@ export function initialContextItems(ctx: EngineContext, shell: string) {
     developerInstructions: s.developer_instructions,
     userInstructions: s.user_instructions,
     currentDate: new Date(ctx.now()).toISOString().slice(0, 10),
-    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    timezone: localTimeZone(),
   });
 }
 
@@ -52,7 +58,7 @@ export function turnContextPayload(ctx: EngineContext): TurnContextItem {
     turn_id: ctx.turnId,
     cwd: s.cwd,
     current_date: new Date(ctx.now()).toISOString().slice(0, 10),
-    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    timezone: localTimeZone(),
     approval_policy: s.approval_policy,
     sandbox_policy: s.sandbox_policy,
     model: s.model,
