@@ -41,6 +41,7 @@ const taskRunner = fromCallback<{ type: 'CANCEL' }, TurnSpec, RunnerEvent>(({ in
   const entry = rt.turns.get(spec.turnId);
   const controller = new AbortController();
   let stopped = false;
+  let reported = false;
   if (!entry) {
     sendBack({ type: 'runner.failed', error: { code: 'unknown_turn', message: `no task registered for turn ${spec.turnId}` } });
     return () => {};
@@ -57,9 +58,11 @@ const taskRunner = fromCallback<{ type: 'CANCEL' }, TurnSpec, RunnerEvent>(({ in
     })
     .then(
       (message) => {
+        reported = true;
         if (!stopped) sendBack({ type: 'runner.finished', lastAgentMessage: message ?? null });
       },
       (err: unknown) => {
+        reported = true;
         if (stopped) return;
         // A task that stops by throwing after cancellation has simply stopped.
         if (controller.signal.aborted) sendBack({ type: 'runner.finished', lastAgentMessage: null });
@@ -67,9 +70,10 @@ const taskRunner = fromCallback<{ type: 'CANCEL' }, TurnSpec, RunnerEvent>(({ in
       },
     );
   return () => {
+    // Stopped before it reported (force-stop, thread stop): cancel whatever it still runs.
+    if (!reported && !controller.signal.aborted) controller.abort();
     stopped = true;
     ctx.detach();
-    if (!controller.signal.aborted) controller.abort();
   };
 });
 

@@ -32,7 +32,7 @@ import type { SessionData } from './session-data.js';
 import { registerRuntime, threadLogic } from './effects.js';
 import type { LiveTaskContext } from './task-context.js';
 import type { ViewStore } from './view.js';
-import { createViewStore } from './view.js';
+import { createViewStore, ViewFeeder } from './view.js';
 
 /** Inter-agent mail as model-visible input: an assistant message carrying the mail as JSON. */
 export function mailToInput(mail: InterAgentCommunication): ResponseInputItem {
@@ -81,6 +81,7 @@ export class ThreadRuntime {
   readonly events = new AsyncQueue<Event>();
   readonly turns = new Map<string, TurnEntry>();
   readonly view: ViewStore;
+  private readonly viewFeeder: ViewFeeder;
   readonly actor: ThreadActor;
   private agentStatus: AgentStatus = 'pending_init';
   private statusListeners = new Set<(s: AgentStatus) => void>();
@@ -88,6 +89,7 @@ export class ThreadRuntime {
 
   constructor(readonly config: RuntimeConfig) {
     this.view = createViewStore(config.threadId);
+    this.viewFeeder = new ViewFeeder(this.view);
     this.actor = createActor(threadLogic, {
       input: { threadId: config.threadId, session: config.session, recorderMaterialized: config.recorder.materialized ?? false },
       ...(config.actorClock ? { clock: config.actorClock as never } : {}),
@@ -237,7 +239,7 @@ export class ThreadRuntime {
       this.agentStatus = status;
       for (const l of this.statusListeners) l(status);
     }
-    this.view.trigger.event({ event });
+    this.viewFeeder.push(event);
     this.events.push(event);
     for (const l of this.eventListeners) l(event);
     if (msg.type === 'shutdown_complete') this.events.close();

@@ -62,17 +62,49 @@ export function createViewStore(threadId: string) {
   return createStore({
     context: initial,
     on: {
-      event: (ctx, { event }: { event: Event }) => {
-        // Hot path: streamed text is appended without a draft; events the view ignores are free.
-        if (event.msg.type === 'agent_message_delta') return { ...ctx, streamingText: ctx.streamingText + event.msg.delta };
-        if (!FOLDED.has(event.msg.type)) return ctx;
-        return produce(ctx, (draft) => foldEvent(draft, event));
-      },
+      event: (ctx, { event }: { event: Event }) => produce(ctx, (draft) => foldEvent(draft, event)),
+      /** Appends streamed assistant text (coalesced by `ViewFeeder`). */
+      stream: (ctx, { text }: { text: string }) => ({ ...ctx, streamingText: ctx.streamingText + text }),
     },
   });
 }
 
 export type ViewStore = ReturnType<typeof createViewStore>;
+
+/**
+ * Feeds delivered events to the view store. Events the view ignores never reach the store,
+ * and streamed text is coalesced per macrotask (one store update for a burst of deltas);
+ * pending text is always applied before the next folded event, so the view stays ordered.
+ */
+export class ViewFeeder {
+  private pending = '';
+  private scheduled = false;
+
+  constructor(private readonly store: ViewStore) {}
+
+  push(event: Event): void {
+    if (event.msg.type === 'agent_message_delta') {
+      this.pending += event.msg.delta;
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+      return;
+    }
+    if (!FOLDED.has(event.msg.type)) return;
+    this.flush();
+    this.store.trigger.event({ event });
+  }
+
+  /** Applies streamed text not yet in the store. */
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
+    this.store.trigger.stream({ text });
+  }
+}
 
 /** Event types that change the view (besides streamed text). */
 const FOLDED = new Set<string>([
