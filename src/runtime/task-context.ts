@@ -3,7 +3,7 @@
  * when the task is force-stopped or its turn has ended, so late work cannot leak events,
  * history items or approval requests.
  */
-import type { EventMsg, ResponseInputItem, ResponseItem, ReviewDecision, TokenUsageInfo, UserInput } from '../protocol/index.js';
+import { emptyTokenUsage, type EventMsg, type ResponseInputItem, type ResponseItem, type ReviewDecision, type ThreadGoal, type TokenUsageInfo, type UserInput } from '../protocol/index.js';
 import { settleGoalAfterTool } from './goal-effects.js';
 import { recordResponseInput, recordUserMessage } from './pending-input.js';
 import type { RolloutItem } from './recorder.js';
@@ -45,6 +45,17 @@ export interface EngineContext extends TaskContext {
   readonly scratch: Map<string, unknown>;
   /** Engine-wide services tools need (home directory, ...). */
   readonly services: EngineServices;
+  /** The thread goal, as the model's goal tools see it. */
+  readonly goals: GoalAccess;
+}
+
+/** What the model's goal tools may do with the thread goal. */
+export interface GoalAccess {
+  get(): ThreadGoal | null;
+  /** Sets a new active goal; announced with this turn's id. */
+  create(objective: string, tokenBudget: number | null): ThreadGoal | null;
+  /** Marks the goal complete (settling usage first); null when there is no goal. */
+  complete(): ThreadGoal | null;
 }
 
 /** Engine-wide settings tools read. */
@@ -141,6 +152,25 @@ export class LiveTaskContext implements EngineContext {
     const entry = this.rt.turns.get(this.turnId);
     if (!entry) return new Map();
     return (entry.scratch ??= new Map());
+  }
+
+  get goals(): GoalAccess {
+    const rt = this.rt;
+    const turnId = this.turnId;
+    const goal = () => rt.goalRef();
+    const usage = () => rt.session().history.tokenInfo?.total_token_usage ?? emptyTokenUsage();
+    return {
+      get: () => goal().getSnapshot().context.goal,
+      create: (objective, tokenBudget) => {
+        goal().send({ type: 'GOAL.SET', goalId: rt.config.newId(), objective, tokenBudget, status: 'active', usage: usage(), now: rt.clock.now(), turnId });
+        return goal().getSnapshot().context.goal;
+      },
+      complete: () => {
+        if (!goal().getSnapshot().context.goal) return null;
+        goal().send({ type: 'GOAL.COMPLETE', turnId, usage: usage(), now: rt.clock.now() });
+        return goal().getSnapshot().context.goal;
+      },
+    };
   }
 
   get services(): EngineServices {

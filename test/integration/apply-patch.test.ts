@@ -107,7 +107,7 @@ describe('apply_patch through a thread', () => {
 
     const tools = (rig.server.requests[0]?.body as { tools: Array<Record<string, unknown>> }).tools;
     expect(tools.find((t) => t.name === 'apply_patch')).toMatchObject({ type: 'custom', format: { type: 'grammar', syntax: 'lark', definition: APPLY_PATCH_LARK_GRAMMAR } });
-    expect(tools.map((t) => t.name)).toEqual(['shell', 'apply_patch', 'update_plan']);
+    expect(tools.map((t) => t.name)).toEqual(['shell', 'apply_patch', 'update_plan', 'get_goal', 'create_goal', 'update_goal']);
     expect(outputFor(rig.server, 1, 'call_c')).toBe('Success. Updated the following files:\nA c.txt\n');
     expect(readFileSync(path.join(rig.cwd, 'c.txt'), 'utf8')).toBe('c\n');
   });

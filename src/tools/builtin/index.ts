@@ -7,12 +7,14 @@ import type { UserShellRunner } from '../../runtime/op-handlers.js';
 import type { ToolDefinition } from '../../tasks/tools.js';
 import { applyPatchTool } from './apply-patch-tool.js';
 import { shellTool } from './shell-tool.js';
+import { goalTools } from './goal-tools.js';
 import { updatePlanTool } from './update-plan-tool.js';
 import { userShellCommands, type UserShellOptions } from './user-shell.js';
 
 export { applyPatchTool, emitTurnDiff, PATCH_REJECTED_MESSAGE } from './apply-patch-tool.js';
 export { shellTool, COMMAND_KILL_GRACE_MS, EXEC_REJECTED_MESSAGE } from './shell-tool.js';
 export { updatePlanTool, PLAN_UPDATED_MESSAGE } from './update-plan-tool.js';
+export { goalTools } from './goal-tools.js';
 export { userShellCommands, userShellArgv, userShellRecordText, USER_SHELL_TIMEOUT_MS, type UserShellOptions } from './user-shell.js';
 export { execDuration, execEndEvent, emitExecBegin, outputDeltas, COMMAND_ABORTED_MESSAGE, MAX_OUTPUT_DELTAS_PER_CALL, type ExecCall, type ExecOutcome } from './exec-events.js';
 export { requestCallApproval, isWaiting, DUPLICATE_CALL_ID_MESSAGE } from './approval-wait.js';
@@ -32,6 +34,8 @@ export interface BuiltinToolsConfig {
    * function form `{ input }` (default false: not every model supports custom tools).
    */
   applyPatchFreeform?: boolean;
+  /** Offer the goal tools `get_goal`, `create_goal`, `update_goal` (default true). */
+  goals?: boolean;
 }
 
 /**
@@ -45,6 +49,7 @@ export function builtinTools(config: BuiltinToolsConfig): ToolDefinition<unknown
   if (config.shell) tools.push(shellTool());
   if (config.applyPatch) tools.push(applyPatchTool({ freeform: config.applyPatchFreeform ?? false }));
   if (config.updatePlan) tools.push(updatePlanTool());
+  if (config.goals ?? true) tools.push(...goalTools());
   return tools;
 }
 
