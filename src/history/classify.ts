@@ -3,24 +3,10 @@
  * turn boundary, is it context the harness injected, did the model produce it.
  * Every function here is total over `ResponseItem` and never mutates its argument.
  */
-import type { ContentItem, MessageItem, ResponseItem } from '../protocol/items.js';
+import { RESPONSE_ITEM_TYPES, type ContentItem, type MessageItem, type ResponseItem } from '../protocol/items.js';
 
 /** Item types that belong in model-visible history (ghost snapshots ride along but are dropped from prompts). */
-const API_ITEM_TYPES: ReadonlySet<ResponseItem['type']> = new Set([
-  'message',
-  'reasoning',
-  'local_shell_call',
-  'function_call',
-  'function_call_output',
-  'custom_tool_call',
-  'custom_tool_call_output',
-  'tool_search_call',
-  'tool_search_output',
-  'web_search_call',
-  'image_generation_call',
-  'compaction',
-  'ghost_snapshot',
-]);
+const API_ITEM_TYPES: ReadonlySet<string> = new Set([...RESPONSE_ITEM_TYPES].filter((type) => type !== 'other'));
 
 /**
  * Openings of user-role text that the harness injects as context rather than the user typing it.

@@ -134,6 +134,26 @@ const ghostSnapshot = z.looseObject({ type: z.literal('ghost_snapshot'), ghost_c
 const compaction = z.looseObject({ type: z.literal('compaction'), encrypted_content: z.string() });
 const other = z.looseObject({ type: z.literal('other') });
 
+const RESPONSE_ITEM_VARIANTS = [
+  message,
+  reasoning,
+  localShellCall,
+  functionCall,
+  functionCallOutput,
+  customToolCall,
+  customToolCallOutput,
+  toolSearchCall,
+  toolSearchOutput,
+  webSearchCall,
+  imageGenerationCall,
+  ghostSnapshot,
+  compaction,
+  other,
+] as const;
+
+/** Every `type` a `ResponseItem` can have (`other` catches the rest). */
+export const RESPONSE_ITEM_TYPES: ReadonlySet<string> = new Set(RESPONSE_ITEM_VARIANTS.map((v) => v.shape.type.value));
+
 /**
  * An item of model-visible history, as the Responses API and Codex rollouts carry it.
  * `compaction_summary` is accepted as an alias of `compaction`; unknown types parse as `other`.
@@ -142,47 +162,15 @@ const other = z.looseObject({ type: z.literal('other') });
  */
 export const ResponseItem = z.preprocess(
   (raw) => normaliseResponseItemType(raw),
-  z.discriminatedUnion('type', [
-    message,
-    reasoning,
-    localShellCall,
-    functionCall,
-    functionCallOutput,
-    customToolCall,
-    customToolCallOutput,
-    toolSearchCall,
-    toolSearchOutput,
-    webSearchCall,
-    imageGenerationCall,
-    ghostSnapshot,
-    compaction,
-    other,
-  ]),
+  z.discriminatedUnion('type', RESPONSE_ITEM_VARIANTS),
 );
 export type ResponseItem = z.infer<typeof ResponseItem>;
-
-const KNOWN_ITEM_TYPES = new Set([
-  'message',
-  'reasoning',
-  'local_shell_call',
-  'function_call',
-  'function_call_output',
-  'custom_tool_call',
-  'custom_tool_call_output',
-  'tool_search_call',
-  'tool_search_output',
-  'web_search_call',
-  'image_generation_call',
-  'ghost_snapshot',
-  'compaction',
-  'other',
-]);
 
 function normaliseResponseItemType(raw: unknown): unknown {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
   const type = (raw as { type?: unknown }).type;
   if (type === 'compaction_summary') return { ...raw, type: 'compaction' };
-  if (typeof type === 'string' && !KNOWN_ITEM_TYPES.has(type)) return { ...raw, type: 'other', original_type: type };
+  if (typeof type === 'string' && !RESPONSE_ITEM_TYPES.has(type)) return { ...raw, type: 'other', original_type: type };
   return raw;
 }
 

@@ -77,6 +77,17 @@ const taskRunner = fromCallback<{ type: 'CANCEL' }, TurnSpec, RunnerEvent>(({ in
   };
 });
 
+/** Unregisters an ending turn and reports its timing (`completed_at` in unix seconds). */
+function endTurn(rt: ThreadRuntime, turnId: string) {
+  const entry = rt.turns.get(turnId);
+  rt.turns.delete(turnId);
+  const t = rt.clock.now();
+  return {
+    timing: { completed_at: Math.floor(t / 1000), duration_ms: entry ? t - entry.startedAt : null },
+    firstTokenMs: entry?.firstTokenAt != null ? entry.firstTokenAt - entry.startedAt : null,
+  };
+}
+
 const usage = (rt: ThreadRuntime) => rt.session().history.tokenInfo?.total_token_usage ?? emptyTokenUsage();
 
 /** Waits one microtask so effects never write to an actor from inside its own transition. */
@@ -160,30 +171,18 @@ const turnLogic = turnMachine.provide({
     },
     emitTurnComplete: ({ system }, { turnId, lastAgentMessage }) => {
       const rt = runtimeOf(system);
-      const entry = rt.turns.get(turnId);
-      const t = rt.clock.now();
+      const { timing, firstTokenMs } = endTurn(rt, turnId);
       rt.emit(turnId, {
         type: 'task_complete',
         turn_id: turnId,
         last_agent_message: lastAgentMessage,
-        completed_at: Math.floor(t / 1000),
-        duration_ms: entry ? t - entry.startedAt : null,
-        time_to_first_token_ms: entry?.firstTokenAt != null ? entry.firstTokenAt - entry.startedAt : null,
+        ...timing,
+        time_to_first_token_ms: firstTokenMs,
       });
-      rt.turns.delete(turnId);
     },
     emitTurnAborted: ({ system }, { turnId, reason }) => {
       const rt = runtimeOf(system);
-      const entry = rt.turns.get(turnId);
-      const t = rt.clock.now();
-      rt.emit(turnId, {
-        type: 'turn_aborted',
-        turn_id: turnId,
-        reason,
-        completed_at: Math.floor(t / 1000),
-        duration_ms: entry ? t - entry.startedAt : null,
-      });
-      rt.turns.delete(turnId);
+      rt.emit(turnId, { type: 'turn_aborted', turn_id: turnId, reason, ...endTurn(rt, turnId).timing });
     },
     emitTaskError: ({ system }, { turnId, error }) => {
       const rt = runtimeOf(system);

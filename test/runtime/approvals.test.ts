@@ -37,6 +37,18 @@ function askingTask(approvalId: string, sessionKey?: string) {
 const turnChild = (t: Thread, turnId: string) =>
   (t.actor.getSnapshot().children as Record<string, { getSnapshot(): { children: Record<string, unknown> } }>)[`turn:${turnId}`];
 
+/** Records how an approval actor resolved and the thread status at that moment. */
+function watchResolution(t: Thread, turnId: string, approvalId: string): string[] {
+  const approval = turnChild(t, turnId)?.getSnapshot().children[`approval:${approvalId}`] as {
+    subscribe(cb: (s: { status: string; value: string; output?: { decision: Decision } }) => void): unknown;
+  };
+  const resolvedWhile: string[] = [];
+  approval.subscribe((s) => {
+    if (s.status === 'done') resolvedWhile.push(`${s.value}:${s.output?.decision}:${JSON.stringify(t.status())}`);
+  });
+  return resolvedWhile;
+}
+
 describe('exec approvals', () => {
   it('a decision resolves the pending approval and the turn continues', async () => {
     thread = await createThread({ cwd: '/tmp' });
@@ -68,13 +80,7 @@ describe('exec approvals', () => {
     const a = askingTask('call_1');
     const turnId = await thread.spawnTask(a.task, null);
     await a.asked;
-    const approval = turnChild(thread, turnId)?.getSnapshot().children['approval:call_1'] as {
-      subscribe(cb: (s: { status: string; value: string; output?: { decision: Decision } }) => void): unknown;
-    };
-    const resolvedWhile: string[] = [];
-    approval.subscribe((s) => {
-      if (s.status === 'done') resolvedWhile.push(`${s.value}:${s.output?.decision}:${JSON.stringify(thread?.status())}`);
-    });
+    const resolvedWhile = watchResolution(thread, turnId, 'call_1');
     await thread.submit({ type: 'exec_approval', id: 'call_1', decision: 'abort' });
     await thread.whenProcessed();
     expect(log.types({ id: turnId })).toEqual(['task_started', 'exec_approval_request', 'turn_aborted']);
@@ -91,13 +97,7 @@ describe('exec approvals', () => {
     const a = askingTask('call_1');
     const turnId = await thread.spawnTask(a.task, null);
     await a.asked;
-    const approval = turnChild(thread, turnId)?.getSnapshot().children['approval:call_1'] as {
-      subscribe(cb: (s: { status: string; value: string; output?: { decision: Decision } }) => void): unknown;
-    };
-    const resolvedWhile: string[] = [];
-    approval.subscribe((s) => {
-      if (s.status === 'done') resolvedWhile.push(`${s.value}:${s.output?.decision}:${JSON.stringify(thread?.status())}`);
-    });
+    const resolvedWhile = watchResolution(thread, turnId, 'call_1');
     await thread.submit({ type: 'interrupt' });
     await thread.whenProcessed();
     expect(resolvedWhile).toEqual(['cleared:abort:"interrupted"']);
