@@ -46,6 +46,24 @@ export class RolloutMissingSessionMetaError extends PersistenceError {
 }
 
 /**
+ * The file is JSONL but not in the rollout line format this engine reads (for example the
+ * envelope-less format of early Codex versions: a bare session header, then bare items).
+ * @example
+ * new UnsupportedRolloutFormatError('/tmp/old.jsonl').code; // 'rollout_unsupported_format'
+ */
+export class UnsupportedRolloutFormatError extends PersistenceError {
+  readonly source: string;
+  constructor(source: string) {
+    super(
+      'rollout_unsupported_format',
+      'host',
+      `rollout ${source} is not in the {"timestamp","type","payload"} line format (it looks like an older rollout version); it cannot be resumed`,
+    );
+    this.source = source;
+  }
+}
+
+/**
  * No stored thread has this id (or no rollout exists at this path).
  * @example
  * new ThreadNotFoundError('0193…').code; // 'thread_not_found'

@@ -6,7 +6,7 @@
  * parse is reported as `torn_line` (a write cut short by a crash).
  */
 import type { z } from 'zod';
-import { RolloutEmptyError, RolloutMissingSessionMetaError } from './errors.js';
+import { RolloutEmptyError, RolloutMissingSessionMetaError, UnsupportedRolloutFormatError } from './errors.js';
 import {
   isRolloutKind,
   ROLLOUT_PAYLOADS,
@@ -171,9 +171,21 @@ export function parseRolloutText(text: string): ParsedRollout {
   return result;
 }
 
+/** An envelope-less first line with a session id and time: the pre-envelope rollout format. */
+function looksLikeOldFormat(text: string): boolean {
+  const firstLine = text.split('\n', 1)[0] ?? '';
+  try {
+    const value = JSON.parse(firstLine) as Record<string, unknown> | null;
+    return typeof value === 'object' && value !== null && !('payload' in value) && typeof value.id === 'string' && 'timestamp' in value;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Parses a rollout and finds its thread: throws `RolloutEmptyError` when there are no lines
- * and `RolloutMissingSessionMetaError` when no `session_meta` line parses.
+ * Parses a rollout and finds its thread: throws `RolloutEmptyError` when there are no lines,
+ * `RolloutMissingSessionMetaError` when no `session_meta` line parses, and
+ * `UnsupportedRolloutFormatError` for a file in an older, envelope-less rollout format.
  * @example
  * const { threadId, items } = loadRollout(text, path);
  */
@@ -181,6 +193,9 @@ export function loadRollout(text: string, source: string): LoadedRollout {
   if (text.trim() === '') throw new RolloutEmptyError(source);
   const parsed = parseRolloutText(text);
   const first = parsed.items.find((item) => item.type === 'session_meta');
-  if (first === undefined) throw new RolloutMissingSessionMetaError(source, parsed.skipped);
+  if (first === undefined) {
+    if (parsed.items.length === 0 && looksLikeOldFormat(text)) throw new UnsupportedRolloutFormatError(source);
+    throw new RolloutMissingSessionMetaError(source, parsed.skipped);
+  }
   return { ...parsed, threadId: first.payload.id, meta: first.payload };
 }

@@ -92,6 +92,13 @@ describe('reading rollouts', () => {
     );
   });
 
+  it('names a rollout of an older, envelope-less format instead of guessing', async () => {
+    const text = await readFixture('old-format.jsonl');
+    expect(() => loadRollout(text, 'old.jsonl')).toThrowError(
+      expect.objectContaining({ code: 'rollout_unsupported_format', fault: 'host', message: expect.stringContaining('older rollout version') }),
+    );
+  });
+
   it('accepts the turn_started / turn_complete aliases', () => {
     const text = '{"timestamp":"2026-04-25T10:00:00.000Z","type":"event_msg","payload":{"type":"turn_started","turn_id":"t1"}}\n';
     expect(parseRolloutText(text).items).toEqual([
