@@ -4,7 +4,7 @@
  * implementation with `machine.provide(...)`. Types here are the only coupling.
  */
 import { fromCallback, fromPromise } from 'xstate';
-import type { ReviewDecision, TurnAbortReason } from '../src/protocol/index.js';
+import type { ResponseItem, ReviewDecision, TurnAbortReason } from '../src/protocol/index.js';
 
 /** Names an effect that was not provided. */
 function notProvided(name: string): never {
@@ -35,6 +35,15 @@ export interface TaskOutcome {
   status: 'finished' | 'failed' | 'cancelled' | 'forceStopped';
   lastAgentMessage: string | null;
   error: { code: string; message: string } | null;
+}
+
+/** A tool call run as an actor of its turn. */
+export interface ToolCallSpec {
+  /** Unique per turn (the call id may repeat). */
+  key: string;
+  callId: string;
+  name: string;
+  turnId: string;
 }
 
 /** A persist or flush the recorder serves in order. */
@@ -68,6 +77,8 @@ export const contracts = {
   ),
   /** Records the `<turn_aborted>` marker into history and the rollout. */
   recordInterruptMarker: fromPromise<void, { turnId: string }>(async () => notProvided('recordInterruptMarker')),
+  /** Runs one tool call to completion and returns its output item. */
+  runTool: fromPromise<ResponseItem, ToolCallSpec>(async () => notProvided('runTool')),
   /** Performs one persist or flush; reports whether the rollout now exists. */
   recorderOp: fromPromise<{ materialized: boolean }, RecorderRequest>(async () => notProvided('recorderOp')),
   /** Drains and closes the rollout writer. */

@@ -10,7 +10,8 @@
  */
 import { assign, enqueueActions, sendTo, setup, spawnChild } from 'xstate';
 import type { ResponseInputItem, ReviewDecision, TurnAbortReason } from '../src/protocol/index.js';
-import { contracts, type TaskOutcome, type TurnSpec } from './contracts.js';
+import { contracts, type TaskOutcome, type ToolCallSpec, type TurnSpec } from './contracts.js';
+import { toolCallMachine } from './tool-call.machine.js';
 import { approvalMachine, type ApprovalKind } from './approval.machine.js';
 import { taskMachine } from './task.machine.js';
 
@@ -19,6 +20,8 @@ export interface TurnContext {
   pendingInput: ResponseInputItem[];
   /** Approvals awaiting a decision, by approval id. */
   approvals: Record<string, ApprovalKind>;
+  /** Tool calls running, by key (tool name as value). */
+  toolCalls: Record<string, string>;
   abortReason: TurnAbortReason | null;
   task: TaskOutcome | null;
 }
@@ -37,6 +40,7 @@ export type TurnEvent =
   | { type: 'PENDING_INPUT.PREPEND'; items: ResponseInputItem[] }
   | { type: 'APPROVAL.REQUEST'; approvalId: string; kind: ApprovalKind }
   | { type: 'APPROVAL.DECIDE'; approvalId: string; decision: ReviewDecision }
+  | { type: 'TOOL.START'; call: ToolCallSpec }
   | { type: 'xstate.done.actor.task'; output: TaskOutcome }
   | { type: `xstate.done.actor.${string}`; output: unknown; actorId: string };
 
@@ -52,6 +56,7 @@ export const turnMachine = setup({
   actors: {
     task: taskMachine,
     approval: approvalMachine,
+    toolCall: toolCallMachine,
     flushRecorder: contracts.flushRecorder,
     recordPendingInput: contracts.recordPendingInput,
     settleGoalOnFinish: contracts.settleGoalOnFinish,
@@ -81,6 +86,7 @@ export const turnMachine = setup({
     isInterrupt: ({ context }) => context.abortReason === 'interrupted',
     announcesStart: ({ context }) => context.spec.announcesStart,
     steerable: ({ context }) => context.spec.steerable,
+    isToolCallDone: ({ event }) => ((event as { actorId?: string }).actorId ?? '').startsWith('tool:'),
     isApprovalDone: ({ event }) => ((event as { actorId?: string }).actorId ?? '').startsWith('approval:'),
     noPendingApprovals: ({ context }) => Object.keys(context.approvals).length === 0,
     approvalPending: ({ context, event }) =>
@@ -88,7 +94,7 @@ export const turnMachine = setup({
   },
 }).createMachine({
   id: 'turn',
-  context: ({ input }) => ({ spec: input, pendingInput: [], approvals: {}, abortReason: null, task: null }),
+  context: ({ input }) => ({ spec: input, pendingInput: [], approvals: {}, toolCalls: {}, abortReason: null, task: null }),
   entry: [
     enqueueActions(({ context, enqueue, check }) => {
       if (check('announcesStart')) enqueue({ type: 'emitTurnStarted', params: { turnId: context.spec.turnId } });
@@ -144,16 +150,37 @@ export const turnMachine = setup({
         },
       },
     ],
-    'xstate.done.actor.*': {
-      guard: 'isApprovalDone',
-      actions: assign({
-        approvals: ({ context, event }) => {
-          const id = (event as { actorId: string }).actorId.slice('approval:'.length);
-          const { [id]: _resolved, ...rest } = context.approvals;
-          return rest;
-        },
-      }),
+    'TOOL.START': {
+      actions: [
+        spawnChild('toolCall', {
+          id: ({ event }) => `tool:${(event as { call: ToolCallSpec }).call.key}`,
+          input: ({ event }) => (event as { call: ToolCallSpec }).call,
+        }),
+        assign({ toolCalls: ({ context, event }) => ({ ...context.toolCalls, [event.call.key]: event.call.name }) }),
+      ],
     },
+    'xstate.done.actor.*': [
+      {
+        guard: 'isToolCallDone',
+        actions: assign({
+          toolCalls: ({ context, event }) => {
+            const key = (event as { actorId: string }).actorId.slice('tool:'.length);
+            const { [key]: _done, ...rest } = context.toolCalls;
+            return rest;
+          },
+        }),
+      },
+      {
+        guard: 'isApprovalDone',
+        actions: assign({
+          approvals: ({ context, event }) => {
+            const id = (event as { actorId: string }).actorId.slice('approval:'.length);
+            const { [id]: _resolved, ...rest } = context.approvals;
+            return rest;
+          },
+        }),
+      },
+    ],
   },
   initial: 'running',
   states: {
@@ -182,7 +209,10 @@ export const turnMachine = setup({
             onError: 'recordingPendingInput',
           },
           on: {
-            STEER: { guard: 'steerable', actions: assign({ pendingInput: ({ context, event }) => [...context.pendingInput, ...event.items] }) },
+            STEER: {
+              guard: 'steerable',
+              actions: assign({ pendingInput: ({ context, event }) => [...context.pendingInput, ...event.items] }),
+            },
             ABORT: { target: '#turn.aborting', actions: assign({ abortReason: ({ event }) => event.reason }) },
           },
         },

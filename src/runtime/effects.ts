@@ -5,7 +5,8 @@
  */
 import { fromCallback, fromPromise } from 'xstate';
 import { approvalMachine } from '../../machines/approval.machine.js';
-import type { RecorderRequest, RunnerEvent, TurnSpec } from '../../machines/contracts.js';
+import type { RecorderRequest, RunnerEvent, ToolCallSpec, TurnSpec } from '../../machines/contracts.js';
+import { toolCallMachine } from '../../machines/tool-call.machine.js';
 import { recorderMachine } from '../../machines/recorder.machine.js';
 import { goalMachine } from '../../machines/goal.machine.js';
 import { taskMachine } from '../../machines/task.machine.js';
@@ -97,6 +98,11 @@ const turnLogic = turnMachine.provide({
   actors: {
     task: taskMachine.provide({ actors: { runTask: taskRunner } }),
     approval: approvalMachine,
+    toolCall: toolCallMachine.provide({
+      actors: {
+        runTool: fromPromise<ResponseItem, ToolCallSpec>(({ input, system }) => runtimeOf(system).runRegisteredTool(input.key)),
+      },
+    }),
     flushRecorder: fromPromise<void, { turnId: string }>(async ({ input, system }) => {
       const rt = runtimeOf(system);
       try {

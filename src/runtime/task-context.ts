@@ -39,6 +39,8 @@ export interface EngineContext extends TaskContext {
   /** Settles goal usage after a tool completed; may inject the budget wrap-up message. */
   goalToolCompleted(toolName: string): void;
   newId(): string;
+  /** Runs a tool call as an actor of this turn and resolves with its output item. */
+  runToolCall(callId: string, name: string, run: () => Promise<ResponseItem>): Promise<ResponseItem>;
   /** Adds items to this turn's pending input (sent with its next request). */
   injectPendingInput(items: ResponseInputItem[]): void;
   /** Per-turn storage for tools (e.g. a diff tracker), dropped when the turn ends. */
@@ -142,6 +144,10 @@ export class LiveTaskContext implements EngineContext {
 
   newId(): string {
     return this.rt.config.newId();
+  }
+
+  runToolCall(callId: string, name: string, run: () => Promise<ResponseItem>): Promise<ResponseItem> {
+    return this.rt.runToolCall(this.turnId, callId, name, run);
   }
 
   injectPendingInput(items: ResponseInputItem[]): void {

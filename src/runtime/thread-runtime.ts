@@ -186,6 +186,50 @@ export class ThreadRuntime {
     if (queued.length > 0) this.turnRef(turnId)?.send({ type: 'PENDING_INPUT.PREPEND', items: queued });
   }
 
+  // ---- tool calls ---------------------------------------------------------------------
+
+  private toolRuns = new Map<string, () => Promise<ResponseItem>>();
+  private nextToolKey = 1;
+
+  /**
+   * Runs a tool call as an actor of its turn (`tool:<key>`); resolves with its output item.
+   * When the turn is gone the call runs directly (its result is dropped by the inert context).
+   */
+  runToolCall(turnId: string, callId: string, name: string, run: () => Promise<ResponseItem>): Promise<ResponseItem> {
+    const turn = this.turnRef(turnId);
+    if (!turn) return run();
+    const key = String(this.nextToolKey++);
+    this.toolRuns.set(key, run);
+    turn.send({ type: 'TOOL.START', call: { key, callId, name, turnId } });
+    const actor = turn.getSnapshot().children[`tool:${key}`] as AnyActorRef | undefined;
+    if (!actor) {
+      this.toolRuns.delete(key);
+      return run();
+    }
+    return new Promise((resolve, reject) => {
+      const sub = actor.subscribe({
+        next: (snap: { status: string; output?: ResponseItem | null }) => {
+          if (snap.status !== 'done') return;
+          sub.unsubscribe();
+          if (snap.output) resolve(snap.output);
+          else reject(new Error(`tool call ${callId} ended without output`));
+        },
+        error: (err: unknown) => reject(err),
+      });
+    });
+  }
+
+  /** The body of a registered tool call (taken once, by its actor). */
+  async runRegisteredTool(key: string): Promise<ResponseItem> {
+    const run = this.toolRuns.get(key);
+    this.toolRuns.delete(key);
+    if (!run) throw new Error(`no tool call registered under ${key}`);
+    // Start the tool after the turn has finished spawning its actor: a tool that asks for an
+    // approval sends to the turn, which must not be mid-transition.
+    await Promise.resolve();
+    return run();
+  }
+
   // ---- rollout ------------------------------------------------------------------------
 
   private recorderRequests = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();

@@ -133,7 +133,9 @@ export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps,
           ctx.announceRawItem(item);
           ctx.countToolCall();
           const callId = item.type === 'local_shell_call' ? (item.call_id ?? item.id ?? ctx.newId()) : item.call_id;
-          tools.push({ call: item, output: deps.router.dispatch(item, { callId, turnId: ctx.turnId, signal: toolSignal, turn: ctx }) });
+          const run = () => deps.router.dispatch(item, { callId, turnId: ctx.turnId, signal: toolSignal, turn: ctx });
+          // Each call runs as a `toolCall` actor of the turn, visible in the inspector.
+          tools.push({ call: item, output: ctx.runToolCall(callId, deps.router.toolName(item), run) });
           needsFollowUp = true;
           active = null;
           break;

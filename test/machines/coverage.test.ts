@@ -6,16 +6,19 @@
 import { describe, expect, it } from 'vitest';
 import { toDirectedGraph, type DirectedGraphNode } from 'xstate/graph';
 import type { AnyStateMachine, InspectionEvent, StateValue } from 'xstate';
-import { createThread, type SessionTask, type Thread } from 'turnstate';
+import { z } from 'zod';
+import { createThread, defineTool, type SessionTask, type Thread } from 'turnstate';
+import { scriptedModel, scriptedTurn } from 'turnstate/testing';
 import { approvalMachine } from '../../machines/approval.machine.js';
 import { goalMachine } from '../../machines/goal.machine.js';
 import { recorderMachine } from '../../machines/recorder.machine.js';
+import { toolCallMachine } from '../../machines/tool-call.machine.js';
 import { taskMachine } from '../../machines/task.machine.js';
 import { threadMachine } from '../../machines/thread.machine.js';
 import { turnMachine } from '../../machines/turn.machine.js';
 import { controllableTask, EventLog } from '../runtime/harness.js';
 
-const machines: AnyStateMachine[] = [threadMachine, turnMachine, taskMachine, approvalMachine, goalMachine, recorderMachine];
+const machines: AnyStateMachine[] = [threadMachine, turnMachine, taskMachine, approvalMachine, goalMachine, recorderMachine, toolCallMachine];
 
 function allStates(machine: AnyStateMachine): string[] {
   const out: string[] = [];
@@ -90,6 +93,14 @@ describe('state coverage', () => {
     await thread.setGoal({ objective: 'g', status: 'complete' });
     await thread.setGoal({ objective: 'g2' });
     await thread.whenProcessed();
+    // A model turn with a tool call (the toolCall actor).
+    const noop = defineTool({ name: 'noop', description: 'does nothing', parameters: z.object({}), execute: () => 'ok' });
+    const model = scriptedModel([scriptedTurn.functionCall('c1', 'noop', '{}'), scriptedTurn.reply('done')]);
+    const modelThread = await createThread({ cwd: '/tmp', inspect, ephemeral: true, model, tools: [noop], builtinTools: false });
+    const modelLog = new EventLog(modelThread);
+    await modelThread.submit({ type: 'user_input', items: [{ type: 'text', text: 'go' }] });
+    await modelLog.untilType('task_complete');
+    await modelThread.shutdown();
     // Shutdown while a turn runs.
     const last = controllableTask('last');
     await thread.spawnTask(last.task, null);

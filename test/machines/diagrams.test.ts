@@ -9,6 +9,7 @@ import { toDirectedGraph, type DirectedGraphNode } from 'xstate/graph';
 import { approvalMachine } from '../../machines/approval.machine.js';
 import { goalMachine } from '../../machines/goal.machine.js';
 import { recorderMachine } from '../../machines/recorder.machine.js';
+import { toolCallMachine } from '../../machines/tool-call.machine.js';
 import { taskMachine } from '../../machines/task.machine.js';
 import { threadMachine } from '../../machines/thread.machine.js';
 import { turnMachine } from '../../machines/turn.machine.js';
@@ -59,7 +60,7 @@ export function toMermaid(machine: AnyStateMachine): string {
   return [...lines, ...edges].join('\n');
 }
 
-const MACHINES: AnyStateMachine[] = [threadMachine, turnMachine, taskMachine, approvalMachine, goalMachine, recorderMachine];
+const MACHINES: AnyStateMachine[] = [threadMachine, turnMachine, taskMachine, approvalMachine, goalMachine, recorderMachine, toolCallMachine];
 
 function renderSection(): string {
   return MACHINES.map((m) => `#### ${m.id}\n\n\`\`\`mermaid\n${toMermaid(m)}\n\`\`\``).join('\n\n');
