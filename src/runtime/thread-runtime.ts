@@ -119,7 +119,13 @@ export class ThreadRuntime {
   }
 
   updateSession(patch: Partial<SessionData>): void {
-    this.actor.send({ type: 'SESSION.SET', patch });
+    // Only changed fields reach the actor (a no-op update costs no transition).
+    const session = this.session();
+    let changed: Partial<SessionData> | null = null;
+    for (const key of Object.keys(patch) as Array<keyof SessionData>) {
+      if (session[key] !== patch[key]) (changed ??= {})[key] = patch[key] as never;
+    }
+    if (changed) this.actor.send({ type: 'SESSION.SET', patch: changed });
   }
 
   /** Appends items to model-visible history and the rollout. */
@@ -182,8 +188,12 @@ export class ThreadRuntime {
     const usage = session.history.tokenInfo?.total_token_usage ?? emptyTokenUsage();
     this.goalRef().send({ type: 'GOAL.TURN_STARTED', turnId, usage, now: this.clock.now(), continuation: entry?.continuation ?? false });
     const queued = [...session.idlePendingInput, ...session.mailbox.map(mailToInput)];
-    this.updateSession({ idlePendingInput: [], mailbox: [], mailboxOpenForCurrentTurn: true });
-    if (queued.length > 0) this.turnRef(turnId)?.send({ type: 'PENDING_INPUT.PREPEND', items: queued });
+    if (queued.length > 0) {
+      this.updateSession({ idlePendingInput: [], mailbox: [], mailboxOpenForCurrentTurn: true });
+      this.turnRef(turnId)?.send({ type: 'PENDING_INPUT.PREPEND', items: queued });
+    } else {
+      this.updateSession({ mailboxOpenForCurrentTurn: true });
+    }
   }
 
   // ---- tool calls ---------------------------------------------------------------------
@@ -237,6 +247,8 @@ export class ThreadRuntime {
 
   /** Asks the recorder actor for a persist or flush; resolves when it was served, in order. */
   private recorderRequest(kind: 'persist' | 'flush'): Promise<void> {
+    // An in-memory recorder has nothing to order or wait for: no actor round trip.
+    if (!this.recorder.durable) return this.recorder[kind]();
     const recorder = this.actor.getSnapshot().children['recorder'] as AnyActorRef | undefined;
     if (!recorder || recorder.getSnapshot().status !== 'active') return Promise.resolve();
     const requestId = this.nextRecorderRequest++;
