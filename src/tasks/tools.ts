@@ -86,8 +86,14 @@ export class ToolRouter {
     return this.byName.size;
   }
 
-  /** The tool specs sent with each request. */
+  private cachedSpecs: ToolSpec[] | null = null;
+
+  /** The tool specs sent with each request (computed once: the tool set is fixed). */
   specs(): ToolSpec[] {
+    return (this.cachedSpecs ??= this.buildSpecs());
+  }
+
+  private buildSpecs(): ToolSpec[] {
     return [...this.byName.values()].map((tool): ToolSpec => {
       if (tool.freeform) return { type: 'custom', name: tool.name, description: tool.description, ...(tool.freeform.format ? { format: tool.freeform.format } : {}) };
       const { $schema: _drop, ...parameters } = z.toJSONSchema(tool.parameters, { io: 'input' }) as Record<string, unknown>;
