@@ -47,6 +47,16 @@ export const PatchApplyStatus = z.enum(['completed', 'failed', 'declined']);
 export const ParsedCommand = z.looseObject({ type: str, cmd: str });
 
 const itemMeta = { thread_id: str, turn_id: str };
+/** Fields shared by `exec_command_begin` and `exec_command_end`. */
+const execCommand = {
+  call_id: str,
+  process_id: optStr,
+  turn_id: str,
+  command: z.array(str),
+  cwd: str,
+  parsed_cmd: z.array(ParsedCommand).default([]),
+  source: ExecCommandSource.default('agent'),
+};
 
 const events = [
   // Lifecycle
@@ -133,26 +143,11 @@ const events = [
   ev('image_generation_begin', { call_id: str }),
   ev('image_generation_end', { call_id: str }),
   // Tools and approvals
-  ev('exec_command_begin', {
-    call_id: str,
-    process_id: optStr,
-    turn_id: str,
-    command: z.array(str),
-    cwd: str,
-    parsed_cmd: z.array(ParsedCommand).default([]),
-    source: ExecCommandSource.default('agent'),
-    interaction_input: optStr,
-  }),
+  ev('exec_command_begin', { ...execCommand, interaction_input: optStr }),
   ev('exec_command_output_delta', { call_id: str, stream: z.enum(['stdout', 'stderr']), chunk: str }),
   ev('terminal_interaction', { call_id: str, process_id: str, stdin: str }),
   ev('exec_command_end', {
-    call_id: str,
-    process_id: optStr,
-    turn_id: str,
-    command: z.array(str),
-    cwd: str,
-    parsed_cmd: z.array(ParsedCommand).default([]),
-    source: ExecCommandSource.default('agent'),
+    ...execCommand,
     stdout: z.string().default(''),
     stderr: z.string().default(''),
     aggregated_output: z.string().default(''),
