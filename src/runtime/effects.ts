@@ -12,7 +12,7 @@ import { goalMachine } from '../../machines/goal.machine.js';
 import { taskMachine } from '../../machines/task.machine.js';
 import { threadMachine } from '../../machines/thread.machine.js';
 import { turnMachine } from '../../machines/turn.machine.js';
-import { emptyTokenUsage, type ResponseItem, type TurnAbortReason } from '../protocol/index.js';
+import type { ResponseItem, TurnAbortReason } from '../protocol/index.js';
 import { recordResponseInput } from './pending-input.js';
 import { TURN_ABORTED_MARKER_TEXT } from './markers.js';
 import { LiveTaskContext } from './task-context.js';
@@ -89,8 +89,6 @@ function endTurn(rt: ThreadRuntime, turnId: string) {
   };
 }
 
-const usage = (rt: ThreadRuntime) => rt.session().history.tokenInfo?.total_token_usage ?? emptyTokenUsage();
-
 /** Waits one microtask so effects never write to an actor from inside its own transition. */
 const tick = () => Promise.resolve();
 
@@ -127,7 +125,7 @@ const turnLogic = turnMachine.provide({
       rt.goalRef().send({
         type: 'GOAL.TURN_FINISHED',
         turnId: input.turnId,
-        usage: usage(rt),
+        usage: rt.totalUsage(),
         now: rt.clock.now(),
         toolCalls: entry?.toolCalls ?? 0,
       });
@@ -151,7 +149,7 @@ const turnLogic = turnMachine.provide({
       rt.goalRef().send({
         type: 'GOAL.TASK_ABORTED',
         turnId: input.turnId,
-        usage: usage(rt),
+        usage: rt.totalUsage(),
         now: rt.clock.now(),
         interrupted: input.reason === 'interrupted',
       });

@@ -3,7 +3,7 @@
  * budget is reached, a hidden developer message asks the model to wrap up (the turn is
  * not aborted).
  */
-import { emptyTokenUsage, type ResponseInputItem } from '../protocol/index.js';
+import type { ResponseInputItem } from '../protocol/index.js';
 import { budgetLimitPrompt } from './goal-prompts.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 
@@ -12,7 +12,7 @@ const GOAL_TOOLS = new Set(['update_goal']);
 
 export function settleGoalAfterTool(rt: ThreadRuntime, turnId: string, toolName: string): void {
   const goal = rt.goalRef();
-  const usage = rt.session().history.tokenInfo?.total_token_usage ?? emptyTokenUsage();
+  const usage = rt.totalUsage();
   goal.send({ type: 'GOAL.ACTIVITY' });
   goal.send({ type: 'GOAL.SETTLE', turnId, usage, now: rt.clock.now() });
   if (GOAL_TOOLS.has(toolName)) return;

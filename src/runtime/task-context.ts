@@ -3,7 +3,7 @@
  * when the task is force-stopped or its turn has ended, so late work cannot leak events,
  * history items or approval requests.
  */
-import { emptyTokenUsage, type EventMsg, type ResponseInputItem, type ResponseItem, type ReviewDecision, type ThreadGoal, type TokenUsageInfo, type UserInput } from '../protocol/index.js';
+import type { EventMsg, ResponseInputItem, ResponseItem, ReviewDecision, ThreadGoal, TokenUsageInfo, UserInput } from '../protocol/index.js';
 import { settleGoalAfterTool } from './goal-effects.js';
 import { recordResponseInput, recordUserMessage } from './pending-input.js';
 import type { RolloutItem } from './recorder.js';
@@ -164,7 +164,7 @@ export class LiveTaskContext implements EngineContext {
     const rt = this.rt;
     const turnId = this.turnId;
     const goal = () => rt.goalRef();
-    const usage = () => rt.session().history.tokenInfo?.total_token_usage ?? emptyTokenUsage();
+    const usage = () => rt.totalUsage();
     return {
       get: () => goal().getSnapshot().context.goal,
       create: (objective, tokenBudget) => {

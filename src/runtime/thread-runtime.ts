@@ -19,6 +19,7 @@ import {
   type InterAgentCommunication,
   type ResponseInputItem,
   type ResponseItem,
+  type TokenUsage,
 } from '../protocol/index.js';
 import type { SessionTask } from '../tasks/session-task.js';
 import { interAgentMessage, recordItems as recordHistoryItems } from '../history/index.js';
@@ -139,6 +140,11 @@ export class ThreadRuntime {
     this.recorder.record(kept.map((payload) => ({ type: 'response_item' as const, payload })));
   }
 
+  /** The thread's total token usage so far (zero before the first response). */
+  totalUsage(): TokenUsage {
+    return this.session().history.tokenInfo?.total_token_usage ?? emptyTokenUsage();
+  }
+
   activeTurn(): TurnSpec | null {
     return this.actor.getSnapshot().context.turn;
   }
@@ -185,7 +191,7 @@ export class ThreadRuntime {
   beginTurn(turnId: string): void {
     const entry = this.turns.get(turnId);
     const session = this.session();
-    const usage = session.history.tokenInfo?.total_token_usage ?? emptyTokenUsage();
+    const usage = this.totalUsage();
     this.goalRef().send({ type: 'GOAL.TURN_STARTED', turnId, usage, now: this.clock.now(), continuation: entry?.continuation ?? false });
     const queued = [...session.idlePendingInput, ...session.mailbox.map(mailToInput)];
     if (queued.length > 0) {
@@ -360,9 +366,5 @@ export class ThreadRuntime {
 
   start(): void {
     this.actor.start();
-  }
-
-  children(): Record<string, AnyActorRef> {
-    return this.actor.getSnapshot().children as Record<string, AnyActorRef>;
   }
 }

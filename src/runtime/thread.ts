@@ -6,7 +6,6 @@
  * finished (turn aborted, marker flushed) before the next op is taken.
  */
 import {
-  Event as EventSchema,
   GoalSpec,
   Op,
   ResponseItems,
@@ -235,7 +234,7 @@ export class Thread {
         objective: parsed.objective,
         tokenBudget: parsed.token_budget ?? null,
         status: parsed.status ?? 'active',
-        usage: this.rt.session().history.tokenInfo?.total_token_usage ?? zeroUsage,
+        usage: this.rt.totalUsage(),
         now: this.rt.clock.now(),
         turnId: this.rt.activeTurn()?.turnId ?? null,
       });
@@ -373,11 +372,4 @@ export class Thread {
       }
     }
   }
-}
-
-const zeroUsage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0, total_tokens: 0 };
-
-/** Validates an event read from elsewhere (e.g. a host bridge) against the protocol. */
-export function parseEvent(value: unknown): Event {
-  return parseAtEdge(EventSchema, value, 'event');
 }
