@@ -90,6 +90,36 @@ export class ThreadExistsError extends PersistenceError {
 }
 
 /**
+ * Another live writer holds the thread (SPEC: one writer per thread). `holder` names it.
+ * @example
+ * try { await createThread({ resume: { threadId } }); } catch (e) { if (e instanceof ThreadBusyError) console.log(e.holder); }
+ */
+export class ThreadBusyError extends PersistenceError {
+  readonly threadId: string;
+  readonly holder: string;
+  constructor(threadId: string, holder: string, options?: { cause?: unknown }) {
+    super('thread_busy', 'host', `thread ${threadId} is held by another writer (${holder})`, options);
+    this.threadId = threadId;
+    this.holder = holder;
+  }
+}
+
+/**
+ * A writer's lease on a thread was taken over (or expired) and a write was refused (fencing).
+ * @example
+ * new LeaseLostError('t1', 'worker-2').code; // 'lease_lost'
+ */
+export class LeaseLostError extends PersistenceError {
+  readonly threadId: string;
+  readonly holder: string;
+  constructor(threadId: string, holder: string) {
+    super('lease_lost', 'engine', `the write lease of thread ${threadId} was lost; it is now held by ${holder}`);
+    this.threadId = threadId;
+    this.holder = holder;
+  }
+}
+
+/**
  * A list cursor that this store did not hand out (or that is corrupt).
  * @example
  * new InvalidCursorError('zzz').code; // 'invalid_cursor'

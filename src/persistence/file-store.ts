@@ -9,11 +9,14 @@ import { constants } from 'node:fs';
 import { link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
+import type { ThreadGoal } from '../protocol/goal.js';
+import { NotImplementedError } from '../errors.js';
 import { ThreadExistsError, ThreadNotFoundError } from './errors.js';
 import { isErrno, KeyedQueue, sortedEntries, syncDirectory, writeAll } from './fs-utils.js';
 import { ARCHIVED_SESSIONS_DIR, localTimeKeyToDate, parseRolloutFileName, resolveTurnstateHome, rolloutRelativePath, SESSIONS_DIR } from './paths.js';
 import { loadRollout, serializeRolloutLines } from './rollout-codec.js';
 import type { RolloutLine, SessionMeta } from './rollout-schema.js';
+import type { AcquireOptions, ThreadLease } from './store.js';
 import { clampPageSize, compareNewestFirst, decodeCursor, encodeCursor, firstSessionMeta, pageAfter, toThreadRef } from './store.js';
 import type { ListKey, ListThreadsOptions, StoredRollout, ThreadListEntry, ThreadPage, ThreadRef, ThreadStore } from './store.js';
 
@@ -181,6 +184,18 @@ export class JsonlThreadStore implements ThreadStore {
     const found = (await this.#searchActive(threadId)) ?? (await this.#searchArchived(threadId));
     if (found !== null) this.#paths.set(threadId, found);
     return found;
+  }
+
+  async acquire(_threadId: string, _options?: AcquireOptions): Promise<ThreadLease> {
+    throw new NotImplementedError('rollout locks in the JSONL thread store');
+  }
+
+  async readGoal(_threadId: string): Promise<ThreadGoal | null> {
+    throw new NotImplementedError('goal storage in the JSONL thread store');
+  }
+
+  async writeGoal(_threadId: string, _goal: ThreadGoal | null): Promise<void> {
+    throw new NotImplementedError('goal storage in the JSONL thread store');
   }
 
   async #requirePath(threadId: string): Promise<string> {

@@ -3,11 +3,12 @@
  * kept serialised, so reading goes through the same parser as the file store and a round trip
  * has the same fidelity. Paths are `memory://<thread id>`.
  */
-import { InvalidRolloutLinesError, ThreadExistsError, ThreadNotFoundError } from './errors.js';
+import type { ThreadGoal } from '../protocol/goal.js';
+import { InvalidRolloutLinesError, ThreadBusyError, ThreadExistsError, ThreadNotFoundError } from './errors.js';
 import { loadRollout, serializeRolloutLine } from './rollout-codec.js';
 import type { RolloutLine, SessionMeta } from './rollout-schema.js';
 import { clampPageSize, compareNewestFirst, decodeCursor, encodeCursor, firstSessionMeta, pageAfter, toThreadRef } from './store.js';
-import type { ListThreadsOptions, StoredRollout, ThreadPage, ThreadRef, ThreadStore } from './store.js';
+import type { AcquireOptions, ListThreadsOptions, StoredRollout, ThreadLease, ThreadPage, ThreadRef, ThreadStore } from './store.js';
 
 const SCHEME = 'memory://';
 
@@ -27,6 +28,10 @@ interface MemoryThread {
  */
 export class InMemoryThreadStore implements ThreadStore {
   readonly #threads = new Map<string, MemoryThread>();
+  /** Held leases by thread id (this store is one process, so a lease dies only by `release`). */
+  readonly #leases = new Map<string, { holder: string; token: number }>();
+  readonly #goals = new Map<string, ThreadGoal>();
+  #lastToken = 0;
 
   pathFor(meta: SessionMeta): string {
     return `${SCHEME}${meta.id}`;
@@ -89,6 +94,31 @@ export class InMemoryThreadStore implements ThreadStore {
 
   async findPath(threadId: string): Promise<string | null> {
     return this.#threads.has(threadId) ? `${SCHEME}${threadId}` : null;
+  }
+
+  async acquire(threadId: string, options: AcquireOptions = {}): Promise<ThreadLease> {
+    const held = this.#leases.get(threadId);
+    if (held !== undefined) throw new ThreadBusyError(threadId, held.holder);
+    const lease = { holder: options.holder ?? `memory:${this.#lastToken + 1}`, token: ++this.#lastToken };
+    this.#leases.set(threadId, lease);
+    return {
+      threadId,
+      holder: lease.holder,
+      fencingToken: lease.token,
+      release: async () => {
+        if (this.#leases.get(threadId) === lease) this.#leases.delete(threadId);
+      },
+    };
+  }
+
+  async readGoal(threadId: string): Promise<ThreadGoal | null> {
+    const goal = this.#goals.get(threadId);
+    return goal === undefined ? null : structuredClone(goal);
+  }
+
+  async writeGoal(threadId: string, goal: ThreadGoal | null): Promise<void> {
+    if (goal === null) this.#goals.delete(threadId);
+    else this.#goals.set(threadId, structuredClone(goal));
   }
 
   #require(threadId: string): MemoryThread {

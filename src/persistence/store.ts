@@ -7,6 +7,7 @@
  * stays valid when newer threads are created between pages.
  */
 import { InvalidCursorError, InvalidRolloutLinesError } from './errors.js';
+import type { ThreadGoal } from '../protocol/goal.js';
 import type { LoadedRollout } from './rollout-codec.js';
 import type { RolloutLine, SessionMeta } from './rollout-schema.js';
 
@@ -64,6 +65,37 @@ export interface ThreadPage {
 }
 
 /**
+ * A writer's exclusive hold on one thread: a lock file in the file store, a lease row with a
+ * fencing token in a database store. While a lease is held, no other `acquire` of the same
+ * thread (in this process or another) succeeds; the store refuses appends it makes after the
+ * lease was lost.
+ * @example
+ * const lease = await store.acquire(threadId);
+ * try { await store.append(threadId, lines); } finally { await lease.release(); }
+ */
+export interface ThreadLease {
+  readonly threadId: string;
+  /** Who holds it, e.g. `host:pid:token`, or the `holder` given to `acquire`. */
+  readonly holder: string;
+  /** Grows with every takeover; stores with fencing refuse appends of an older token (file store: 0). */
+  readonly fencingToken: number;
+  /** Gives the thread up (idempotent). */
+  release(): Promise<void>;
+}
+
+/**
+ * Options of `ThreadStore.acquire`.
+ * @example
+ * await store.acquire(threadId, { waitMs: 2_000, holder: 'worker-3' });
+ */
+export interface AcquireOptions {
+  /** Name of the holder recorded with the lease (default: host, pid and a random token). */
+  holder?: string;
+  /** Wait up to this long for a live holder to let go before throwing (default 0: fail at once). */
+  waitMs?: number;
+}
+
+/**
  * Storage of thread rollouts.
  * @example
  * const store: ThreadStore = new JsonlThreadStore({ home: '/tmp/ts-home' });
@@ -90,6 +122,16 @@ export interface ThreadStore {
   delete(threadId: string): Promise<void>;
   /** The path of a thread (active first, then archived), or `null` when it is not stored. */
   findPath(threadId: string): Promise<string | null>;
+  /**
+   * Takes the single-writer hold on a thread (stored or about to be created). Throws
+   * `ThreadBusyError` (naming the holder) when another live writer holds it; a hold left by a
+   * dead writer (killed process, expired lease) is taken over.
+   */
+  acquire(threadId: string, options?: AcquireOptions): Promise<ThreadLease>;
+  /** The thread's stored goal (SPEC §7.1), or `null` when it has none. */
+  readGoal(threadId: string): Promise<ThreadGoal | null>;
+  /** Stores (or with `null` removes) the thread's goal; atomic: a reader sees the old or the new goal. */
+  writeGoal(threadId: string, goal: ThreadGoal | null): Promise<void>;
 }
 
 /**

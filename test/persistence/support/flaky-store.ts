@@ -1,5 +1,6 @@
 /** A `ThreadStore` wrapper that logs calls, can fail the next N calls of an operation, and can slow appends. */
-import type { ListThreadsOptions, RolloutLine, SessionMeta, StoredRollout, ThreadPage, ThreadRef, ThreadStore } from '../../../src/persistence/index.js';
+import type { ThreadGoal } from '../../../src/protocol/goal.js';
+import type { AcquireOptions, ListThreadsOptions, RolloutLine, SessionMeta, StoredRollout, ThreadPage, ThreadLease, ThreadRef, ThreadStore } from '../../../src/persistence/index.js';
 
 type Op = 'create' | 'append' | 'flush';
 
@@ -56,5 +57,14 @@ export class FlakyStore implements ThreadStore {
   }
   findPath(threadId: string): Promise<string | null> {
     return this.inner.findPath(threadId);
+  }
+  acquire(threadId: string, options?: AcquireOptions): Promise<ThreadLease> {
+    return this.inner.acquire(threadId, options);
+  }
+  readGoal(threadId: string): Promise<ThreadGoal | null> {
+    return this.inner.readGoal(threadId);
+  }
+  writeGoal(threadId: string, goal: ThreadGoal | null): Promise<void> {
+    return this.inner.writeGoal(threadId, goal);
   }
 }
