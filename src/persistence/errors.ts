@@ -188,3 +188,16 @@ export class LockTimeoutError extends PersistenceError {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * A stored goal file could not be read back as a thread goal (not JSON, or not a goal).
+ * @example
+ * new GoalFileInvalidError('/home/u/.turnstate/sessions/…/rollout-…-t1.goal.json', 'not JSON').code; // 'goal_file_invalid'
+ */
+export class GoalFileInvalidError extends PersistenceError {
+  readonly path: string;
+  constructor(path: string, reason: string, options?: { cause?: unknown }) {
+    super('goal_file_invalid', 'engine', `the goal file ${path} is not a valid thread goal: ${reason}`, options);
+    this.path = path;
+  }
+}

@@ -13,6 +13,7 @@ import type { ThreadGoal } from '../protocol/goal.js';
 import { NotImplementedError } from '../errors.js';
 import { ThreadExistsError, ThreadNotFoundError } from './errors.js';
 import { isErrno, KeyedQueue, sortedEntries, syncDirectory, writeAll } from './fs-utils.js';
+import { goalPathFor, moveGoalFile, readGoalFile, writeGoalFile } from './goal-file.js';
 import { ARCHIVED_SESSIONS_DIR, localTimeKeyToDate, parseRolloutFileName, resolveTurnstateHome, rolloutRelativePath, SESSIONS_DIR } from './paths.js';
 import { loadRollout, serializeRolloutLines } from './rollout-codec.js';
 import type { RolloutLine, SessionMeta } from './rollout-schema.js';
@@ -161,6 +162,8 @@ export class JsonlThreadStore implements ThreadStore {
       const path = await this.#requirePath(threadId);
       if (dirname(path) === this.archivedDir) return;
       await mkdir(this.archivedDir, { recursive: true });
+      // The goal moves first: a crash in between leaves it where `readGoal` still looks.
+      await moveGoalFile(path, this.archivedDir);
       const target = join(this.archivedDir, basename(path));
       await rename(path, target);
       await syncDirectory(this.archivedDir);
@@ -171,6 +174,8 @@ export class JsonlThreadStore implements ThreadStore {
   delete(threadId: string): Promise<void> {
     return this.#queue.run(threadId, async () => {
       const path = await this.#requirePath(threadId);
+      await rm(goalPathFor(path), { force: true });
+      await rm(join(this.archivedDir, basename(goalPathFor(path))), { force: true });
       await rm(path);
       this.#paths.delete(threadId);
       await syncDirectory(dirname(path));
@@ -190,12 +195,25 @@ export class JsonlThreadStore implements ThreadStore {
     throw new NotImplementedError('rollout locks in the JSONL thread store');
   }
 
-  async readGoal(_threadId: string): Promise<ThreadGoal | null> {
-    throw new NotImplementedError('goal storage in the JSONL thread store');
+  /** Reads `<rollout>.goal.json` (beside the rollout; after an interrupted archive, in the archive). */
+  readGoal(threadId: string): Promise<ThreadGoal | null> {
+    return this.#queue.run(threadId, async () => {
+      const path = await this.findPath(threadId);
+      if (path === null) return null;
+      const goal = await readGoalFile(goalPathFor(path));
+      if (goal !== null || dirname(path) === this.archivedDir) return goal;
+      return readGoalFile(join(this.archivedDir, basename(goalPathFor(path))));
+    });
   }
 
-  async writeGoal(_threadId: string, _goal: ThreadGoal | null): Promise<void> {
-    throw new NotImplementedError('goal storage in the JSONL thread store');
+  /** Replaces `<rollout>.goal.json` atomically (`write-file-atomic`), or removes it for `null`. */
+  writeGoal(threadId: string, goal: ThreadGoal | null): Promise<void> {
+    return this.#queue.run(threadId, async () => {
+      const path = await this.#requirePath(threadId);
+      await writeGoalFile(goalPathFor(path), goal);
+      // A removed goal must not reappear from a copy an interrupted archive left behind.
+      if (goal === null && dirname(path) !== this.archivedDir) await rm(join(this.archivedDir, basename(goalPathFor(path))), { force: true });
+    });
   }
 
   async #requirePath(threadId: string): Promise<string> {

@@ -9,6 +9,7 @@ export * from './policy.js';
 export * from './paths.js';
 export * from './store.js';
 export * from './file-store.js';
+export * from './goal-file.js';
 export * from './memory-store.js';
 export * from './recorder.js';
 export * from './history-ops.js';

@@ -90,6 +90,7 @@ export class InMemoryThreadStore implements ThreadStore {
   async delete(threadId: string): Promise<void> {
     this.#require(threadId);
     this.#threads.delete(threadId);
+    this.#goals.delete(threadId);
   }
 
   async findPath(threadId: string): Promise<string | null> {
@@ -117,6 +118,7 @@ export class InMemoryThreadStore implements ThreadStore {
   }
 
   async writeGoal(threadId: string, goal: ThreadGoal | null): Promise<void> {
+    this.#require(threadId);
     if (goal === null) this.#goals.delete(threadId);
     else this.#goals.set(threadId, structuredClone(goal));
   }

@@ -128,9 +128,15 @@ export interface ThreadStore {
    * dead writer (killed process, expired lease) is taken over.
    */
   acquire(threadId: string, options?: AcquireOptions): Promise<ThreadLease>;
-  /** The thread's stored goal (SPEC §7.1), or `null` when it has none. */
+  /**
+   * The thread's stored goal (SPEC §7.1: id, objective, status, budget, usage, times), or
+   * `null` when it has none or the thread is not stored. Archiving keeps it; deleting removes it.
+   */
   readGoal(threadId: string): Promise<ThreadGoal | null>;
-  /** Stores (or with `null` removes) the thread's goal; atomic: a reader sees the old or the new goal. */
+  /**
+   * Stores (or with `null` removes) the thread's goal; atomic: a reader sees the old or the new
+   * goal. Throws `ThreadNotFoundError` when the thread is not stored (its rollout comes first).
+   */
   writeGoal(threadId: string, goal: ThreadGoal | null): Promise<void>;
 }
 

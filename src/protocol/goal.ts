@@ -13,6 +13,12 @@ export type ThreadGoalStatus = z.infer<typeof ThreadGoalStatus>;
  */
 export const ThreadGoal = z.object({
   threadId: z.string(),
+  /**
+   * The goal row's id (SPEC §7.1 `goal_id`): the same across status changes and restarts, new
+   * when the objective is replaced. turnstate always sets it; goal events written by Codex
+   * (whose protocol goal does not carry the id) parse without it.
+   */
+  goalId: z.string().min(1).optional(),
   objective: z.string().min(1).max(MAX_GOAL_OBJECTIVE_CHARS),
   status: ThreadGoalStatus,
   tokenBudget: z.number().int().positive().nullish(),

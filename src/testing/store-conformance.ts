@@ -1,10 +1,11 @@
 /**
  * A suite every `ThreadStore` must pass: ordering, atomic create, typed errors, newest-first
- * paging with a stable cursor, archive and delete. The test framework's functions are passed
+ * paging with a stable cursor, archive and delete, goal storage. The test framework's functions are passed
  * in (vitest's, or jest's), so importing this module loads no test framework.
  */
 import type { RolloutLine, SessionMeta } from '../persistence/rollout-schema.js';
 import type { ThreadStore } from '../persistence/store.js';
+import { registerGoalConformance } from './goal-conformance.js';
 
 /**
  * A store made for one test, with an optional clean-up.
@@ -222,5 +223,7 @@ export function runThreadStoreConformance(name: string, makeStore: StoreFactory,
       expect((await store.list()).threads).toEqual([]);
       expect((await store.list({ archived: true })).threads).toEqual([]);
     });
+
+    registerGoalConformance({ it, expect, fresh, threadId, metaLine: (n) => metaLine(n) });
   });
 }
