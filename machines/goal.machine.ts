@@ -4,7 +4,13 @@
  * Invariants: tokens are counted once (non-cached input + output since the last accounted
  * snapshot); an active goal whose usage reaches its budget becomes `budgetLimited`; an
  * interrupt pauses only the goal the interrupted turn was working on; every change a client
- * should see is announced exactly once (`announceGoal`).
+ * should see is announced exactly once (`announceGoal`); every change of the goal row, announced
+ * or not, is handed to `storeGoal` (the durable copy, SPEC §7.1) in the order it happened.
+ *
+ * External mutations follow seed 003 (`codex_thread.rs`): `GOAL.EXTERNAL_MUTATION_STARTING`
+ * settles running usage first, then `GOAL.EXTERNAL_SET` / `GOAL.EXTERNAL_CLEAR` apply the new
+ * goal and its runtime effects; `GOAL.THREAD_RESUMED` restores a stored goal in its stored
+ * status (a paused goal stays paused unless the host asks for the REF behaviour).
  */
 import { assign, enqueueActions, setup } from 'xstate';
 import type { ThreadGoal, ThreadGoalStatus, TokenUsage } from '../src/protocol/index.js';
@@ -35,14 +41,30 @@ export type GoalEvent =
       now: number;
       turnId: string | null;
     }
-  | { type: 'GOAL.CLEAR' }
   | { type: 'GOAL.TURN_STARTED'; turnId: string; usage: TokenUsage; now: number; continuation: boolean }
   | { type: 'GOAL.SETTLE'; turnId: string | null; usage: TokenUsage; now: number }
   | { type: 'GOAL.TASK_ABORTED'; turnId: string; usage: TokenUsage; now: number; interrupted: boolean }
   | { type: 'GOAL.TURN_FINISHED'; turnId: string; usage: TokenUsage; now: number; toolCalls: number }
   | { type: 'GOAL.COMPLETE'; turnId: string | null; usage: TokenUsage; now: number }
   | { type: 'GOAL.BUDGET_STEERED'; goalId: string }
-  | { type: 'GOAL.ACTIVITY' };
+  | { type: 'GOAL.ACTIVITY' }
+  /** `ExternalMutationStarting`: settle usage before a host changes the goal. */
+  | { type: 'GOAL.EXTERNAL_MUTATION_STARTING'; turnId: string | null; usage: TokenUsage; now: number }
+  /** `ExternalSet{status}`: the host set (or replaced) the goal. */
+  | {
+      type: 'GOAL.EXTERNAL_SET';
+      goalId: string;
+      objective: string;
+      tokenBudget: number | null;
+      status: ThreadGoalStatus;
+      usage: TokenUsage;
+      now: number;
+      turnId: string | null;
+    }
+  /** `ExternalClear`: the host removed the goal. */
+  | { type: 'GOAL.EXTERNAL_CLEAR' }
+  /** `ThreadResumed`: the thread was resumed with this stored goal. */
+  | { type: 'GOAL.THREAD_RESUMED'; goal: ThreadGoal | null; usage: TokenUsage; now: number; reactivatePaused: boolean };
 
 const blended = (u: TokenUsage) => Math.max(u.input_tokens - u.cached_input_tokens, 0) + Math.max(u.output_tokens, 0);
 
@@ -69,6 +91,17 @@ function account(ctx: GoalContext, usage: TokenUsage, now: number): Partial<Goal
 
 const accountingActive = (g: ThreadGoal | null) => g !== null && (g.status === 'active' || g.status === 'budgetLimited');
 
+/** No runtime accounting (seed: `clear_stopped_thread_goal_runtime_state`); the goal may steer again. */
+const stoppedAccounting = (ctx: GoalContext): Partial<GoalContext> => ({
+  baseline: null,
+  lastAccountedAtMs: null,
+  budgetSteeredGoalIds: ctx.budgetSteeredGoalIds.filter((id) => id !== ctx.goalId),
+});
+
+/** An active goal whose usage reached its budget is budget-limited. */
+const withBudgetRule = (goal: ThreadGoal): ThreadGoal =>
+  goal.status === 'active' && goal.tokenBudget != null && goal.tokensUsed >= goal.tokenBudget ? { ...goal, status: 'budgetLimited' } : goal;
+
 export const goalMachine = setup({
   types: {
     input: {} as { threadId: string },
@@ -78,6 +111,8 @@ export const goalMachine = setup({
   actions: {
     /** Emits `thread_goal_updated` for the goal. */
     announceGoal: (_, _params: { goal: ThreadGoal; turnId: string | null }) => {},
+    /** Writes the goal row (or removes it, for `null`) to the thread store. */
+    storeGoal: (_, _params: { goal: ThreadGoal | null }) => {},
   },
   guards: {
     isActive: ({ context }) => context.goal?.status === 'active',
@@ -105,8 +140,9 @@ export const goalMachine = setup({
       actions: enqueueActions(({ context, event, enqueue }) => {
         const same = context.goal !== null && context.goalId === event.goalId;
         const base = same ? { ...context, ...account(context, event.usage, event.now) } : context;
-        const goal: ThreadGoal = {
+        const goal = withBudgetRule({
           threadId: context.threadId,
+          goalId: event.goalId,
           objective: event.objective,
           status: event.status,
           tokenBudget: event.tokenBudget,
@@ -114,10 +150,7 @@ export const goalMachine = setup({
           timeUsedSeconds: same && base.goal ? base.goal.timeUsedSeconds : 0,
           createdAt: same && base.goal ? base.goal.createdAt : event.now,
           updatedAt: event.now,
-        };
-        if (goal.status === 'active' && goal.tokenBudget != null && goal.tokensUsed >= goal.tokenBudget) {
-          goal.status = 'budgetLimited';
-        }
+        });
         const accounting = accountingActive(goal);
         enqueue.assign({
           goalId: event.goalId,
@@ -129,11 +162,79 @@ export const goalMachine = setup({
           ...(event.turnId !== null ? { turnGoalId: event.goalId } : {}),
         });
         enqueue({ type: 'announceGoal', params: { goal, turnId: event.turnId } });
+        enqueue({ type: 'storeGoal', params: { goal } });
       }),
     },
-    'GOAL.CLEAR': {
+    'GOAL.EXTERNAL_MUTATION_STARTING': {
+      target: '.routing',
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const next = account(context, event.usage, event.now);
+        enqueue.assign(next);
+        if (!next.goal) return;
+        // In a turn the turn's progress is announced; idle, the (wall-clock) settlement is
+        // only stored, as the seed emits nothing there.
+        if (event.turnId !== null) enqueue({ type: 'announceGoal', params: { goal: next.goal, turnId: event.turnId } });
+        enqueue({ type: 'storeGoal', params: { goal: next.goal } });
+      }),
+    },
+    'GOAL.EXTERNAL_SET': {
+      target: '.routing',
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const previous = context.goal !== null && context.goalId === event.goalId ? context.goal : null;
+        const goal = withBudgetRule({
+          threadId: context.threadId,
+          goalId: event.goalId,
+          objective: event.objective,
+          status: event.status,
+          tokenBudget: event.tokenBudget,
+          tokensUsed: previous?.tokensUsed ?? 0,
+          timeUsedSeconds: previous?.timeUsedSeconds ?? 0,
+          createdAt: previous?.createdAt ?? event.now,
+          updatedAt: event.now,
+        });
+        let runtime: Partial<GoalContext>;
+        if (goal.status === 'active') {
+          // Newly active (a new goal, or a stopped one set active again): count from now.
+          const newlyActive = previous?.status !== 'active' || context.baseline === null;
+          runtime = newlyActive ? { baseline: event.usage, lastAccountedAtMs: event.now } : {};
+          if (event.turnId !== null) runtime.turnGoalId = event.goalId;
+        } else if (goal.status === 'budgetLimited' && event.turnId !== null) {
+          // The running turn keeps accounting a budget-limited goal.
+          runtime = {};
+        } else {
+          runtime = stoppedAccounting(context);
+        }
+        enqueue.assign({ goalId: event.goalId, goal, continuationSuppressed: false, ...runtime });
+        enqueue({ type: 'announceGoal', params: { goal, turnId: event.turnId } });
+        enqueue({ type: 'storeGoal', params: { goal } });
+      }),
+    },
+    'GOAL.EXTERNAL_CLEAR': {
       target: '.none',
-      actions: assign({ goalId: null, goal: null, baseline: null, lastAccountedAtMs: null, turnGoalId: null }),
+      actions: enqueueActions(({ context, enqueue }) => {
+        enqueue.assign({ goalId: null, goal: null, turnGoalId: null, ...stoppedAccounting(context) });
+        if (context.goal !== null) enqueue({ type: 'storeGoal', params: { goal: null } });
+      }),
+    },
+    'GOAL.THREAD_RESUMED': {
+      target: '.routing',
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const stored = event.goal;
+        if (stored === null) {
+          enqueue.assign({ goalId: null, goal: null, turnGoalId: null, ...stoppedAccounting(context) });
+          return;
+        }
+        const goalId = stored.goalId ?? null;
+        // REF (§7.2) re-activates a paused goal on resume; seed 003's version keeps it paused.
+        const reactivate = event.reactivatePaused && stored.status === 'paused';
+        const goal = reactivate ? withBudgetRule({ ...stored, status: 'active', updatedAt: event.now }) : stored;
+        const runtime = goal.status === 'active' ? { baseline: event.usage, lastAccountedAtMs: event.now } : stoppedAccounting({ ...context, goalId });
+        enqueue.assign({ goalId, goal, turnGoalId: null, continuationSuppressed: false, continuationTurn: false, ...runtime });
+        if (reactivate) {
+          enqueue({ type: 'announceGoal', params: { goal, turnId: null } });
+          enqueue({ type: 'storeGoal', params: { goal } });
+        }
+      }),
     },
     'GOAL.TURN_STARTED': {
       actions: assign(({ context, event }) => ({
@@ -149,7 +250,9 @@ export const goalMachine = setup({
       actions: enqueueActions(({ context, event, enqueue }) => {
         const next = account(context, event.usage, event.now);
         enqueue.assign(next);
-        if (next.goal) enqueue({ type: 'announceGoal', params: { goal: next.goal, turnId: event.turnId } });
+        if (!next.goal) return;
+        enqueue({ type: 'announceGoal', params: { goal: next.goal, turnId: event.turnId } });
+        enqueue({ type: 'storeGoal', params: { goal: next.goal } });
       }),
     },
     'GOAL.TURN_FINISHED': {
@@ -160,7 +263,9 @@ export const goalMachine = setup({
         // the user, a tool or the host does something.
         const suppress = context.continuationTurn && event.toolCalls === 0;
         enqueue.assign({ ...next, continuationSuppressed: context.continuationSuppressed || suppress, continuationTurn: false });
-        if (next.goal) enqueue({ type: 'announceGoal', params: { goal: next.goal, turnId: event.turnId } });
+        if (!next.goal) return;
+        enqueue({ type: 'announceGoal', params: { goal: next.goal, turnId: event.turnId } });
+        enqueue({ type: 'storeGoal', params: { goal: next.goal } });
       }),
     },
     'GOAL.TASK_ABORTED': {
@@ -173,7 +278,9 @@ export const goalMachine = setup({
           event.interrupted && settled?.status === 'active' && context.goalId !== null && context.turnGoalId === context.goalId;
         const goal = pause && settled ? { ...settled, status: 'paused' as const, updatedAt: event.now } : next.goal;
         enqueue.assign({ ...next, ...(goal ? { goal } : {}), continuationTurn: false, ...(pause ? { baseline: null, lastAccountedAtMs: null } : {}) });
-        if (goal) enqueue({ type: 'announceGoal', params: { goal, turnId: event.turnId } });
+        if (!goal) return;
+        enqueue({ type: 'announceGoal', params: { goal, turnId: event.turnId } });
+        enqueue({ type: 'storeGoal', params: { goal } });
       }),
     },
     'GOAL.COMPLETE': {
@@ -184,6 +291,7 @@ export const goalMachine = setup({
         const goal = { ...(settled.goal ?? context.goal), status: 'complete' as const, updatedAt: event.now };
         enqueue.assign({ goal, baseline: null, lastAccountedAtMs: null });
         enqueue({ type: 'announceGoal', params: { goal, turnId: event.turnId } });
+        enqueue({ type: 'storeGoal', params: { goal } });
       }),
     },
     'GOAL.BUDGET_STEERED': {

@@ -31,6 +31,7 @@ import { MemoryRecorder, type Recorder } from './recorder.js';
 import { ENGINE_VERSION, StoreRecorder, forkedItems, loadThreadState, type ForkSpec, type LoadedThreadState } from './persistence-wiring.js';
 import { initialSessionData, type TurnSettings } from './session-data.js';
 import { Thread } from './thread.js';
+import { applyGoalResumeRuntimeEffects } from './thread-goals.js';
 import { InvalidRequestError } from '../errors.js';
 import { ThreadRuntime } from './thread-runtime.js';
 
@@ -81,6 +82,12 @@ export interface CreateThreadOptions {
   engine?: Partial<TurnEngineOptions>;
   /** Id source (default UUIDv7). */
   newId?: () => string;
+  /**
+   * On resume, re-activate a paused goal and announce it (the REF behaviour of SPEC §7.2).
+   * Default false: a paused goal stays paused (seed 003's version); the host resumes it with
+   * `setGoal`.
+   */
+  reactivatePausedGoalOnResume?: boolean;
 }
 
 const DEFAULT_BASE_INSTRUCTIONS =
@@ -160,6 +167,8 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
     onTurnEnded: (_turnId, outcome) => thread?.onTurnEnded(outcome),
     newId,
     home,
+    // The goal is durable with the rollout (not for ephemeral threads or custom recorders).
+    goalStore: options.recorder || options.ephemeral ? null : store,
   });
   emitWarning = (message) => rt.emit(rt.activeTurn()?.turnId ?? '', { type: 'warning', message });
   const engine = { shell: process.env.SHELL ?? (os.platform() === 'win32' ? 'powershell' : 'bash'), ...options.engine };
@@ -200,6 +209,8 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
         message: `This thread was recorded with model \`${start.state.lastModel}\` but is resuming with \`${settings.model}\`. Expect some differences in behaviour.`,
       });
     }
+    // A fork is a new thread and starts without a goal (goals are per thread, SPEC §7.1).
+    if (start.resumePath) await applyGoalResumeRuntimeEffects(rt, options.reactivatePausedGoalOnResume ?? false);
     if (start.forkItems) {
       recorder.record(start.forkItems);
       await rt.persistRollout();

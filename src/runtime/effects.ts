@@ -129,6 +129,8 @@ const turnLogic = turnMachine.provide({
         now: rt.clock.now(),
         toolCalls: entry?.toolCalls ?? 0,
       });
+      // The settled goal is stored before the turn completes.
+      await rt.goals.settled();
     }),
     taskAbortHook: fromPromise<void, { turnId: string }>(async ({ input, system }) => {
       const rt = runtimeOf(system);
@@ -153,6 +155,7 @@ const turnLogic = turnMachine.provide({
         now: rt.clock.now(),
         interrupted: input.reason === 'interrupted',
       });
+      await rt.goals.settled();
     }),
     recordInterruptMarker: fromPromise<void, { turnId: string }>(async ({ system }) => {
       const rt = runtimeOf(system);
@@ -213,6 +216,7 @@ export const threadLogic = threadMachine.provide({
           const rt = runtimeOf(system);
           rt.emit(turnId ?? rt.config.newId(), { type: 'thread_goal_updated', threadId: rt.threadId, turnId, goal });
         },
+        storeGoal: ({ system }, { goal }) => runtimeOf(system).goals.write(goal),
       },
     }),
     recorder: recorderMachine.provide({
@@ -225,6 +229,8 @@ export const threadLogic = threadMachine.provide({
         }),
         closeRecorder: fromPromise<void, void>(async ({ system }) => {
           const rt = runtimeOf(system);
+          // The goal is stored before the rollout closes (and before `shutdown_complete`).
+          await rt.goals.settled();
           try {
             await rt.recorder.shutdown();
           } catch {

@@ -23,8 +23,9 @@ import {
 } from '../protocol/index.js';
 import type { SessionTask } from '../tasks/session-task.js';
 import { interAgentMessage, recordItems as recordHistoryItems } from '../history/index.js';
-import { shouldPersistEvent } from '../persistence/index.js';
+import { errorMessage, shouldPersistEvent, type ThreadStore } from '../persistence/index.js';
 import { AsyncQueue } from './async-queue.js';
+import { GoalPersistence } from './goal-persistence.js';
 import type { Clock } from './ids.js';
 import { legacyProjection } from './legacy.js';
 import type { Logger } from './logger.js';
@@ -72,6 +73,8 @@ export interface RuntimeConfig {
   newId: () => string;
   /** The turnstate home directory (TURNSTATE_HOME or ~/.turnstate). */
   home: string;
+  /** Where the goal is kept durably (null: in memory only). */
+  goalStore?: ThreadStore | null;
 }
 
 export type ThreadActor = ActorRefFrom<typeof threadMachine>;
@@ -84,6 +87,8 @@ export class ThreadRuntime {
   readonly view: ViewStore;
   private readonly viewFeeder: ViewFeeder;
   readonly actor: ThreadActor;
+  /** The durable copy of the goal (written on every goal change). */
+  readonly goals: GoalPersistence;
   private agentStatus: AgentStatus = 'pending_init';
   private statusListeners = new Set<(s: AgentStatus) => void>();
   private eventListeners = new Set<(e: Event) => void>();
@@ -91,6 +96,11 @@ export class ThreadRuntime {
   constructor(readonly config: RuntimeConfig) {
     this.view = createViewStore(config.threadId);
     this.viewFeeder = new ViewFeeder(this.view);
+    const goalStore = config.goalStore ?? null;
+    this.goals = new GoalPersistence(
+      goalStore && { store: goalStore, threadId: config.threadId, materialize: () => this.materializeForGoal() },
+      (error) => this.emit(this.activeTurn()?.turnId ?? '', { type: 'warning', message: `Failed to save the thread goal: ${errorMessage(error)}` }),
+    );
     this.actor = createActor(threadLogic, {
       input: { threadId: config.threadId, session: config.session, recorderMaterialized: config.recorder.materialized ?? false },
       ...(config.actorClock ? { clock: config.actorClock as never } : {}),
@@ -267,6 +277,15 @@ export class ThreadRuntime {
   /** Materialises the rollout (explicit persist points: first prompt, rename, ...). */
   persistRollout(): Promise<void> {
     return this.recorderRequest('persist');
+  }
+
+  /**
+   * Materialises the rollout before the first goal write. It goes to the recorder directly
+   * (which orders its own operations): a goal write may still run while the recorder actor is
+   * closing, when it serves no more requests.
+   */
+  private async materializeForGoal(): Promise<void> {
+    if (!this.recorder.materialized) await this.recorder.persist();
   }
 
   /** Durability barrier for everything recorded so far. */

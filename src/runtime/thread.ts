@@ -22,7 +22,7 @@ import {
 import { InvalidRequestError, SteerInputError, ThreadClosedError, TurnstateError } from '../errors.js';
 import type { SessionTask } from '../tasks/session-task.js';
 import { AsyncQueue, QueueClosedError } from './async-queue.js';
-import { continuationPrompt } from './goal-prompts.js';
+import { applyExternalGoalClear, applyExternalGoalSet, startGoalContinuation } from './thread-goals.js';
 import { OpHandlers, userMessageInput, type TaskFactory, type ThreadServices } from './op-handlers.js';
 import type { ThreadActor, ThreadRuntime } from './thread-runtime.js';
 import type { ViewStore } from './view.js';
@@ -217,7 +217,11 @@ export class Thread {
   }
 
   /**
-   * Sets (or replaces) the thread goal and announces it with `thread_goal_updated`.
+   * Sets (or replaces) the thread goal as seed 003's external set does: the running usage is
+   * settled first, then the goal changes (same objective: same goal id and usage; a new one
+   * starts a new goal) and is announced with `thread_goal_updated`, stored, and — when active
+   * on an idle thread — continued. Resolves once the goal is stored.
+   * Throws `ProtocolParseError` for an empty objective or a non-positive budget.
    * @example
    * await thread.setGoal({ objective: 'Make the test suite pass', token_budget: 50_000 });
    */
@@ -225,36 +229,44 @@ export class Thread {
     const parsed = parseAtEdge(GoalSpec, spec, 'goal');
     let goal: ThreadGoal | null = null;
     await this.runJob(async () => {
-      const goalRef = this.rt.goalRef();
-      const current = goalRef.getSnapshot().context;
-      const sameGoal = current.goal !== null && current.goal.objective === parsed.objective;
-      goalRef.send({
-        type: 'GOAL.SET',
-        goalId: sameGoal && current.goalId ? current.goalId : this.rt.config.newId(),
-        objective: parsed.objective,
-        tokenBudget: parsed.token_budget ?? null,
-        status: parsed.status ?? 'active',
-        usage: this.rt.totalUsage(),
-        now: this.rt.clock.now(),
-        turnId: this.rt.activeTurn()?.turnId ?? null,
-      });
-      goal = goalRef.getSnapshot().context.goal;
+      goal = await applyExternalGoalSet(this.rt, parsed);
     });
-    this.scheduleContinuation();
     if (!goal) throw new TurnstateError('goal_not_set', 'engine', 'the goal could not be set');
+    if ((goal as ThreadGoal).status === 'active') this.scheduleContinuation();
     return goal;
   }
 
-  /** The current goal, if any. */
+  /** The current goal (with its id and usage so far), if any. */
   getGoal(): ThreadGoal | null {
     return this.rt.goalRef().getSnapshot().context.goal;
   }
 
-  /** Removes the goal (no event, as in Codex). */
+  /**
+   * Removes the goal after settling the running usage (no event, as in Codex); resolves once
+   * the removal is stored.
+   * @example
+   * await thread.clearGoal();
+   */
   async clearGoal(): Promise<void> {
+    await this.runJob(() => applyExternalGoalClear(this.rt));
+  }
+
+  /**
+   * Continues an active goal on an idle thread (seed 003 `continue_active_goal_if_idle`): starts
+   * a turn for queued work if any, else a goal continuation turn. A resumed thread never
+   * continues its goal by itself; the host calls this. Resolves with the started turn's id, or
+   * null when nothing started.
+   * @example
+   * const resumed = await createThread({ model, resume: { threadId } });
+   * await resumed.continueActiveGoalIfIdle();
+   */
+  async continueActiveGoalIfIdle(): Promise<string | null> {
+    let started: string | null = null;
     await this.runJob(async () => {
-      this.rt.goalRef().send({ type: 'GOAL.CLEAR' });
+      started = this.maybeContinueIfIdle();
+      if (started !== null) await this.rt.waitSettled();
     });
+    return started;
   }
 
   /**
@@ -327,29 +339,24 @@ export class Thread {
   private scheduleContinuation(): void {
     if (this.closed) return;
     void this.runJob(async () => {
-      if (this.startPendingWork()) return;
-      const regular = this.tasks.regular();
-      const goal = this.rt.goalRef().getSnapshot();
-      if (!regular || this.rt.activeTurn() !== null || !goal.matches('active') || goal.context.continuationSuppressed) return;
-      const g = goal.context.goal;
-      if (!g) return;
-      const prompt: ResponseItem = { type: 'message', role: 'developer', content: [{ type: 'input_text', text: continuationPrompt(g) }] };
-      this.rt.updateSession({ idlePendingInput: [...this.rt.session().idlePendingInput, { type: 'message', role: 'developer', content: prompt.content }] });
-      const turnId = this.rt.config.newId();
-      this.rt.startTurn({ turnId, kind: 'regular', steerable: true, announcesStart: true }, regular, [], { ifIdle: true, continuation: true });
-      await this.rt.waitSettled();
+      if (this.maybeContinueIfIdle() !== null) await this.rt.waitSettled();
     }).catch(() => undefined);
   }
 
-  /** Starts a turn for queued next-turn items or trigger-turn mail; true if one started. */
-  private startPendingWork(): boolean {
+  /** `MaybeContinueIfIdle`: queued work first, else the active goal's continuation; the started turn id. */
+  private maybeContinueIfIdle(): string | null {
+    return this.startPendingWork() ?? startGoalContinuation(this.rt, this.tasks.regular());
+  }
+
+  /** Starts a turn for queued next-turn items or trigger-turn mail; its id if one started. */
+  private startPendingWork(): string | null {
     const session = this.rt.session();
     const regular = this.tasks.regular();
-    if (!regular || this.rt.activeTurn() !== null) return false;
+    if (!regular || this.rt.activeTurn() !== null) return null;
     const hasWork = session.idlePendingInput.length > 0 || session.mailbox.some((m) => m.trigger_turn);
-    if (!hasWork) return false;
+    if (!hasWork) return null;
     const turnId = this.rt.config.newId();
-    return this.rt.startTurn({ turnId, kind: 'regular', steerable: true, announcesStart: true }, regular, [], { ifIdle: true });
+    return this.rt.startTurn({ turnId, kind: 'regular', steerable: true, announcesStart: true }, regular, [], { ifIdle: true }) ? turnId : null;
   }
 
   private async runLoop(): Promise<void> {
