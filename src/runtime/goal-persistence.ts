@@ -11,7 +11,11 @@
 import type { ThreadGoal } from '../protocol/index.js';
 import type { ThreadStore } from '../persistence/index.js';
 
-/** What goal writes need from the thread. */
+/**
+ * What goal writes need from the thread.
+ * @example
+ * const target: GoalPersistenceTarget = { store, threadId, materialize: async () => {} };
+ */
 export interface GoalPersistenceTarget {
   store: ThreadStore;
   threadId: string;

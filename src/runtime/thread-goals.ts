@@ -13,14 +13,22 @@ import type { SessionTask } from '../tasks/session-task.js';
 import { continuationPrompt } from './goal-prompts.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 
-/** A goal spec after parsing (`GoalSpec`'s output). */
+/**
+ * A goal spec after parsing (`GoalSpec`'s output).
+ * @example
+ * const spec: ParsedGoalSpec = GoalSpec.parse({ objective: 'Ship it', token_budget: 5_000 });
+ */
 export interface ParsedGoalSpec {
   objective: string;
   token_budget?: number | null | undefined;
   status?: GoalSpec['status'];
 }
 
-/** `ExternalMutationStarting`: settles the usage of the running turn (or the wall clock while idle). */
+/**
+ * `ExternalMutationStarting`: settles the usage of the running turn (or the wall clock while idle).
+ * @example
+ * prepareExternalGoalMutation(rt); // then GOAL.EXTERNAL_SET or GOAL.EXTERNAL_CLEAR
+ */
 export function prepareExternalGoalMutation(rt: ThreadRuntime): void {
   rt.goalRef().send({ type: 'GOAL.EXTERNAL_MUTATION_STARTING', turnId: rt.activeTurn()?.turnId ?? null, usage: rt.totalUsage(), now: rt.clock.now() });
 }
@@ -28,6 +36,8 @@ export function prepareExternalGoalMutation(rt: ThreadRuntime): void {
 /**
  * `ExternalSet`: sets (or replaces) the goal after settling usage; the same objective keeps the
  * goal's id and usage, a new one starts a new goal. Resolves with the goal once it is stored.
+ * @example
+ * const goal = await applyExternalGoalSet(rt, { objective: 'Ship it', status: 'paused' });
  */
 export async function applyExternalGoalSet(rt: ThreadRuntime, spec: ParsedGoalSpec): Promise<ThreadGoal | null> {
   prepareExternalGoalMutation(rt);
@@ -48,7 +58,11 @@ export async function applyExternalGoalSet(rt: ThreadRuntime, spec: ParsedGoalSp
   return goalRef.getSnapshot().context.goal;
 }
 
-/** `ExternalClear`: removes the goal after settling usage; resolves once the removal is stored. */
+/**
+ * `ExternalClear`: removes the goal after settling usage; resolves once the removal is stored.
+ * @example
+ * await applyExternalGoalClear(rt);
+ */
 export async function applyExternalGoalClear(rt: ThreadRuntime): Promise<void> {
   prepareExternalGoalMutation(rt);
   rt.goalRef().send({ type: 'GOAL.EXTERNAL_CLEAR' });
@@ -58,6 +72,9 @@ export async function applyExternalGoalClear(rt: ThreadRuntime): Promise<void> {
 /**
  * `ThreadResumed`: restores the stored goal in its stored status (a stored goal without an id
  * gets one). With `reactivatePaused` a paused goal becomes active and is announced (REF §7.2).
+ * An unreadable stored goal is reported as a `warning` and the thread resumes without one.
+ * @example
+ * await applyGoalResumeRuntimeEffects(rt, false);
  */
 export async function applyGoalResumeRuntimeEffects(rt: ThreadRuntime, reactivatePaused: boolean): Promise<void> {
   let stored: ThreadGoal | null;
@@ -76,6 +93,8 @@ export async function applyGoalResumeRuntimeEffects(rt: ThreadRuntime, reactivat
  * Starts a continuation turn for the active goal when the thread is idle and nothing
  * suppresses it; returns the new turn's id, or null. The hidden continuation prompt goes in
  * as pending input and the turn starts with empty input (no user message).
+ * @example
+ * const turnId = startGoalContinuation(rt, tasks.regular());
  */
 export function startGoalContinuation(rt: ThreadRuntime, regular: SessionTask<UserInput[]> | null): string | null {
   const goal = rt.goalRef().getSnapshot();

@@ -7,7 +7,11 @@ import type { ThreadGoal } from '../protocol/goal.js';
 import type { RolloutLine } from '../persistence/rollout-schema.js';
 import type { ThreadStore } from '../persistence/store.js';
 
-/** What the goal cases need from the main suite. */
+/**
+ * What the goal cases need from the main suite.
+ * @example
+ * registerGoalConformance({ it, expect, fresh, threadId, metaLine });
+ */
 export interface GoalConformanceContext {
   it(name: string, body: () => Promise<void> | void): unknown;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,0 +1,117 @@
+/**
+ * The goal machine on its own, with logging fakes for its two effects: the literal order of
+ * `announceGoal` / `storeGoal` for the host-driven runtime events of seed 003.
+ */
+import { describe, expect, it } from 'vitest';
+import { createActor } from 'xstate';
+import { goalMachine } from '../../machines/goal.machine.js';
+import type { ThreadGoal, TokenUsage } from '../../src/protocol/index.js';
+
+const usage = (input: number, output = 0): TokenUsage => ({ input_tokens: input, cached_input_tokens: 0, output_tokens: output, reasoning_output_tokens: 0, total_tokens: input + output });
+const T0 = 1_777_000_000_000;
+
+function goalActor() {
+  const log: string[] = [];
+  const actor = createActor(
+    goalMachine.provide({
+      actions: {
+        announceGoal: (_, { goal, turnId }) => log.push(`announce ${turnId ?? 'idle'} ${goal.status} ${goal.tokensUsed}t ${goal.timeUsedSeconds}s`),
+        storeGoal: (_, { goal }) => log.push(goal ? `store ${goal.status} ${goal.tokensUsed}t ${goal.timeUsedSeconds}s` : 'store null'),
+      },
+    }),
+    { input: { threadId: 't1' } },
+  ).start();
+  return { actor, log };
+}
+
+const stored = (patch: Partial<ThreadGoal> = {}): ThreadGoal => ({
+  threadId: 't1',
+  goalId: 'g1',
+  objective: 'Ship it',
+  status: 'active',
+  tokenBudget: 1000,
+  tokensUsed: 600,
+  timeUsedSeconds: 30,
+  createdAt: T0 - 60_000,
+  updatedAt: T0 - 1_000,
+  ...patch,
+});
+
+const set = (status: ThreadGoal['status'], turnId: string | null, now: number, total = usage(0)) =>
+  ({ type: 'GOAL.EXTERNAL_SET', goalId: 'g1', objective: 'Ship it', tokenBudget: 1000, status, usage: total, now, turnId }) as const;
+
+describe('goal machine: resume and external mutations (seed 003)', () => {
+  it('THREAD_RESUMED restores the stored status silently; a paused goal stays paused', () => {
+    for (const status of ['active', 'paused', 'budgetLimited', 'complete'] as const) {
+      const { actor, log } = goalActor();
+      actor.send({ type: 'GOAL.THREAD_RESUMED', goal: stored({ status }), usage: usage(900), now: T0, reactivatePaused: false });
+      expect(actor.getSnapshot().value).toBe(status);
+      expect(actor.getSnapshot().context.goal).toEqual(stored({ status }));
+      expect(log).toEqual([]);
+    }
+  });
+
+  it('THREAD_RESUMED with reactivatePaused (REF) announces and stores the re-activated goal', () => {
+    const { actor, log } = goalActor();
+    actor.send({ type: 'GOAL.THREAD_RESUMED', goal: stored({ status: 'paused' }), usage: usage(900), now: T0, reactivatePaused: true });
+    expect(actor.getSnapshot().value).toBe('active');
+    expect(log).toEqual(['announce idle active 600t 30s', 'store active 600t 30s']);
+  });
+
+  it('a resumed active goal accounts from the resumed usage, not from zero: tokens add once', () => {
+    const { actor, log } = goalActor();
+    actor.send({ type: 'GOAL.THREAD_RESUMED', goal: stored(), usage: usage(900), now: T0, reactivatePaused: false });
+    actor.send({ type: 'GOAL.TURN_STARTED', turnId: 'turn-3', usage: usage(900), now: T0 + 1_000, continuation: false });
+    actor.send({ type: 'GOAL.SETTLE', turnId: 'turn-3', usage: usage(1200, 100), now: T0 + 3_000 });
+    actor.send({ type: 'GOAL.TURN_FINISHED', turnId: 'turn-3', usage: usage(1200, 100), now: T0 + 3_000, toolCalls: 1 });
+    expect(log).toEqual(['announce turn-3 budgetLimited 1000t 32s', 'store budgetLimited 1000t 32s']);
+    expect(actor.getSnapshot().value).toBe('budgetLimited');
+  });
+
+  it('EXTERNAL_MUTATION_STARTING in a turn announces then stores; idle it only stores', () => {
+    const { actor, log } = goalActor();
+    actor.send({ type: 'GOAL.THREAD_RESUMED', goal: stored(), usage: usage(0), now: T0, reactivatePaused: false });
+    actor.send({ type: 'GOAL.TURN_STARTED', turnId: 'turn-1', usage: usage(0), now: T0, continuation: false });
+    actor.send({ type: 'GOAL.EXTERNAL_MUTATION_STARTING', turnId: 'turn-1', usage: usage(50, 10), now: T0 + 2_000 });
+    actor.send({ type: 'GOAL.TURN_FINISHED', turnId: 'turn-1', usage: usage(50, 10), now: T0 + 2_000, toolCalls: 0 });
+    actor.send({ type: 'GOAL.EXTERNAL_MUTATION_STARTING', turnId: null, usage: usage(50, 10), now: T0 + 7_000 });
+    expect(log).toEqual(['announce turn-1 active 660t 32s', 'store active 660t 32s', 'store active 660t 37s']);
+  });
+
+  it('EXTERNAL_SET: paused stops accounting; active restarts it from now; budgetLimited stops it only while idle', () => {
+    const { actor, log } = goalActor();
+    actor.send({ type: 'GOAL.THREAD_RESUMED', goal: stored({ tokenBudget: 10_000 }), usage: usage(0), now: T0, reactivatePaused: false });
+    actor.send(set('paused', null, T0 + 1_000));
+    actor.send({ type: 'GOAL.EXTERNAL_MUTATION_STARTING', turnId: null, usage: usage(0), now: T0 + 60_000 });
+    actor.send(set('active', null, T0 + 60_000));
+    actor.send({ type: 'GOAL.EXTERNAL_MUTATION_STARTING', turnId: null, usage: usage(0), now: T0 + 62_000 });
+    actor.send(set('budgetLimited', 'turn-2', T0 + 62_000));
+    actor.send({ type: 'GOAL.EXTERNAL_MUTATION_STARTING', turnId: 'turn-2', usage: usage(0), now: T0 + 64_000 });
+    actor.send(set('budgetLimited', null, T0 + 64_000));
+    actor.send({ type: 'GOAL.EXTERNAL_MUTATION_STARTING', turnId: null, usage: usage(0), now: T0 + 99_000 });
+    expect(log).toEqual([
+      'announce idle paused 600t 30s',
+      'store paused 600t 30s',
+      'announce idle active 600t 30s',
+      'store active 600t 30s',
+      'store active 600t 32s',
+      'announce turn-2 budgetLimited 600t 32s',
+      'store budgetLimited 600t 32s',
+      'announce turn-2 budgetLimited 600t 34s',
+      'store budgetLimited 600t 34s',
+      'announce idle budgetLimited 600t 34s',
+      'store budgetLimited 600t 34s',
+    ]);
+  });
+
+  it('EXTERNAL_CLEAR stores the removal once; clearing nothing stores nothing', () => {
+    const { actor, log } = goalActor();
+    actor.send({ type: 'GOAL.EXTERNAL_CLEAR' });
+    expect(log).toEqual([]);
+    actor.send({ type: 'GOAL.THREAD_RESUMED', goal: stored(), usage: usage(0), now: T0, reactivatePaused: false });
+    actor.send({ type: 'GOAL.EXTERNAL_CLEAR' });
+    actor.send({ type: 'GOAL.EXTERNAL_CLEAR' });
+    expect(log).toEqual(['store null']);
+    expect(actor.getSnapshot().value).toBe('none');
+  });
+});
