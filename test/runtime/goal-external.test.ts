@@ -123,6 +123,18 @@ describe('external goal mutations while idle', () => {
     expect(store.goalWrites.slice(writesBefore)).toHaveLength(3);
   });
 
+  it('clear: the idle time of the active goal is settled and stored first, then the removal; no event', async () => {
+    const { thread: t, log, store, clock } = await idleThreadWithGoal();
+    const writesBefore = store.goalWrites.length;
+    const eventsBefore = goalEvents(log).length;
+    clock.advance(4_000);
+    await t.clearGoal();
+    expect(store.goalWrites.slice(writesBefore)).toEqual([{ status: 'active', tokensUsed: 320, timeUsedSeconds: 4 }, null]);
+    expect(goalEvents(log).slice(eventsBefore)).toEqual([]);
+    expect(await store.readGoal(t.id)).toBeNull();
+    expect(t.getGoal()).toBeNull();
+  });
+
   it('set active again: accounting restarts from now and the goal continues (a new turn starts)', async () => {
     const { thread: t, log, clock } = await idleThreadWithGoal();
     await t.setGoal({ objective: 'Keep the docs in sync', status: 'paused' });
