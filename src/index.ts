@@ -29,6 +29,7 @@ export {
   resolveTurnstateHome,
   type ThreadStore,
   type PersistenceMode,
+  type SessionSource,
   type ThreadSummary,
   type StoredRollout,
 } from './persistence/index.js';
