@@ -5,7 +5,8 @@
  * line number, so nothing is lost silently. A last line without its newline that does not
  * parse is reported as `torn_line` (a write cut short by a crash). Lines of kinds this engine does
  * not read (Codex 0.169 writes `world_state`, `token_usage_record`, …) are skipped as
- * `unknown_kind`; they stay in the file, since rollouts are only ever appended to. The reader
+ * `unknown_kind` and kept verbatim in `unknownLines`, so `serializeRollout` writes them back in
+ * place (and appends, the engine's only writes, never touch them). The reader
  * also notes the highest `ordinal` on any line, read or skipped, so appends to a paginated
  * Codex rollout continue its numbering.
  */
@@ -52,6 +53,20 @@ export interface ParsedRollout {
   skipped: SkippedLine[];
   /** The highest `ordinal` of any line (skipped ones included), or `null` when no line has one. */
   lastOrdinal: number | null;
+  /** Lines of kinds this engine does not read, verbatim, with where they stood. */
+  unknownLines: UnknownRolloutLine[];
+}
+
+/**
+ * A line of a kind this engine does not read (e.g. Codex's `world_state`), kept as it was read:
+ * `record` is the whole JSON object, `before` the number of read `lines` that preceded it.
+ * @example
+ * // { line: 5, before: 4, record: { timestamp: '…', ordinal: 4, type: 'world_state', payload: { … } } }
+ */
+export interface UnknownRolloutLine {
+  line: number;
+  before: number;
+  record: Record<string, unknown>;
 }
 
 /**
@@ -72,7 +87,7 @@ export interface LoadedRollout extends ParsedRollout {
  */
 export type RolloutLineResult =
   | { ok: true; line: RolloutLine }
-  | { ok: false; reason: SkipReason; message: string; kind?: string; ordinal?: number };
+  | { ok: false; reason: SkipReason; message: string; kind?: string; ordinal?: number; record?: Record<string, unknown> };
 
 /**
  * Formats a time as a rollout timestamp (UTC, milliseconds).
@@ -172,13 +187,14 @@ export function parseRolloutLine(text: string): RolloutLineResult {
     return { ok: false, reason: 'invalid_line', message: 'ordinal must be a non-negative integer', ...tags };
   }
   if (!isRolloutKind(type)) {
-    return { ok: false, reason: 'unknown_kind', message: `unknown line kind ${JSON.stringify(type)}`, ...tags };
+    return { ok: false, reason: 'unknown_kind', message: `unknown line kind ${JSON.stringify(type)}`, ...tags, record: raw as Record<string, unknown> };
   }
   const parsed = ROLLOUT_PAYLOADS[type].safeParse(payload);
   if (!parsed.success) {
     const variant = unknownVariant(parsed.error.issues, payload);
     if (variant !== null) {
-      return { ok: false, reason: 'unknown_kind', message: `unknown ${type} type ${JSON.stringify(variant)}`, ...tags, kind: `${type}:${variant}` };
+      const message = `unknown ${type} type ${JSON.stringify(variant)}`;
+      return { ok: false, reason: 'unknown_kind', message, ...tags, kind: `${type}:${variant}`, record: raw as Record<string, unknown> };
     }
     return { ok: false, reason: 'invalid_payload', message: `${type}: ${summarize(parsed.error.issues)}`, ...tags };
   }
@@ -194,7 +210,7 @@ export function parseRolloutLine(text: string): RolloutLineResult {
 export function parseRolloutText(text: string): ParsedRollout {
   const rows = text.split('\n');
   const terminated = text.endsWith('\n');
-  const result: ParsedRollout = { lines: [], items: [], skipped: [], lastOrdinal: null };
+  const result: ParsedRollout = { lines: [], items: [], skipped: [], lastOrdinal: null, unknownLines: [] };
   const noteOrdinal = (ordinal: number | undefined) => {
     if (ordinal !== undefined && (result.lastOrdinal === null || ordinal > result.lastOrdinal)) result.lastOrdinal = ordinal;
   };
@@ -210,6 +226,7 @@ export function parseRolloutText(text: string): ParsedRollout {
     }
     const torn = !terminated && index === rows.length - 1;
     if (!torn) noteOrdinal(parsed.ordinal);
+    if (!torn && parsed.record !== undefined) result.unknownLines.push({ line: index + 1, before: result.lines.length, record: parsed.record });
     const kind = parsed.kind === undefined ? {} : { kind: parsed.kind };
     result.skipped.push(
       torn
@@ -218,6 +235,30 @@ export function parseRolloutText(text: string): ParsedRollout {
     );
   });
   return result;
+}
+
+/**
+ * Writes a parsed rollout back as text: its read lines, and the lines of kinds this engine does
+ * not read in their places, verbatim (ordinals included). Lines that did not parse (not JSON,
+ * torn, a known kind with a malformed payload) are not written.
+ * @example
+ * serializeRollout(parseRolloutText(codexText)); // same records, world_state lines included
+ */
+export function serializeRollout(parsed: Pick<ParsedRollout, 'lines' | 'unknownLines'>): string {
+  const out: string[] = [];
+  let next = 0;
+  const unknownBefore = (count: number) => {
+    while (next < parsed.unknownLines.length && (parsed.unknownLines[next]?.before ?? Infinity) <= count) {
+      out.push(`${JSON.stringify(parsed.unknownLines[next]?.record)}\n`);
+      next += 1;
+    }
+  };
+  parsed.lines.forEach((line, index) => {
+    unknownBefore(index);
+    out.push(serializeRolloutLine(line));
+  });
+  unknownBefore(Infinity);
+  return out.join('');
 }
 
 /**

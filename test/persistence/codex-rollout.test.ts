@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createThread } from 'turnstate';
 import { openaiModel } from 'turnstate/openai';
 import { ev, startMockResponsesServer, type MockResponsesServer } from 'turnstate/testing';
-import { describeSkipped, JsonlThreadStore, loadRollout, parseRolloutText } from '../../src/persistence/index.js';
+import { describeSkipped, JsonlThreadStore, loadRollout, parseRolloutText, serializeRollout } from '../../src/persistence/index.js';
 import { fixturePath, readFixture, tempHome } from './support/fixtures.js';
 
 const FIXTURE = 'codex-0.169-tool-turn.jsonl';
@@ -54,6 +54,17 @@ describe('a Codex 0.169 rollout', () => {
     expect(describeSkipped(rollout.skipped)).toBe(
       'world_state ×1, event_msg:thread_settings_applied ×1, token_usage_record ×2, event_msg:item_completed(item.type=CommandExecution) ×1',
     );
+  });
+
+  it('is written back with the lines of unknown kinds in place, verbatim, ordinals and all', async () => {
+    const text = await readFixture(FIXTURE);
+    const original = text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { ordinal: number; type: string });
+    const rewritten = serializeRollout(parseRolloutText(text));
+    const again = rewritten.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { ordinal: number; type: string });
+    expect(again.map((line) => [line.ordinal, line.type])).toEqual(original.map((line) => [line.ordinal, line.type]));
+    for (const index of [4, 6, 12, 13, 18]) expect(again[index]).toEqual(original[index]);
+    const reread = parseRolloutText(rewritten);
+    expect([reread.lastOrdinal, describeSkipped(reread.skipped), reread.items.length]).toEqual([20, describeSkipped(loadRollout(text, FIXTURE).skipped), 16]);
   });
 
   it('resumes with its stored base instructions and history, and appends lines that continue its ordinals', async () => {
