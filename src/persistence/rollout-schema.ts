@@ -42,7 +42,10 @@ export type GitInfo = z.infer<typeof GitInfo>;
  * SessionSource.parse('exec'); // 'exec'
  * SessionSource.parse({ subagent: 'review' });
  */
-export const SessionSource = z.union([z.enum(['cli', 'vscode', 'exec', 'mcp', 'unknown']), z.looseObject({ subagent: z.unknown() })]);
+export const SessionSource = z.union([
+  z.enum(['cli', 'vscode', 'exec', 'mcp', 'unknown']),
+  z.looseObject({ subagent: z.union([z.string(), z.record(z.string(), z.unknown())]) }),
+]);
 export type SessionSource = z.infer<typeof SessionSource>;
 
 /**
