@@ -200,7 +200,7 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
     forked_from_id: start?.forkedFrom ?? null,
     thread_name: session.threadName,
     model: settings.model,
-    model_provider_id: model === undefined ? 'none' : (model.providerId ?? 'custom'),
+    model_provider_id: model === undefined ? 'none' : (model.providerId ?? 'unknown'),
     service_tier: null,
     approval_policy: settings.approval_policy,
     approvals_reviewer: 'user',

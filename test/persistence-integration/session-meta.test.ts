@@ -58,14 +58,21 @@ describe('session_meta for Codex', () => {
     expect((await oneTurn(await home(), { model: named, modelProvider: 'team-gateway' })).meta.model_provider).toBe('team-gateway');
   });
 
-  it('a resumed thread sends the base instructions stored in its rollout, unless the host gives others', async () => {
+  it('a resumed or forked thread sends the base instructions stored in its rollout, unless the host gives others', async () => {
     const dir = await home();
-    const mock = await server(3);
+    const mock = await server(4);
     const model = openaiModel({ model: 'gpt-5.1', baseURL: mock.url, apiKey: 'test', requestMaxRetries: 0 });
     const first = await oneTurn(dir, { model, baseInstructions: 'Stored instructions.' });
     expect(first.meta.base_instructions).toEqual({ text: 'Stored instructions.' });
     await oneTurn(dir, { model, resume: { threadId: first.id } });
     await oneTurn(dir, { model, resume: { threadId: first.id }, baseInstructions: 'Host override.' });
-    expect(mock.requests.map((r) => (r.body as { instructions: string }).instructions)).toEqual(['Stored instructions.', 'Stored instructions.', 'Host override.']);
+    const fork = await oneTurn(dir, { model, fork: { threadId: first.id, interrupted: true } });
+    expect(fork.meta.base_instructions).toEqual({ text: 'Stored instructions.' });
+    expect(mock.requests.map((r) => (r.body as { instructions: string }).instructions)).toEqual([
+      'Stored instructions.',
+      'Stored instructions.',
+      'Host override.',
+      'Stored instructions.',
+    ]);
   });
 });
