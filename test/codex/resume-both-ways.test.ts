@@ -93,6 +93,14 @@ describe.skipIf(bin === null)('rollouts shared with Codex', () => {
     expect(turnstateHistory.map((item) => (item as { type: string }).type)).toEqual(['message', 'message', 'message', 'function_call', 'function_call_output', 'message']);
     expect(sent.slice(1, 1 + turnstateHistory.length).map(modelVisible)).toEqual(turnstateHistory);
     expect(userTexts(codex.requests[0])).toEqual(['Look up a word.', 'Now list the folder.']);
+
+    // turnstate's rollouts are unpaginated; Codex keeps appending to them that way, and turnstate reopens the result.
+    const after = await rawLines(await onlyRollout(bench.home));
+    expect(after.length).toBeGreaterThan(lines.length);
+    expect(after.filter((line) => line.ordinal !== undefined)).toEqual([]);
+    const again = await bench.turnstate('Back in turnstate.', [say('resp_t4', 'Back.')], created.threadId);
+    expect(userTexts(again.requests[0])).toEqual(['Look up a word.', 'Now list the folder.', 'Back in turnstate.']);
+    expect(again.warnings.filter((w) => w.includes('unreadable'))).toEqual([]);
   });
 
   it('a rollout appended to by both engines in turn still opens in both, its ordinals contiguous', async () => {
