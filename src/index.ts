@@ -27,6 +27,8 @@ export {
   archiveThread,
   deleteThread,
   resolveTurnstateHome,
+  parseRolloutText,
+  serializeRollout,
   type ThreadStore,
   type PersistenceMode,
   type SessionSource,
