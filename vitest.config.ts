@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -17,6 +17,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // The Codex differential tests run separately: `npm run test:codex` (vitest.codex.config.ts).
+    exclude: [...configDefaults.exclude, 'test/codex/**'],
     // Threads persist under TURNSTATE_HOME; tests never touch the user's real home.
     env: { TURNSTATE_HOME: mkdtempSync(join(tmpdir(), 'turnstate-test-home-')) },
     testTimeout: 30_000,

@@ -27,8 +27,11 @@ export {
   archiveThread,
   deleteThread,
   resolveTurnstateHome,
+  parseRolloutText,
+  serializeRollout,
   type ThreadStore,
   type PersistenceMode,
+  type SessionSource,
   type ThreadSummary,
   type StoredRollout,
 } from './persistence/index.js';

@@ -126,8 +126,12 @@ export class ModelError extends Error {
 export interface ModelClient {
   /** Model slug used when the request does not name one. */
   readonly model: string;
-  /** Provider id shown in `session_configured.model_provider_id`. */
-  readonly providerId: string;
+  /**
+   * The provider id the user configured (Codex's `model_provider` key, e.g. `'openai'`), shown in
+   * `session_configured.model_provider_id` and recorded in `session_meta.model_provider`; `null`
+   * when unknown (a custom endpoint nobody named), and then not recorded.
+   */
+  readonly providerId: string | null;
   /** Context window in tokens, if known. */
   readonly contextWindow?: number | null;
   stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ResponseEvent>;

@@ -5,7 +5,9 @@
  * - after materialisation every `record` batch is written promptly, in order, by one queue;
  * - `flush()` resolves only after everything recorded before it is durable;
  * - a failed write keeps the items buffered, warns through `onWarning`, and is retried (once
- *   immediately) by the next `persist()` / `flush()`; nothing recorded is dropped on failure.
+ *   immediately) by the next `persist()` / `flush()`; nothing recorded is dropped on failure;
+ * - appending to a paginated rollout (`nextOrdinal` set), every line gets the next `ordinal`,
+ *   assigned when recorded, so the file's numbering stays contiguous in write order.
  * The lead wraps this plain class in an actor; it never throws from `persist`/`flush`.
  */
 import { RecorderClosedError, RolloutWriteError, errorMessage } from './errors.js';
@@ -27,6 +29,11 @@ export interface RolloutRecorderOptions {
   mode?: PersistenceMode;
   /** Set when resuming: the rollout already exists here and new lines are appended to it. */
   resumePath?: string;
+  /**
+   * Set when resuming a paginated rollout (one whose lines carry `ordinal`s, as Codex ≥ 0.155
+   * writes them): the ordinal of the first appended line, i.e. the file's last ordinal + 1.
+   */
+  nextOrdinal?: number;
   /** Told about write failures ("Failed to save the conversation transcript; …"). */
   onWarning?: (message: string) => void;
   /** Clock for line timestamps (default `new Date()`). */
@@ -64,6 +71,7 @@ export class RolloutRecorder {
   #failed = false;
   #closed = false;
   #tail: Promise<unknown> = Promise.resolve();
+  #nextOrdinal: number | undefined;
 
   constructor(options: RolloutRecorderOptions) {
     this.#store = options.store;
@@ -73,6 +81,7 @@ export class RolloutRecorder {
     this.#now = options.now ?? (() => new Date());
     this.#onWarning = options.onWarning ?? (() => undefined);
     this.#materialized = options.resumePath !== undefined;
+    this.#nextOrdinal = options.nextOrdinal;
     this.rolloutPath = options.resumePath ?? options.store.pathFor(options.meta);
   }
 
@@ -92,7 +101,7 @@ export class RolloutRecorder {
     const kept = filterForPersistence(items, this.mode);
     if (kept.length === 0) return;
     const at = this.#now();
-    this.#pending.push(...kept.map((item) => toRolloutLine(item, at)));
+    this.#pending.push(...kept.map((item) => this.#numbered(toRolloutLine(item, at))));
     if (this.#materialized && !this.#failed) void this.#enqueue(() => this.#writeInBackground());
   }
 
@@ -176,6 +185,11 @@ export class RolloutRecorder {
       this.#failed = true;
       this.#warn(cause);
     }
+  }
+
+  #numbered(line: RolloutLine): RolloutLine {
+    if (this.#nextOrdinal === undefined) return line;
+    return { ...line, ordinal: this.#nextOrdinal++ };
   }
 
   #metaLine(): RolloutLine {

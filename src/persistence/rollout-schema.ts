@@ -34,8 +34,24 @@ export const GitInfo = z.looseObject({ commit_hash: optStr, branch: optStr, repo
 export type GitInfo = z.infer<typeof GitInfo>;
 
 /**
+ * Who started a thread, as `session_meta.source` records it: one of the host kinds Codex knows
+ * (`cli`, `vscode`, `exec`, `mcp`, `unknown`) or a sub-agent object (`{ "subagent": … }`).
+ * Codex 0.169 refuses to resume a rollout whose source is anything else ("does not start with
+ * session metadata"), so `createThread` accepts only these.
+ * @example
+ * SessionSource.parse('exec'); // 'exec'
+ * SessionSource.parse({ subagent: 'review' });
+ */
+export const SessionSource = z.union([
+  z.enum(['cli', 'vscode', 'exec', 'mcp', 'unknown']),
+  z.looseObject({ subagent: z.union([z.string(), z.record(z.string(), z.unknown())]) }),
+]);
+export type SessionSource = z.infer<typeof SessionSource>;
+
+/**
  * The `session_meta` payload: who started the thread, where, and from which thread it forked.
- * `source` is a string (`cli`, `vscode`, `exec`, …) or an object for sub-agents.
+ * `source` is read leniently (any string or object, so rollouts of newer engines still open);
+ * `history_mode: "paginated"` marks a Codex rollout whose every line carries an `ordinal`.
  * @example
  * SessionMeta.parse({ id: 't1', timestamp: '2026-04-25T10:00:00.000Z', cwd: '/w', originator: 'turnstate', cli_version: '0.1.0', source: 'cli' });
  */
@@ -54,6 +70,7 @@ export const SessionMeta = z.looseObject({
   base_instructions: z.looseObject({ text: z.string() }).nullish(),
   dynamic_tools: z.array(z.unknown()).nullish(),
   memory_mode: optStr,
+  history_mode: optStr,
   git: GitInfo.nullish(),
 });
 export type SessionMeta = z.infer<typeof SessionMeta>;
@@ -143,11 +160,20 @@ export const RolloutItem = z.discriminatedUnion('type', [
 export type RolloutItem = z.infer<typeof RolloutItem>;
 
 /**
- * One line of a rollout file: a timestamped item.
+ * A line's position in a paginated rollout (Codex ≥ 0.155): `session_meta` is 0 and every
+ * following line counts up by one, across line kinds this engine does not read.
+ * @example
+ * RolloutOrdinal.parse(12);
+ */
+export const RolloutOrdinal = z.number().int().nonnegative();
+
+/**
+ * One line of a rollout file: a timestamped item, with its `ordinal` in a paginated rollout.
  * @example
  * RolloutLine.parse({ timestamp: '2026-04-25T10:00:00.000Z', type: 'compacted', payload: { message: 's' } });
+ * RolloutLine.parse({ timestamp: '2026-04-25T10:00:00.000Z', ordinal: 7, type: 'compacted', payload: { message: 's' } });
  */
-export const RolloutLine = z.intersection(z.object({ timestamp: RolloutTimestamp }), RolloutItem);
+export const RolloutLine = z.intersection(z.object({ timestamp: RolloutTimestamp, ordinal: RolloutOrdinal.optional() }), RolloutItem);
 export type RolloutLine = z.infer<typeof RolloutLine>;
 
 /**

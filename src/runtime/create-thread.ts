@@ -18,10 +18,13 @@ import { builtinTools, userShellRunner, type BuiltinToolsConfig } from '../tools
 import {
   JsonlThreadStore,
   MessageHistory,
+  SessionSource,
+  describeSkipped,
   resolveTurnstateHome,
   type PersistenceMode,
   type RolloutItem as StoredItem,
   type SessionMeta,
+  type StoredRollout,
   type ThreadStore,
 } from '../persistence/index.js';
 import { regularTask, type TurnEngineOptions } from '../tasks/regular.js';
@@ -51,12 +54,29 @@ export interface CreateThreadOptions {
   sandboxPolicy?: SandboxPolicy | { type: string };
   effort?: ReasoningEffort | null;
   summary?: ReasoningSummary;
-  /** System instructions sent with every request. */
+  /**
+   * System instructions sent with every request. A resumed or forked thread without this option
+   * sends the instructions stored in its rollout's `session_meta.base_instructions`.
+   */
   baseInstructions?: string;
   developerInstructions?: string | null;
   userInstructions?: string | null;
   /** Thread id (default: a fresh UUIDv7). */
   threadId?: string;
+  /**
+   * `session_meta.source` of a new thread: the kind of host that started it, `'cli'`, `'vscode'`,
+   * `'exec'`, `'mcp'`, or `'unknown'` (default: an embedding host is not one Codex knows), or a
+   * sub-agent object. Codex 0.169 resumes rollouts with any of these, and no other value.
+   * Throws `ProtocolParseError` for anything else.
+   */
+  source?: SessionSource;
+  /**
+   * `session_meta.model_provider` of a new thread: the provider id the user configured (Codex's
+   * `model_provider` key, e.g. `'openai'` or the name of a custom provider). Codex refuses to
+   * resume a thread under a provider other than the one recorded. Default: the model client's
+   * `providerId`, which `openaiModel` leaves `null` (not recorded) for a custom base URL.
+   */
+  modelProvider?: string | null;
   /** Thread store for the rollout (default: JSONL files under the turnstate home). */
   store?: ThreadStore;
   /** Keep no rollout at all (in memory only; rollback is unavailable). */
@@ -120,6 +140,8 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
   };
   const store = options.store ?? new JsonlThreadStore({ home });
   const start = await loadStart(options, store, newId);
+  // A resumed thread keeps the instructions it was started with, unless the host overrides them.
+  if (start?.baseInstructions !== undefined && options.baseInstructions === undefined) settings.base_instructions = start.baseInstructions;
   const threadId = start?.threadId ?? options.threadId ?? newId();
   const session = initialSessionData(settings);
   if (start) {
@@ -136,8 +158,8 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
     cwd: settings.cwd,
     originator: 'turnstate',
     cli_version: ENGINE_VERSION,
-    source: 'custom',
-    model_provider: model?.providerId ?? null,
+    source: parseAtEdge(SessionSource, options.source ?? 'unknown', 'session source'),
+    model_provider: options.modelProvider === undefined ? (model?.providerId ?? null) : options.modelProvider,
     base_instructions: { text: settings.base_instructions },
   };
   let emitWarning: (message: string) => void = (message) => warnings.push(message);
@@ -150,6 +172,7 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
           meta,
           ...(options.persistence ? { mode: options.persistence } : {}),
           ...(start?.resumePath ? { resumePath: start.resumePath } : {}),
+          ...(start?.nextOrdinal === undefined ? {} : { nextOrdinal: start.nextOrdinal }),
           onWarning: (m) => emitWarning(m),
         }));
   const history = new MessageHistory({ home });
@@ -186,7 +209,7 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
     forked_from_id: start?.forkedFrom ?? null,
     thread_name: session.threadName,
     model: settings.model,
-    model_provider_id: model?.providerId ?? 'none',
+    model_provider_id: model === undefined ? 'none' : (model.providerId ?? 'unknown'),
     service_tier: null,
     approval_policy: settings.approval_policy,
     approvals_reviewer: 'user',
@@ -200,8 +223,11 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
   });
   for (const message of warnings.splice(0)) rt.emit('', { type: 'warning', message });
   if (start) {
-    if (start.state.skippedLines > 0) {
-      rt.emit('', { type: 'warning', message: `Skipped ${start.state.skippedLines} unreadable line(s) while loading the rollout.` });
+    if (start.unreadLines > 0) {
+      rt.emit('', { type: 'warning', message: `Skipped ${start.unreadLines} unreadable line(s) while loading the rollout.` });
+    }
+    if (start.unknownKinds !== '') {
+      rt.emit('', { type: 'warning', message: `Skipped rollout lines of kinds this engine does not read (${start.unknownKinds}); they stay in the file.` });
     }
     if (start.state.lastModel && start.state.lastModel !== settings.model) {
       rt.emit('', {
@@ -226,6 +252,21 @@ interface StartState {
   resumePath?: string;
   forkedFrom?: string;
   forkItems?: StoredItem[];
+  /** The source rollout's `session_meta.base_instructions`. */
+  baseInstructions?: string;
+  /** Where numbering continues when appending to a paginated rollout. */
+  nextOrdinal?: number;
+  /** Lines skipped because they do not parse (not JSON, torn, bad payload). */
+  unreadLines: number;
+  /** Counts of the lines skipped because their kind is unknown (`world_state ×2, …`), or `''`. */
+  unknownKinds: string;
+}
+
+/** What a rollout read for resume or fork says besides its items. */
+function startFacts(rollout: StoredRollout): Pick<StartState, 'baseInstructions' | 'unreadLines' | 'unknownKinds'> {
+  const unknown = rollout.skipped.filter((line) => line.reason === 'unknown_kind');
+  const text = rollout.meta.base_instructions?.text;
+  return { ...(text === undefined ? {} : { baseInstructions: text }), unreadLines: rollout.skipped.length - unknown.length, unknownKinds: describeSkipped(unknown) };
 }
 
 /** Reads the rollout a resumed or forked thread starts from. */
@@ -233,14 +274,21 @@ async function loadStart(options: CreateThreadOptions, store: ThreadStore, newId
   if (options.resume && options.fork) throw new InvalidRequestError('resume and fork cannot be combined');
   if (options.resume) {
     const rollout = await store.read(options.resume);
-    return { threadId: rollout.threadId, state: loadThreadState(rollout.items, rollout.skipped.length), resumePath: rollout.path };
+    return {
+      threadId: rollout.threadId,
+      state: loadThreadState(rollout.items, rollout.skipped.length),
+      resumePath: rollout.path,
+      ...(rollout.lastOrdinal === null ? {} : { nextOrdinal: rollout.lastOrdinal + 1 }),
+      ...startFacts(rollout),
+    };
   }
   if (options.fork) {
     const { threadId: _t, path: _p, ...spec } = options.fork as { threadId?: string; path?: string } & ForkSpec;
     const ref = 'path' in options.fork ? { path: options.fork.path } : { threadId: options.fork.threadId };
     const source = await store.read(ref);
     const items = forkedItems(source, spec as ForkSpec);
-    return { threadId: options.threadId ?? newId(), state: loadThreadState(items, source.skipped.length), forkedFrom: source.threadId, forkItems: items };
+    const state = loadThreadState(items, source.skipped.length);
+    return { threadId: options.threadId ?? newId(), state, forkedFrom: source.threadId, forkItems: items, ...startFacts(source) };
   }
   return null;
 }

@@ -31,12 +31,20 @@ export class StoreRecorder implements Recorder {
   readonly durable = true;
   private readonly inner: RolloutRecorder;
 
-  constructor(options: { store: ThreadStore; meta: SessionMeta; mode?: PersistenceMode; resumePath?: string; onWarning?: (m: string) => void }) {
+  constructor(options: {
+    store: ThreadStore;
+    meta: SessionMeta;
+    mode?: PersistenceMode;
+    resumePath?: string;
+    nextOrdinal?: number;
+    onWarning?: (m: string) => void;
+  }) {
     this.inner = new RolloutRecorder({
       store: options.store,
       meta: options.meta,
       ...(options.mode ? { mode: options.mode } : {}),
       ...(options.resumePath ? { resumePath: options.resumePath } : {}),
+      ...(options.nextOrdinal === undefined ? {} : { nextOrdinal: options.nextOrdinal }),
       ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     });
   }

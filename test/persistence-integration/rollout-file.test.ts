@@ -81,7 +81,7 @@ describe('the rollout file', () => {
     expect(lines.map((l) => l.type).filter((t) => t === 'session_meta')).toEqual(['session_meta']);
     expect(lines[0]).toMatchObject({
       type: 'session_meta',
-      payload: { id: s.thread.id, forked_from_id: null, cwd: '/tmp', originator: 'turnstate', cli_version: '0.1.0', source: 'custom', model_provider: 'scripted' },
+      payload: { id: s.thread.id, forked_from_id: null, cwd: '/tmp', originator: 'turnstate', cli_version: '0.1.0', source: 'unknown', model_provider: 'scripted' },
     });
   });
 

@@ -60,7 +60,7 @@ describe('reading rollouts', () => {
       [5, 'invalid_line'],
       [6, 'unknown_kind'],
       [7, 'invalid_payload'],
-      [8, 'invalid_payload'],
+      [8, 'unknown_kind'],
       [9, 'invalid_payload'],
       [13, 'unknown_kind'],
       [14, 'invalid_line'],

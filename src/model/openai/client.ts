@@ -38,8 +38,11 @@ export interface OpenAIModelOptions {
   api?: 'responses' | 'chat';
   /** Context window in tokens, if known. */
   contextWindow?: number | null;
-  /** Provider id reported in `session_configured` (default `'openai'`). */
-  providerId?: string;
+  /**
+   * The provider id the user configured (Codex's `model_provider` key), recorded in rollouts.
+   * Default: `'openai'` when the client talks to api.openai.com, else `null` (unknown).
+   */
+  providerId?: string | null;
   /** HTTP-level retries of the SDK on 5xx and connection failures (default 4, max 100). 429 is not retried here. */
   requestMaxRetries?: number;
   /** Fail the stream after this long without data (default 300 000 ms). */
@@ -62,13 +65,22 @@ export function openaiModel(options: OpenAIModelOptions): ModelClient {
   const api = options.api ?? 'responses';
   return {
     model: options.model,
-    providerId: options.providerId ?? 'openai',
+    providerId: options.providerId === undefined ? defaultProviderId(client.baseURL) : options.providerId,
     contextWindow: options.contextWindow ?? null,
     stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ResponseEvent> {
       const withModel = request.model ? request : { ...request, model: options.model };
       return api === 'chat' ? streamChat(settings, withModel, signal) : streamResponses(settings, withModel, signal);
     },
   };
+}
+
+/** `'openai'` for OpenAI's own endpoint; any other base URL belongs to a provider we cannot name. */
+function defaultProviderId(baseURL: string): string | null {
+  try {
+    return new URL(baseURL).hostname === 'api.openai.com' ? 'openai' : null;
+  } catch {
+    return null;
+  }
 }
 
 interface StreamSettings {
