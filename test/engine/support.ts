@@ -48,6 +48,8 @@ export async function startEngine(script: MockScript, setup: EngineSetup = {}): 
       await thread.shutdown();
       await server.close();
       await rm(cwd, { recursive: true, force: true });
+      // The mock is as strict as the real API: no request of a passing test may have been refused.
+      expect(server.rejectedRequests.map((r) => r.rejection)).toEqual([]);
     },
   };
 }
