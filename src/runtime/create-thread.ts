@@ -11,7 +11,8 @@ import {
   type ReasoningEffort,
   type ReasoningSummary,
 } from '../protocol/index.js';
-import type { ModelClient } from '../model/types.js';
+import type { ModelCapabilities, ModelClient } from '../model/types.js';
+import { withCapabilities } from '../model/capabilities.js';
 import type { ToolDefinition } from '../tasks/tools.js';
 import { compactTask } from '../tasks/compaction.js';
 import { builtinTools, userShellRunner, type BuiltinToolsConfig } from '../tools/builtin/index.js';
@@ -38,6 +39,8 @@ import { ThreadRuntime } from './thread-runtime.js';
 export interface CreateThreadOptions {
   /** The model provider (e.g. `openaiModel(...)` or `scriptedModel(...)`). */
   model?: ModelClient;
+  /** Corrections, for this thread, to what the model family table says about the model (see `modelCapabilities`). */
+  modelCapabilities?: Partial<ModelCapabilities>;
   /** Host-defined tools the model may call. */
   tools?: ToolDefinition[];
   /** Built-in tools offered to the model (default: all on). */
@@ -95,7 +98,7 @@ const DEFAULT_BASE_INSTRUCTIONS =
 export async function createThread(options: CreateThreadOptions = {}): Promise<Thread> {
   const clock = options.clock ?? systemClock;
   const newId = options.newId ?? (() => uuidv7(clock.now()));
-  const model = options.model;
+  const model = options.model && options.modelCapabilities ? withCapabilities(options.model, options.modelCapabilities) : options.model;
   const home = options.home ?? resolveTurnstateHome(process.env);
   const settings: TurnSettings = {
     model: model?.model ?? 'unconfigured',

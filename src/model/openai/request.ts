@@ -28,7 +28,10 @@ export function responsesRequestBody(request: ModelRequest): ResponsesBody {
     stream: true,
   };
   if (request.reasoning) {
-    body.reasoning = request.reasoning as OpenAI.Reasoning;
+    const reasoning: OpenAI.Reasoning = {};
+    if (request.reasoning.effort) reasoning.effort = request.reasoning.effort as OpenAI.ReasoningEffort;
+    if (request.reasoning.summary) reasoning.summary = request.reasoning.summary as OpenAI.Reasoning['summary'];
+    body.reasoning = reasoning;
     body.include = ['reasoning.encrypted_content'];
   }
   if (request.text) body.text = request.text as OpenAI.Responses.ResponseTextConfig;
