@@ -11,6 +11,15 @@ export { defineTool, ToolRouter, type ToolDefinition, type ToolCallContext, type
 export type { TurnEngineOptions } from './tasks/engine-options.js';
 export type { ModelCapabilities, ModelClient, ModelRequest, ResponseEvent, ToolSpec } from './model/types.js';
 export { modelCapabilities, requestReasoning, withCapabilities } from './model/capabilities.js';
+export { defaultBaseInstructions } from './prompts/base-instructions.js';
+export {
+  discoverProjectDocs,
+  projectDocDirs,
+  resolveUserInstructions,
+  DEFAULT_PROJECT_DOC_MAX_BYTES,
+  type ProjectDocOptions,
+  type ProjectDocs,
+} from './prompts/project-doc.js';
 export { ModelError, type ModelErrorKind } from './model/types.js';
 export { MemoryRecorder, type Recorder, type RolloutItem } from './runtime/recorder.js';
 export type { ThreadView, TranscriptEntry, PendingApprovalView, ViewStore } from './runtime/view.js';
