@@ -38,6 +38,11 @@ describe('toResponsesInput', () => {
     expect(validateResponsesRequest({ ...body, input: JSON.parse(JSON.stringify(codexHistory.slice(0, 1))) })?.error.code).toBe('unknown_parameter');
   });
 
+  it('leaves out the id of reasoning stored without one', () => {
+    const reasoning = ResponseItem.parse({ type: 'reasoning', summary: [], encrypted_content: 'gAAA' });
+    expect(toResponsesInput([reasoning])).toEqual([{ type: 'reasoning', summary: [], encrypted_content: 'gAAA' }]);
+  });
+
   it('maps roles the API has no input form for to user, and unknown item kinds to nothing', () => {
     const items = [
       ResponseItem.parse({ type: 'message', role: 'tool', content: [{ type: 'input_text', text: 't' }] }),

@@ -51,7 +51,11 @@ function toInputItem(item: ResponseItem): InputItem | null {
         summary: item.summary.map((s) => ({ type: 'summary_text', text: s.text })),
         encrypted_content: item.encrypted_content,
       };
-      return reasoning;
+      if (item.id) return reasoning;
+      // A rollout may hold reasoning without an id; the encrypted payload is all the API needs
+      // (Codex never sends the id), so the empty id is left out rather than sent as "".
+      const { id: _id, ...withoutId } = reasoning;
+      return withoutId as InputItem;
     }
     case 'function_call': {
       const call: OpenAI.Responses.ResponseFunctionToolCall = { type: 'function_call', call_id: item.call_id, name: item.name, arguments: item.arguments };
