@@ -73,7 +73,7 @@ function streamingReply(extra: number): ResponseEvent[] {
 type Script = (input: readonly { type: string }[]) => ScriptedTurn;
 
 async function benchThread(script: Script): Promise<Thread> {
-  const model = scriptedModel((request) => script(request.input), { recordRequests: false });
+  const model = scriptedModel((request) => script(request.input), { recordRequests: false, strict: false });
   const thread = await createThread({ model, ...THREAD_OPTIONS });
   await until(thread, 'session_configured');
   return thread;
@@ -196,7 +196,7 @@ export async function interruptLatency(n: number, warmup: number): Promise<numbe
  * const { bytesPerThread } = await idleThreadHeap(2000);
  */
 export async function idleThreadHeap(n: number): Promise<{ bytesPerThread: number; threads: number }> {
-  const model = scriptedModel([TEXT_REPLY], { recordRequests: false });
+  const model = scriptedModel([TEXT_REPLY], { recordRequests: false, strict: false });
   const threads: Thread[] = [];
   await fullGc();
   const before = process.memoryUsage().heapUsed;

@@ -9,7 +9,17 @@ export { Thread, SUBMISSION_QUEUE_CAPACITY } from './runtime/thread.js';
 export type { SessionTask, TaskContext, ApprovalRequest, TaskKind } from './tasks/session-task.js';
 export { defineTool, ToolRouter, type ToolDefinition, type ToolCallContext, type ToolResult } from './tasks/tools.js';
 export type { TurnEngineOptions } from './tasks/engine-options.js';
-export type { ModelClient, ModelRequest, ResponseEvent, ToolSpec } from './model/types.js';
+export type { ModelCapabilities, ModelClient, ModelRequest, ResponseEvent, ToolSpec } from './model/types.js';
+export { modelCapabilities, requestReasoning, withCapabilities } from './model/capabilities.js';
+export { defaultBaseInstructions } from './prompts/base-instructions.js';
+export {
+  discoverProjectDocs,
+  projectDocDirs,
+  resolveUserInstructions,
+  DEFAULT_PROJECT_DOC_MAX_BYTES,
+  type ProjectDocOptions,
+  type ProjectDocs,
+} from './prompts/project-doc.js';
 export { ModelError, type ModelErrorKind } from './model/types.js';
 export { MemoryRecorder, type Recorder, type RolloutItem } from './runtime/recorder.js';
 export type { ThreadView, TranscriptEntry, PendingApprovalView, ViewStore } from './runtime/view.js';

@@ -4,6 +4,7 @@
  * their wire format to these events and their failures to `ModelError`.
  */
 import type { ResponseItem } from '../protocol/items.js';
+import type { ReasoningEffort } from '../protocol/config.js';
 import type { RateLimitSnapshot, TokenUsage } from '../protocol/tokens.js';
 
 /** A function tool the model may call, as JSON Schema. */
@@ -22,6 +23,22 @@ export interface CustomToolSpec {
   format?: Record<string, unknown>;
 }
 export type ToolSpec = FunctionToolSpec | CustomToolSpec;
+
+/**
+ * Request-shaping facts about a model.
+ * @example
+ * const caps: ModelCapabilities = { family: 'gpt-5', reasoning: true, reasoningSummaries: true, defaultEffort: 'medium' };
+ */
+export interface ModelCapabilities {
+  /** Family name the slug matched (`'gpt-5'`, `'o-series'`, `'codex'`, `'gpt-4'`, `'unknown'`). */
+  family: string;
+  /** The model reasons: requests carry `reasoning` and ask for encrypted reasoning content. */
+  reasoning: boolean;
+  /** `reasoning.summary` may be sent. */
+  reasoningSummaries: boolean;
+  /** Effort sent when the thread configures none; `null` leaves it to the server. */
+  defaultEffort: ReasoningEffort | null;
+}
 
 /** One sampling request. */
 export interface ModelRequest {
@@ -134,5 +151,7 @@ export interface ModelClient {
   readonly providerId: string | null;
   /** Context window in tokens, if known. */
   readonly contextWindow?: number | null;
+  /** Corrections to the family table's capabilities of this model (see `modelCapabilities`). */
+  readonly capabilities?: Partial<ModelCapabilities>;
   stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ResponseEvent>;
 }

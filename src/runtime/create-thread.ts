@@ -11,7 +11,10 @@ import {
   type ReasoningEffort,
   type ReasoningSummary,
 } from '../protocol/index.js';
-import type { ModelClient } from '../model/types.js';
+import type { ModelCapabilities, ModelClient } from '../model/types.js';
+import { withCapabilities } from '../model/capabilities.js';
+import { defaultBaseInstructions } from '../prompts/base-instructions.js';
+import { resolveUserInstructions } from '../prompts/project-doc.js';
 import type { ToolDefinition } from '../tasks/tools.js';
 import { compactTask } from '../tasks/compaction.js';
 import { builtinTools, userShellRunner, type BuiltinToolsConfig } from '../tools/builtin/index.js';
@@ -42,6 +45,8 @@ import { ThreadRuntime } from './thread-runtime.js';
 export interface CreateThreadOptions {
   /** The model provider (e.g. `openaiModel(...)` or `scriptedModel(...)`). */
   model?: ModelClient;
+  /** Corrections, for this thread, to what the model family table says about the model (see `modelCapabilities`). */
+  modelCapabilities?: Partial<ModelCapabilities>;
   /** Host-defined tools the model may call. */
   tools?: ToolDefinition[];
   /** Built-in tools offered to the model (default: all on). */
@@ -55,12 +60,19 @@ export interface CreateThreadOptions {
   effort?: ReasoningEffort | null;
   summary?: ReasoningSummary;
   /**
-   * System instructions sent with every request. A resumed or forked thread without this option
-   * sends the instructions stored in its rollout's `session_meta.base_instructions`.
+   * System instructions sent with every request (default: `defaultBaseInstructions()`). A resumed
+   * or forked thread without this option sends the instructions stored in its rollout's
+   * `session_meta.base_instructions`.
    */
   baseInstructions?: string;
   developerInstructions?: string | null;
+  /** The user's own instructions; replaces the turnstate home's `AGENTS.md`. Project `AGENTS.md` files still follow. */
   userInstructions?: string | null;
+  /**
+   * `AGENTS.md` discovery (see `discoverProjectDocs`): on by default with a 32 KiB budget for
+   * the project files; `false` turns it off (no home or project files are read).
+   */
+  projectDoc?: false | { maxBytes?: number };
   /** Thread id (default: a fresh UUIDv7). */
   threadId?: string;
   /**
@@ -110,9 +122,6 @@ export interface CreateThreadOptions {
   reactivatePausedGoalOnResume?: boolean;
 }
 
-const DEFAULT_BASE_INSTRUCTIONS =
-  'You are a coding agent running in a workspace on the user\'s machine. Use the available tools to inspect and change files and run commands. Keep the user informed with short messages and finish with a concise summary of what you did.';
-
 /**
  * Creates a thread and starts it; the first event is `session_configured` (id `""`).
  * @example
@@ -122,11 +131,13 @@ const DEFAULT_BASE_INSTRUCTIONS =
 export async function createThread(options: CreateThreadOptions = {}): Promise<Thread> {
   const clock = options.clock ?? systemClock;
   const newId = options.newId ?? (() => uuidv7(clock.now()));
-  const model = options.model;
+  const model = options.model && options.modelCapabilities ? withCapabilities(options.model, options.modelCapabilities) : options.model;
   const home = options.home ?? resolveTurnstateHome(process.env);
+  const cwd = options.cwd ?? process.cwd();
+  const userInstructions = await resolveUserInstructions({ cwd, home, userInstructions: options.userInstructions, projectDoc: options.projectDoc });
   const settings: TurnSettings = {
     model: model?.model ?? 'unconfigured',
-    cwd: options.cwd ?? process.cwd(),
+    cwd,
     approval_policy: parseAtEdge(AskForApproval, options.approvalPolicy, 'approval policy'),
     sandbox_policy: parseAtEdge(SandboxPolicy, options.sandboxPolicy ?? { type: 'workspace-write' }, 'sandbox policy'),
     effort: options.effort ?? null,
@@ -134,9 +145,9 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
     collaboration_mode: null,
     personality: null,
     service_tier: null,
-    base_instructions: options.baseInstructions ?? DEFAULT_BASE_INSTRUCTIONS,
+    base_instructions: options.baseInstructions ?? defaultBaseInstructions(),
     developer_instructions: options.developerInstructions ?? null,
-    user_instructions: options.userInstructions ?? null,
+    user_instructions: userInstructions,
   };
   const store = options.store ?? new JsonlThreadStore({ home });
   const start = await loadStart(options, store, newId);

@@ -8,6 +8,7 @@
 import { appendTokenUsage, type ResponseItem, type TurnItem } from '../protocol/index.js';
 import { forPrompt } from '../history/index.js';
 import { ModelError, type ModelClient, type ModelRequest, type ResponseEvent } from '../model/types.js';
+import { modelCapabilities, requestReasoning } from '../model/capabilities.js';
 import type { EngineContext } from '../runtime/task-context.js';
 import { isToolCall, type ToolCallItem, type ToolRouter } from './tools.js';
 
@@ -66,7 +67,7 @@ export function buildRequest(ctx: EngineContext, deps: SamplingDeps): ModelReque
     input: forPrompt(ctx.history()),
     tools: deps.router.specs(),
     parallel_tool_calls: true,
-    reasoning: s.effort ? { effort: s.effort, summary: s.summary === 'none' ? null : s.summary } : null,
+    reasoning: requestReasoning(modelCapabilities(s.model, deps.model.capabilities), s.effort, s.summary),
     turn_state: deps.turn.turnStateToken,
     turn_metadata: deps.turn.turnMetadata,
     prompt_cache_key: ctx.threadId,

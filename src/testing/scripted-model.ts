@@ -8,6 +8,9 @@ import type { ResponseItem } from '../protocol/items.js';
 import type { TokenUsage } from '../protocol/tokens.js';
 import { ModelError } from '../model/types.js';
 import type { ModelClient, ModelRequest, ResponseEvent } from '../model/types.js';
+import { responsesRequestBody } from '../model/openai/request.js';
+import type { ApiRejection } from './mock-server/rejection.js';
+import { validateResponsesRequest } from './mock-server/validate.js';
 
 /**
  * One step of a scripted turn: an event to yield, an error to throw, a pause (`delayMs`),
@@ -49,6 +52,13 @@ export interface ScriptedModelOptions {
   ignoreAbort?: boolean;
   /** Keep every request in `requests` (default true; turn off for long benchmarks). */
   recordRequests?: boolean;
+  /**
+   * Check each request as the Responses API would receive it (the `turnstate/openai` body,
+   * checked like the strict mock server does) and fail the stream with an `invalid_request`
+   * `ModelError` carrying the API's message when the API would refuse it (default true;
+   * benchmarks turn it off).
+   */
+  strict?: boolean;
 }
 
 /**
@@ -63,6 +73,8 @@ export interface ScriptedModelClient extends ModelClient {
   readonly requests: ModelRequest[];
   /** How many streams were started (counted even when `recordRequests` is off). */
   readonly calls: number;
+  /** Requests the Responses API would have refused, with the refusal (see `strict`). */
+  readonly rejections: Array<{ index: number; rejection: ApiRejection }>;
 }
 
 /**
@@ -75,19 +87,27 @@ export interface ScriptedModelClient extends ModelClient {
  */
 export function scriptedModel(script: ModelScript, options: ScriptedModelOptions = {}): ScriptedModelClient {
   const requests: ModelRequest[] = [];
+  const rejections: ScriptedModelClient['rejections'] = [];
   const record = options.recordRequests !== false;
+  const strict = options.strict !== false;
   let calls = 0;
   return {
     model: options.model ?? 'scripted-model',
     providerId: options.providerId ?? 'scripted',
     contextWindow: options.contextWindow ?? null,
     requests,
+    rejections,
     get calls() {
       return calls;
     },
     stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ResponseEvent> {
       const index = calls++;
       if (record) requests.push(request);
+      const rejection = strict ? validateResponsesRequest(responsesRequestBody(request)) : null;
+      if (rejection) {
+        rejections.push({ index, rejection });
+        return failing(new ModelError('invalid_request', rejection.error.message, { httpStatus: rejection.status }));
+      }
       const turn = typeof script === 'function' ? script(request, index) : script[index];
       if (turn === undefined) return failing(new ModelError('fatal', `scriptedModel: no scripted turn for request #${index}`));
       const steps = 'steps' in turn ? turn.steps : turn;

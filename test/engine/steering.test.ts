@@ -13,7 +13,8 @@ afterEach(async () => {
   h = undefined;
 });
 
-const assistant = (text: string) => ({ type: 'message', role: 'assistant', id: 'm1', content: [{ type: 'output_text', text }] });
+// Replayed without the server's id: requests are sent with `store: false`.
+const assistant = (text: string) => ({ type: 'message', role: 'assistant', content: [{ type: 'output_text', text }] });
 
 /** A response streamed slowly enough to act while it is in flight. */
 const slow = (id: string, text: string): ScriptedResponse => ({
@@ -143,7 +144,7 @@ describe('steering', () => {
     expect(msgs(events, 'task_complete')[0]).toMatchObject({ turn_id: turn, last_agent_message: 'All done' });
     expect(withoutInitialContext(inputOf(h.server, 1))).toEqual([
       userMessage('finish up'),
-      { type: 'message', role: 'assistant', id: 'm-r1', content: [{ type: 'output_text', text: 'All done' }] },
+      assistant('All done'),
       userMessage('late note'),
       userMessage('next'),
     ]);

@@ -22,6 +22,8 @@ export interface Harness {
 
 /** Options of {@link startEngine}. */
 export interface EngineSetup extends Omit<CreateThreadOptions, 'model' | 'cwd'> {
+  /** Model slug (default `gpt-test`, a slug no family of the capability table claims). */
+  slug?: string;
   contextWindow?: number;
   requestMaxRetries?: number;
 }
@@ -31,10 +33,10 @@ export interface EngineSetup extends Omit<CreateThreadOptions, 'model' | 'cwd'> 
  * `session_configured` is read and checked.
  */
 export async function startEngine(script: MockScript, setup: EngineSetup = {}): Promise<Harness> {
-  const { contextWindow, requestMaxRetries = 0, engine, ...rest } = setup;
+  const { slug = 'gpt-test', contextWindow, requestMaxRetries = 0, engine, ...rest } = setup;
   const server = await startMockResponsesServer(script);
   const cwd = await mkdtemp(path.join(tmpdir(), 'turnstate-engine-'));
-  const model = openaiModel({ model: 'gpt-test', baseURL: server.url, apiKey: 'test', contextWindow, requestMaxRetries });
+  const model = openaiModel({ model: slug, baseURL: server.url, apiKey: 'test', contextWindow, requestMaxRetries });
   const delays: number[] = [];
   const sleep = async (ms: number) => void delays.push(ms);
   const thread = await createThread({ model, cwd, builtinTools: false, ...rest, engine: { sleep, random: () => 0.5, ...engine } });
@@ -48,6 +50,8 @@ export async function startEngine(script: MockScript, setup: EngineSetup = {}): 
       await thread.shutdown();
       await server.close();
       await rm(cwd, { recursive: true, force: true });
+      // The mock is as strict as the real API: no request of a passing test may have been refused.
+      expect(server.rejectedRequests.map((r) => r.rejection)).toEqual([]);
     },
   };
 }

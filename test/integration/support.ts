@@ -3,6 +3,7 @@
  * against the loopback mock Responses server, in a temporary root holding the workspace
  * (`ws/`), a directory outside it (`outside/`) and the turnstate home (`home/`).
  */
+import { expect } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -62,6 +63,8 @@ export async function startRig(script: MockScript, options: RigOptions = {}): Pr
       await thread.shutdown();
       await server.close();
       await rm(root, { recursive: true, force: true });
+      // The mock is as strict as the real API: no request of a passing test may have been refused.
+      expect(server.rejectedRequests.map((r) => r.rejection)).toEqual([]);
     },
   };
 }

@@ -13,6 +13,7 @@ async function start(script: MockScript): Promise<MockResponsesServer> {
   return server;
 }
 
+// Bodies are minimal valid Responses requests: the server refuses what the real API refuses.
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
@@ -41,12 +42,12 @@ describe('startMockResponsesServer', () => {
     const s = await start([{ json: { id: 'compacted' } }, { status: 418, body: { error: { message: 'teapot' } } }]);
     const first = await post(`${s.url.replace(/\/v1$/, '')}/responses/compact`, { input: [] }, { 'x-codex-turn-state': 'ts' });
     expect(await first.json()).toEqual({ id: 'compacted' });
-    const second = await post(`${s.url}/responses`, { n: 2 });
+    const second = await post(`${s.url}/responses`, { model: 'second' });
     expect(second.status).toBe(418);
     expect(await second.json()).toEqual({ error: { message: 'teapot' } });
     expect(s.requests.map((r) => [r.index, r.method, r.path, r.body])).toEqual([
       [0, 'POST', '/responses/compact', { input: [] }],
-      [1, 'POST', '/v1/responses', { n: 2 }],
+      [1, 'POST', '/v1/responses', { model: 'second' }],
     ]);
     expect(s.requests[0]?.headers['x-codex-turn-state']).toBe('ts');
     expect(s.requests.every((r) => r.connection === 'finished')).toBe(true);
@@ -54,7 +55,7 @@ describe('startMockResponsesServer', () => {
 
   it('answers and records requests past the end of the script', async () => {
     const s = await start([]);
-    const res = await post(`${s.url}/responses`, {});
+    const res = await post(`${s.url}/responses`, { model: 'x' });
     expect(res.status).toBe(500);
     expect(res.headers.get('x-should-retry')).toBe('false');
     const body = (await res.json()) as { error: { code: string; message: string } };
@@ -66,20 +67,20 @@ describe('startMockResponsesServer', () => {
   it('treats unknown paths as unexpected without consuming the script', async () => {
     const s = await start([{ json: { ok: true } }]);
     expect((await post(`${s.url}/embeddings`, {})).status).toBe(500);
-    expect(await (await post(`${s.url}/responses`, {})).json()).toEqual({ ok: true });
+    expect(await (await post(`${s.url}/responses`, { model: 'x' })).json()).toEqual({ ok: true });
     expect(s.unexpectedRequests.map((r) => r.path)).toEqual(['/v1/embeddings']);
   });
 
   it('calls a script function with each request and its index', async () => {
     const s = await start((req, index) => ({ json: { index, echo: req.body } }));
-    expect(await (await post(`${s.url}/responses`, { a: 1 })).json()).toEqual({ index: 0, echo: { a: 1 } });
-    expect(await (await post(`${s.url}/responses`, { a: 2 })).json()).toEqual({ index: 1, echo: { a: 2 } });
+    expect(await (await post(`${s.url}/responses`, { model: 'a1' })).json()).toEqual({ index: 0, echo: { model: 'a1' } });
+    expect(await (await post(`${s.url}/responses`, { model: 'a2' })).json()).toEqual({ index: 1, echo: { model: 'a2' } });
   });
 
   it('waits for requests and times out with a clear message', async () => {
     const s = await start([{ json: {} }]);
     const waiting = s.waitForRequests(1, 1_000);
-    await post(`${s.url}/responses`, {});
+    await post(`${s.url}/responses`, { model: 'x' });
     expect((await waiting).map((r) => r.path)).toEqual(['/v1/responses']);
     await expect(s.waitForRequests(2, 20)).rejects.toThrow('expected 2 requests, got 1');
   });
@@ -87,21 +88,21 @@ describe('startMockResponsesServer', () => {
   it('spaces events by delayMs', async () => {
     const s = await start([{ events: [ev.created('r'), ev.textDelta('a'), ev.completed('r')], delayMs: 30 }]);
     const started = performance.now();
-    await (await post(`${s.url}/responses`, {})).text();
+    await (await post(`${s.url}/responses`, { model: 'x' })).text();
     expect(performance.now() - started).toBeGreaterThanOrEqual(55);
   });
 
   it('holds a stream open until the client goes away, and close() ends held connections', async () => {
     const s = await start([{ events: [ev.created('r')], hold: true }, { events: [ev.created('r')], hold: true }]);
     const controller = new AbortController();
-    const res = await post(`${s.url}/responses`, {}, {});
+    const res = await post(`${s.url}/responses`, { model: 'x' }, {});
     const reader = res.body!.getReader();
     expect(new TextDecoder().decode((await reader.read()).value)).toBe(sseFrame(ev.created('r')));
     expect(s.requests[0]?.connection).toBe('open');
     await reader.cancel();
     expect(await s.waitForClose(0)).toBe('client_closed');
 
-    const held = await fetch(`${s.url}/responses`, { method: 'POST', body: '{}', signal: controller.signal });
+    const held = await fetch(`${s.url}/responses`, { method: 'POST', body: '{"model":"x"}', signal: controller.signal });
     const heldReader = held.body!.getReader();
     await heldReader.read();
     await s.close();

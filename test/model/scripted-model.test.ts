@@ -35,6 +35,19 @@ describe('scriptedModel', () => {
     expect([(error as ModelError).kind, (error as ModelError).message]).toEqual(['fatal', 'scriptedModel: no scripted turn for request #0']);
   });
 
+  it('refuses, as the Responses API would, a request whose tool output has no call (unless strict: false)', async () => {
+    const orphan = request({ input: [{ type: 'function_call_output', call_id: 'call_9', output: 'ok' }] });
+    const model = scriptedModel([scriptedTurn.reply('unused')]);
+    const { error } = await drain(model, orphan);
+    expect([(error as ModelError).kind, (error as ModelError).message, (error as ModelError).httpStatus]).toEqual([
+      'invalid_request',
+      'No tool call found for function call output with call_id call_9.',
+      400,
+    ]);
+    expect(model.rejections.map((r) => r.index)).toEqual([0]);
+    expect((await drain(scriptedModel([scriptedTurn.reply('ok')], { strict: false }), orphan)).error).toBeUndefined();
+  });
+
   it('throws scripted errors after the events before them', async () => {
     const model = scriptedModel([[created, { error: new ModelError('stream', 'cut') }, completed]]);
     const { events, error } = await drain(model);

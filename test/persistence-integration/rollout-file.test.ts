@@ -233,7 +233,9 @@ describe('the rollout file', () => {
       scriptedTurn.reply('three'),
     ]);
     const noop = defineTool({ name: 'noop', description: 'Does nothing', parameters: z.object({}), execute: () => 'ok' });
-    const s = await open({ home: await freshHome(), model, tools: [noop], engine: { autoCompactTokenLimit: 1_000 } });
+    // The compaction points below are set by token estimates that count the base instructions;
+    // a short prompt keeps them independent of the default prompt's length.
+    const s = await open({ home: await freshHome(), model, tools: [noop], baseInstructions: 'You are a test agent.', engine: { autoCompactTokenLimit: 1_000 } });
 
     await userTurn(s, 'turn-1', 'first');
     await runTurn(s, 'compact-1', { type: 'compact' });

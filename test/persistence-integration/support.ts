@@ -33,7 +33,8 @@ export interface Opened {
 
 /** Creates a thread (no built-in tools, cwd `/tmp`) and starts logging its events. */
 export async function open(options: CreateThreadOptions & { home: string }): Promise<Opened> {
-  const thread = await createThread({ cwd: '/tmp', builtinTools: false, ...options });
+  // projectDoc: false — no AGENTS.md a shared /tmp might hold ends up in these threads' requests.
+  const thread = await createThread({ cwd: '/tmp', builtinTools: false, projectDoc: false, ...options });
   threads.push(thread);
   const log = new EventLog(thread);
   await log.untilType('session_configured');

@@ -8,7 +8,7 @@
 import OpenAI, { OpenAIError } from 'openai';
 import { TurnstateError } from '../../errors.js';
 import { ModelError } from '../types.js';
-import type { ModelClient, ModelRequest, ResponseEvent } from '../types.js';
+import type { ModelCapabilities, ModelClient, ModelRequest, ResponseEvent } from '../types.js';
 import { readSse } from './body.js';
 import { chatRequestBody } from './chat-request.js';
 import { ChatStreamConverter } from './chat-stream.js';
@@ -47,6 +47,11 @@ export interface OpenAIModelOptions {
   requestMaxRetries?: number;
   /** Fail the stream after this long without data (default 300 000 ms). */
   streamIdleTimeoutMs?: number;
+  /**
+   * Corrections to what the model family table says about `model` (whether it reasons, takes
+   * summaries, its default effort); see `modelCapabilities`.
+   */
+  capabilities?: Partial<ModelCapabilities>;
 }
 
 const DEFAULT_REQUEST_MAX_RETRIES = 4;
@@ -67,6 +72,7 @@ export function openaiModel(options: OpenAIModelOptions): ModelClient {
     model: options.model,
     providerId: options.providerId === undefined ? defaultProviderId(client.baseURL) : options.providerId,
     contextWindow: options.contextWindow ?? null,
+    ...(options.capabilities ? { capabilities: options.capabilities } : {}),
     stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ResponseEvent> {
       const withModel = request.model ? request : { ...request, model: options.model };
       return api === 'chat' ? streamChat(settings, withModel, signal) : streamResponses(settings, withModel, signal);

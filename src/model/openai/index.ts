@@ -15,6 +15,7 @@ export {
 export type { RawStreamEvent } from './convert.js';
 export { parseRateLimits, streamOpenEvents } from './headers.js';
 export { responsesRequestBody, turnHeaders } from './request.js';
+export { toResponsesInput } from './input.js';
 export { chatRequestBody, toChatMessages, toChatTool } from './chat-request.js';
 export { ChatStreamConverter } from './chat-stream.js';
 export { abortError, isAbortError, toModelError } from './errors.js';

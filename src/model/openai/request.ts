@@ -3,13 +3,16 @@
  */
 import type OpenAI from 'openai';
 import type { ModelRequest, ToolSpec } from '../types.js';
+import { toResponsesInput } from './input.js';
 
 type ResponsesBody = OpenAI.Responses.ResponseCreateParamsStreaming;
 
 /**
  * The streaming `responses.create` body for a request. Nothing is stored server-side
  * (`store: false`), so when reasoning is requested its encrypted content is included in
- * the output for the next request to send back.
+ * the output for the next request to send back (Codex: `include` is set exactly when
+ * `reasoning` is), and `input` is rebuilt from the SDK's item types with no server ids
+ * (see `toResponsesInput`).
  * @example
  * responsesRequestBody({ model: 'gpt-5', instructions: 'Be brief.', input: [], tools: [], parallel_tool_calls: false }).stream; // true
  */
@@ -17,9 +20,7 @@ export function responsesRequestBody(request: ModelRequest): ResponsesBody {
   const body: ResponsesBody = {
     model: request.model,
     instructions: request.instructions,
-    // `ResponseItem` is the Responses wire format (parsed loosely by zod, so extra fields the
-    // server sent survive); the SDK's input union is a narrower static view of the same JSON.
-    input: request.input as unknown as OpenAI.Responses.ResponseInput,
+    input: toResponsesInput(request.input),
     tools: request.tools.map(toResponsesTool),
     tool_choice: 'auto',
     parallel_tool_calls: request.parallel_tool_calls,
@@ -27,7 +28,10 @@ export function responsesRequestBody(request: ModelRequest): ResponsesBody {
     stream: true,
   };
   if (request.reasoning) {
-    body.reasoning = request.reasoning as OpenAI.Reasoning;
+    const reasoning: OpenAI.Reasoning = {};
+    if (request.reasoning.effort) reasoning.effort = request.reasoning.effort as OpenAI.ReasoningEffort;
+    if (request.reasoning.summary) reasoning.summary = request.reasoning.summary as OpenAI.Reasoning['summary'];
+    body.reasoning = reasoning;
     body.include = ['reasoning.encrypted_content'];
   }
   if (request.text) body.text = request.text as OpenAI.Responses.ResponseTextConfig;

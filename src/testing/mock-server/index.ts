@@ -5,6 +5,8 @@ export { MockResponsesServer, startMockResponsesServer } from './server.js';
 export { chatChunk, ev } from './events.js';
 export type { MockUsage } from './events.js';
 export { sseFrame, writeScriptedResponse } from './write.js';
+export { validateResponsesRequest } from './validate.js';
+export type { ApiRejection } from './rejection.js';
 export type {
   ChatScriptedResponse,
   ConnectionState,
@@ -12,6 +14,7 @@ export type {
   JsonScriptedResponse,
   MockEvent,
   MockScript,
+  MockServerOptions,
   RawScriptedResponse,
   RecordedRequest,
   ScriptedResponse,

@@ -8,9 +8,11 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeScriptedResponse } from './write.js';
-import type { ConnectionState, MockScript, RecordedRequest, ScriptedResponse } from './types.js';
+import type { ConnectionState, MockScript, MockServerOptions, RecordedRequest, ScriptedResponse } from './types.js';
+import { validateResponsesRequest } from './validate.js';
 
 const SERVED_PATH = /^(?:\/v1)?\/(?:responses(?:\/compact)?|chat\/completions)$/;
+const RESPONSES_PATH = /^(?:\/v1)?\/responses$/;
 
 /**
  * A running mock server. Create it with {@link startMockResponsesServer}.
@@ -26,16 +28,23 @@ export class MockResponsesServer {
   readonly requests: RecordedRequest[] = [];
   /** Requests that had no scripted response (past the end of the script, or an unknown path). */
   readonly unexpectedRequests: RecordedRequest[] = [];
+  /**
+   * Requests refused the way the real Responses API refuses them (see `validate.ts`); each
+   * carries its `rejection`. A refused request uses up no scripted response.
+   */
+  readonly rejectedRequests: RecordedRequest[] = [];
   readonly #server: Server;
   readonly #script: MockScript;
+  readonly #strict: boolean;
   #served = 0;
   #closing = false;
   #listeners = new Set<() => void>();
 
   /** @internal use {@link startMockResponsesServer}. */
-  constructor(server: Server, script: MockScript) {
+  constructor(server: Server, script: MockScript, options: MockServerOptions = {}) {
     this.#server = server;
     this.#script = script;
+    this.#strict = options.strict ?? true;
     const { port } = server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}/v1`;
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.#handle(req, res));
@@ -86,6 +95,16 @@ export class MockResponsesServer {
     });
     this.#notify();
 
+    if (this.#strict && record.method === 'POST' && RESPONSES_PATH.test(record.path)) {
+      const rejection = validateResponsesRequest(record.body);
+      if (rejection) {
+        record.rejection = rejection;
+        this.rejectedRequests.push(record);
+        this.#notify();
+        await writeScriptedResponse(res, { status: rejection.status, body: { error: rejection.error } });
+        return;
+      }
+    }
     let scripted: ScriptedResponse | undefined;
     if (record.method === 'POST' && SERVED_PATH.test(record.path)) {
       const index = this.#served++;
@@ -128,12 +147,16 @@ export class MockResponsesServer {
 }
 
 /**
- * Starts a mock Responses server on `127.0.0.1` (a free port) serving `script`.
+ * Starts a mock Responses server on `127.0.0.1` (a free port) serving `script`. By default
+ * it is as strict as the real service: a `POST /responses` body the API would refuse
+ * (unknown fields, unpaired tool calls or outputs, references to unstored items under
+ * `store: false`, invalid tool schemas) is answered with the API's status and error body,
+ * and listed in `rejectedRequests`. `{ strict: false }` turns the checks off.
  * @example
  * const server = await startMockResponsesServer([{ events: [ev.created('r1'), ev.assistantMessage('m1', 'hi'), ev.completed('r1')] }]);
  * const model = openaiModel({ model: 'gpt-test', baseURL: server.url, apiKey: 'test' });
  */
-export async function startMockResponsesServer(script: MockScript = []): Promise<MockResponsesServer> {
+export async function startMockResponsesServer(script: MockScript = [], options: MockServerOptions = {}): Promise<MockResponsesServer> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -142,7 +165,7 @@ export async function startMockResponsesServer(script: MockScript = []): Promise
       resolve();
     });
   });
-  return new MockResponsesServer(server, script);
+  return new MockResponsesServer(server, script, options);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -1,6 +1,7 @@
 /**
  * Shapes of the mock Responses server's script and of the requests it records.
  */
+import type { ApiRejection } from './rejection.js';
 
 /**
  * One Responses stream event as served: an object with a `type`.
@@ -114,6 +115,18 @@ export interface RecordedRequest {
   rawBody: string;
   /** How the response ended, updated live; see {@link ConnectionState}. */
   connection: ConnectionState;
+  /** Set when the server refused the request as the real API would (status and error body). */
+  rejection?: ApiRejection;
+}
+
+/**
+ * Options of `startMockResponsesServer`.
+ * @example
+ * const options: MockServerOptions = { strict: false }; // accept bodies the real API refuses
+ */
+export interface MockServerOptions {
+  /** Refuse `POST /responses` bodies the real API refuses (default true). */
+  strict?: boolean;
 }
 
 /**
