@@ -59,18 +59,18 @@ describe('strict mock Responses server', () => {
     expect((await send(request([user, { ...bare, encrypted_content: 'gAAAA' }]))).status).toBe(200);
   });
 
-  it('refuses an item_reference and an assistant message carrying a server id when store is false (404)', async () => {
+  it('refuses an item_reference when store is false (404); a full assistant message keeps its id (as Codex sends it)', async () => {
     expect(await send(request([user, { type: 'item_reference', id: 'msg_7' }]))).toEqual({ status: 404, body: apiError(NOT_PERSISTED('msg_7'), 'input') });
     await server?.close();
     const assistant = { type: 'message', role: 'assistant', id: 'msg_8', content: [{ type: 'output_text', text: 'hello' }] };
-    expect(await send(request([user, assistant]))).toEqual({ status: 404, body: apiError(NOT_PERSISTED('msg_8'), 'input') });
-    await server?.close();
-    expect((await send(request([user, assistant], { store: true }))).status).toBe(200);
+    expect((await send(request([user, assistant]))).status).toBe(200);
   });
 
-  it('refuses unknown top-level fields (400 unknown_parameter)', async () => {
-    const res = await send(request([user], { client_metadata: { a: 1 } }));
-    expect(res).toEqual({ status: 400, body: apiError("Unknown parameter: 'client_metadata'.", 'client_metadata', 'unknown_parameter') });
+  it('refuses unknown top-level fields (400 unknown_parameter), accepts client_metadata as Codex sends it', async () => {
+    const res = await send(request([user], { session_tag: { a: 1 } }));
+    expect(res).toEqual({ status: 400, body: apiError("Unknown parameter: 'session_tag'.", 'session_tag', 'unknown_parameter') });
+    await server?.close();
+    expect((await send(request([user], { client_metadata: { a: '1' } }))).status).toBe(200);
   });
 
   it('refuses fields an input item type does not define, such as Codex-only metadata (400)', async () => {

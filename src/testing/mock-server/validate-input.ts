@@ -55,10 +55,13 @@ const PART_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
 
 /**
  * Items whose `id` only names an item the service stored. With `store: false` nothing was
- * stored, so the service looks the id up and answers 404. Reasoning is listed separately: its
+ * stored, so the service looks the id up and answers 404. Reasoning is handled separately: its
  * id is required by the schema and resolved from `encrypted_content` when that is present.
+ * Messages and tool calls that carry their whole content are accepted with their ids: Codex
+ * 0.169 replays assistant messages with their `msg_…` ids under `store: false` against the
+ * service (observed through `npm run test:codex`); turnstate strips them anyway.
  */
-const ID_IS_REFERENCE: ReadonlySet<string> = new Set(['message', 'function_call', 'custom_tool_call', 'item_reference']);
+const ID_IS_REFERENCE: ReadonlySet<string> = new Set(['item_reference']);
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -107,7 +110,7 @@ export function checkInputItems(input: unknown[], opts: { store: boolean }): Api
     if (partError) return partError;
     if (!opts.store) {
       // store:false — reasoning the client cannot carry itself (no encrypted_content) and
-      // ids of messages/calls are looked up server-side and are not there: 404.
+      // item references are looked up server-side and are not there: 404.
       if (type === 'reasoning' && !item.encrypted_content) return notPersisted(String(item.id ?? ''));
       if (ID_IS_REFERENCE.has(type) && typeof item.id === 'string' && item.id !== '') return notPersisted(item.id);
     }

@@ -18,10 +18,13 @@ import { checkTools } from './validate-tools.js';
 
 /**
  * Top-level fields of a `POST /responses` body: the keys of the SDK's
- * `ResponseCreateParamsBase` (streaming and non-streaming variants share them).
+ * `ResponseCreateParamsBase` (streaming and non-streaming variants share them), plus
+ * `client_metadata`, which the SDK does not type but Codex 0.169 sends on every request to
+ * api.openai.com (so the service accepts it; `npm run test:codex` sends it through this mock).
  */
 const TOP_LEVEL_FIELDS: ReadonlySet<string> = new Set([
   'background',
+  'client_metadata',
   'context_management',
   'conversation',
   'include',
