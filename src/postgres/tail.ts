@@ -122,6 +122,7 @@ export async function* tailLines(
   options: TailOptions & { pollMs: number },
 ): AsyncGenerator<TailedLine, void, undefined> {
   const { signal, pollMs } = options;
+  const aborted = () => signal?.aborted === true;
   let next = Math.max(0, Math.floor(fromOrdinal));
   // Set by a notification; checked after each fetch so one that arrived meanwhile is not missed.
   const pending = { woken: false, wake: () => undefined as void };
@@ -131,7 +132,7 @@ export async function* tailLines(
   });
   let first = true;
   try {
-    while (signal?.aborted !== true) {
+    while (!aborted()) {
       pending.woken = false;
       const rows = await fetchFrom(await ready(), names, threadId, next);
       if (rows === null) {
@@ -145,6 +146,7 @@ export async function* tailLines(
         if (parsed.ok) yield { ordinal: row.ordinal, line: parsed.line };
       }
       if (rows.length === PAGE || pending.woken) continue;
+      if (aborted()) return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, pollMs);
         function done() {
