@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { scriptedModel, scriptedTurn } from 'turnstate/testing';
 import type { RolloutItem } from '../../src/persistence/index.js';
+import { cleanUp, freshHome, open, userTurn } from '../persistence-integration/support.js';
 import { dropStores, endAdmin, freshSchema, PG_URL, pgStore } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -34,6 +36,7 @@ beforeAll(() => {
 
 afterEach(async () => {
   for (const w of running.splice(0)) w.proc.kill('SIGKILL');
+  await cleanUp();
   await dropStores();
 });
 
@@ -167,5 +170,46 @@ describe.skipIf(PG_URL === null)('two workers on one thread (PostgreSQL leases)'
     expect(turnIds(after.items, 'task_complete').at(-1)).toBe('worker-b-t1');
     const lastOfB = after.items.findLastIndex((i) => i.type === 'event_msg' && i.payload.type === 'task_complete');
     expect(lastOfB).toBe(after.items.length - 1);
+  }, 60_000);
+
+  it('SIGKILL at random points, then a takeover: no reported turn lost or duplicated, and the thread resumes', async () => {
+    const seed = Number(process.env.CRASH_SEED ?? Date.now() % 2 ** 31);
+    const context = `crash seed ${seed} (replay with CRASH_SEED=${seed})`;
+    let state = seed >>> 0;
+    const random = () => ((state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32);
+    const schema = freshSchema();
+    const reported: string[] = [];
+    const store = pgStore({ schema });
+    for (let i = 0; i < 5; i++) {
+      // A worker killed before its first turn was persisted leaves no thread (lazy creation).
+      const mode = (await store.findPath(THREAD)) === null ? 'new' : 'resume';
+      const w = start({ schema, mode, holder: `w${i}`, leaseMs: 600, waitMs: 20_000 });
+      await w.until((l) => l === 'ready');
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.floor(random() * 200)));
+      w.proc.kill('SIGKILL');
+      expect((await w.exited).signal, `${context}: ${w.stderr()}`).toBe('SIGKILL');
+      reported.push(...done(w));
+    }
+
+    expect(reported.length, context).toBeGreaterThan(0);
+    const lease = await store.acquire(THREAD, { waitMs: 20_000 });
+    const stored = await store.read(THREAD);
+    const started = turnIds(stored.items, 'task_started');
+    expect(stored.skipped, context).toEqual([]);
+    expect(stored.items.filter((i) => i.type === 'session_meta'), context).toHaveLength(1);
+    expect(new Set(started).size, context).toBe(started.length);
+    for (const id of reported) expect(started.filter((t) => t === id), `${context}: ${id}`).toEqual([id]);
+
+    const model = scriptedModel([scriptedTurn.reply('after the crashes')]);
+    const s = await open({ home: await freshHome(), store, model, resume: { threadId: THREAD } });
+    const events = await userTurn(s, 'after-crash', 'still there?');
+    await s.thread.shutdown();
+    await lease.release();
+    expect(events.at(-1)?.msg, context).toMatchObject({ type: 'task_complete', last_agent_message: 'after the crashes' });
+    const texts = (model.requests[0]?.input ?? []).flatMap((item) =>
+      item.type === 'message' && item.role === 'user' ? item.content.flatMap((c) => (c.type === 'input_text' ? [c.text] : [])) : [],
+    );
+    const reportedTexts = reported.map((id) => id.replace(/^(w\d+)-t(\d+)$/, '$1 text $2'));
+    expect(texts.filter((t) => reportedTexts.includes(t)), context).toEqual(reportedTexts);
   }, 60_000);
 });
