@@ -7,3 +7,4 @@ export { PostgresThreadStore, postgresThreadStore, type PostgresThreadStoreOptio
 export { InvalidPostgresStoreOptionsError, PostgresSchemaError, PostgresStoreError } from './errors.js';
 export { LATEST_SCHEMA_VERSION } from './migrations.js';
 export type { TailedLine, TailOptions } from './tail.js';
+export { importRolloutTree, type ImportReport, type ImportRolloutTreeOptions } from './import.js';
