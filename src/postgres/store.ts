@@ -74,6 +74,9 @@ export class PostgresThreadStore implements ThreadStore {
     }
     this.#ownsPool = options.pool === undefined;
     this.#pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString });
+    // An idle connection that breaks (server restart) must not crash the host: the pool drops
+    // it and the next query connects again. A pool the host passes in is the host's to watch.
+    if (this.#ownsPool) this.#pool.on('error', () => undefined);
     this.#names = schemaNames(this.schema);
     this.#tailPollMs = options.tailPollMs ?? 1_000;
     const ready = () => this.ready();
