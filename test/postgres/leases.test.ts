@@ -91,6 +91,47 @@ describe.skipIf(PG_URL === null)('PostgreSQL store leases', () => {
     expect(texts((await b.read(THREAD)).items)).toEqual(['a1', 'b1']);
   });
 
+  it('a takeover waits for a write in flight under the old lease, so that write lands before the new holder reads', async () => {
+    const schema = freshSchema();
+    const a = pgStore({ schema });
+    const b = pgStore({ schema });
+    const leaseA = await a.acquire(THREAD, { holder: 'worker-a' });
+    await a.create([meta, msg('a1')]);
+    await expireLease(schema, THREAD);
+    // worker-a's append, caught between its statement and its commit (as on a slow network).
+    const inFlight = new pg.Client({ connectionString: PG_URL ?? '' });
+    await inFlight.connect();
+    const observer = new pg.Pool({ connectionString: PG_URL ?? '', max: 1 });
+    try {
+      await inFlight.query('BEGIN');
+      await inFlight.query(`SELECT "${schema}".append_lines($1, $2, $3, false, NULL, $4, $5, $6, $7)`, [
+        THREAD,
+        'worker-a',
+        leaseA.fencingToken,
+        [at],
+        ['event_msg'],
+        [JSON.stringify(msg('a2 in flight').payload)],
+        [null],
+      ]);
+      let taken = false;
+      const takeover = b.acquire(THREAD, { holder: 'worker-b' }).then((lease) => ((taken = true), lease));
+      for (;;) {
+        const { rows } = await observer.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`, [`%"${schema}".leases%`]);
+        if (rows.length > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(taken).toBe(false);
+      await inFlight.query('COMMIT');
+      const leaseB = await takeover;
+      expect(leaseB.fencingToken).toBe(leaseA.fencingToken + 1);
+      expect(texts((await b.read(THREAD)).items)).toEqual(['a1', 'a2 in flight']);
+      await expect(a.append(THREAD, [msg('a3')])).rejects.toMatchObject({ code: 'lease_lost' });
+    } finally {
+      await inFlight.end();
+      await observer.end();
+    }
+  });
+
   it('renews a held lease, so it outlives its first expiry', async () => {
     const schema = freshSchema();
     const a = pgStore({ schema, leaseMs: 1_500, renewMs: 100 });
