@@ -85,6 +85,18 @@ describe.skipIf(PG_URL === null)('PostgreSQL store', () => {
     });
   });
 
+  it('what flush reported is committed: another worker reads it at once', async () => {
+    const schema = freshSchema();
+    const writer = pgStore({ schema });
+    const other = pgStore({ schema });
+    await writer.create([meta()]);
+    const appends = Array.from({ length: 10 }, (_, i) => writer.append(THREAD, [msg(`m${i}`)]));
+    await writer.flush(THREAD);
+    const seen = (await other.read(THREAD)).items.flatMap((i) => (i.type === 'event_msg' ? [(i.payload as { message: string }).message] : []));
+    expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`));
+    await Promise.all(appends);
+  });
+
   it('migrates once when several workers start on an empty schema at the same time', async () => {
     const schema = freshSchema();
     const stores = Array.from({ length: 4 }, () => pgStore({ schema }));
