@@ -5,9 +5,9 @@
  * can be started. `TURNSTATE_PG_URL` points the tests at an existing server instead.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
@@ -19,13 +19,18 @@ declare module 'vitest' {
   }
 }
 
-const SCRIPT = fileURLToPath(new URL('../../scripts/pg-test-cluster.sh', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SCRIPT = join(ROOT, 'scripts/pg-test-cluster.sh');
 const run = promisify(execFile);
 
-/** File filters on the command line that name no PostgreSQL test: no cluster is needed. */
+/** File filters on the command line (vitest matches them as substrings of paths) that select no PostgreSQL test. */
 function runsNoPostgresTest(): boolean {
-  const args = process.argv.slice(2).filter((a) => !a.startsWith('-') && a !== 'run' && a !== 'watch' && !/^\d+$/.test(a));
-  return args.length > 0 && !args.some((a) => /postgres|pg/i.test(a));
+  const filters = process.argv
+    .slice(2)
+    .filter((a) => !a.startsWith('-') && a !== 'run' && a !== 'watch' && !/^\d+$/.test(a))
+    .map((a) => (isAbsolute(a) ? relative(ROOT, a) : a));
+  const tests = readdirSync(join(ROOT, 'test/postgres')).map((name) => `test/postgres/${name}`);
+  return filters.length > 0 && !filters.some((f) => tests.some((t) => t.includes(f)));
 }
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
