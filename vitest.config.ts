@@ -12,6 +12,7 @@ export default defineConfig({
     alias: [
       { find: /^turnstate\/openai$/, replacement: src('./src/model/openai/index.ts') },
       { find: /^turnstate\/testing$/, replacement: src('./src/testing/index.ts') },
+      { find: /^turnstate\/postgres$/, replacement: src('./src/postgres/index.ts') },
       { find: /^turnstate$/, replacement: src('./src/index.ts') },
     ],
   },
@@ -23,5 +24,7 @@ export default defineConfig({
     env: { TURNSTATE_HOME: mkdtempSync(join(tmpdir(), 'turnstate-test-home-')) },
     testTimeout: 30_000,
     pool: 'forks',
+    // A throwaway PostgreSQL cluster for the PostgreSQL store's tests (skipped when none starts).
+    globalSetup: ['test/postgres/global-setup.ts'],
   },
 });
