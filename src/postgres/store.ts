@@ -239,23 +239,28 @@ export class PostgresThreadStore implements ThreadStore {
     return rows[0]?.goal ?? null;
   }
 
-  /** Fenced like appends: with a lease held, a stale writer's goal write is refused. */
+  /**
+   * Fenced like appends: with a lease held, a stale writer's goal write is refused. Throws
+   * `ThreadNotFoundError` when the thread is not stored (the `ThreadStore` contract).
+   */
   writeGoal(threadId: string, goal: ThreadGoal | null): Promise<void> {
     return this.#queue.run(threadId, async () => {
       const writer = this.#leases.writer(threadId);
-      const check = `WITH ok AS (SELECT ${this.#names.fn('check_writer')}($1, $2, $3))`;
+      const check = `WITH ok AS (SELECT ${this.#names.fn('check_writer')}($1, $2, $3)),
+        thread AS (SELECT id FROM ${this.#names.threads} WHERE id = $1)`;
       const params = [threadId, writer?.holder ?? null, writer?.token ?? null];
-      if (goal === null) {
-        await this.#query('writeGoal', threadId, `${check} DELETE FROM ${this.#names.goals} WHERE thread_id = $1 AND EXISTS (SELECT 1 FROM ok)`, params);
-        return;
-      }
-      await this.#query(
+      const write =
+        goal === null
+          ? `gone AS (DELETE FROM ${this.#names.goals} WHERE thread_id IN (SELECT id FROM thread) AND EXISTS (SELECT 1 FROM ok))`
+          : `put AS (INSERT INTO ${this.#names.goals} (thread_id, goal) SELECT id, $4::jsonb FROM thread, ok
+               ON CONFLICT (thread_id) DO UPDATE SET goal = EXCLUDED.goal, updated_at = now())`;
+      const { rows } = await this.#query<{ stored: boolean }>(
         'writeGoal',
         threadId,
-        `${check} INSERT INTO ${this.#names.goals} (thread_id, goal) SELECT $1, $4::jsonb FROM ok
-         ON CONFLICT (thread_id) DO UPDATE SET goal = EXCLUDED.goal, updated_at = now()`,
-        [...params, JSON.stringify(goal)],
+        `${check}, ${write} SELECT EXISTS (SELECT 1 FROM thread) AS stored FROM ok`,
+        goal === null ? params : [...params, JSON.stringify(goal)],
       );
+      if (rows[0]?.stored !== true) throw new ThreadNotFoundError(threadId);
     });
   }
 

@@ -160,6 +160,7 @@ describe.skipIf(PG_URL === null)('PostgreSQL store leases', () => {
 
   it('goals: absent, written, replaced, removed', async () => {
     const store = pgStore();
+    await store.create([meta]);
     expect(await store.readGoal(THREAD)).toBeNull();
     await store.writeGoal(THREAD, goal('first'));
     await store.writeGoal(THREAD, goal('second'));
