@@ -22,7 +22,9 @@ import {
   type PersistenceMode,
   type RolloutItem as StoredItem,
   type SessionMeta,
+  type ThreadLease,
   type ThreadStore,
+  ThreadExistsError,
 } from '../persistence/index.js';
 import { regularTask, type TurnEngineOptions } from '../tasks/regular.js';
 import { systemClock, uuidv7, type Clock } from './ids.js';
@@ -88,11 +90,25 @@ const DEFAULT_BASE_INSTRUCTIONS =
 
 /**
  * Creates a thread and starts it; the first event is `session_configured` (id `""`).
+ * A thread that will be written (not ephemeral, no custom `recorder`) is opened under the
+ * store's single-writer lease, released by `shutdown()`.
+ * @throws `ThreadBusyError` (naming the holder) when another live writer holds the thread;
+ * `ThreadExistsError` when an explicit `threadId` of a new or forked thread is already stored.
  * @example
  * const thread = await createThread({ model: openaiModel({ model: 'gpt-5.1' }) });
  * await thread.submit({ type: 'user_input', items: [{ type: 'text', text: 'hi' }] });
  */
 export async function createThread(options: CreateThreadOptions = {}): Promise<Thread> {
+  const held: { lease: ThreadLease | null } = { lease: null };
+  try {
+    return await openThread(options, held);
+  } catch (error) {
+    await held.lease?.release().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function openThread(options: CreateThreadOptions, held: { lease: ThreadLease | null }): Promise<Thread> {
   const clock = options.clock ?? systemClock;
   const newId = options.newId ?? (() => uuidv7(clock.now()));
   const model = options.model;
@@ -114,6 +130,11 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
   const store = options.store ?? new JsonlThreadStore({ home });
   const start = await loadStart(options, store, newId);
   const threadId = start?.threadId ?? options.threadId ?? newId();
+  // One writer per thread (ThreadStore contract): the lease is taken before anything is written.
+  if (!options.ephemeral && !options.recorder) held.lease = await store.acquire(threadId);
+  if (held.lease && !start?.resumePath && options.threadId !== undefined && (await store.findPath(threadId)) !== null) {
+    throw new ThreadExistsError(threadId);
+  }
   const session = initialSessionData(settings);
   if (start) {
     session.history = start.state.history;
@@ -143,6 +164,7 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
           meta,
           ...(options.persistence ? { mode: options.persistence } : {}),
           ...(start?.resumePath ? { resumePath: start.resumePath } : {}),
+          ...(held.lease ? { lease: held.lease } : {}),
           onWarning: (m) => emitWarning(m),
         }));
   const history = new MessageHistory({ home });

@@ -1,0 +1,165 @@
+/**
+ * The file store's single-writer lease: one `proper-lockfile` lock per thread under
+ * `<home>/locks/threads/`, so a thread whose rollout is not materialised yet is lockable too.
+ * Invariants: at most one live holder per thread across processes; the holder refreshes the
+ * lock's mtime while it lives, so a lock left by a killed process goes stale after `staleMs`
+ * and is taken over (at once when the holder was a process of this host that is gone); a
+ * `<threadId>.holder` file beside the lock names the holder (host, pid) for `ThreadBusyError`
+ * and that liveness check.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, rm, rmdir, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { ThreadBusyError } from './errors.js';
+import type { AcquireOptions, ThreadLease } from './store.js';
+
+/**
+ * Where thread locks live, relative to the turnstate home.
+ * @example
+ * join(home, THREAD_LOCKS_DIR, `${threadId}.lock`);
+ */
+export const THREAD_LOCKS_DIR = join('locks', 'threads');
+
+/**
+ * Default age (ms) after which a lock whose holder stopped refreshing it is taken over.
+ * @example
+ * new JsonlThreadStore({ home, lockStaleMs: DEFAULT_LOCK_STALE_MS });
+ */
+export const DEFAULT_LOCK_STALE_MS = 10_000;
+
+/** Retry period (ms) while waiting for a live holder (`AcquireOptions.waitMs`). */
+const WAIT_STEP_MS = 50;
+
+/**
+ * Takes the lock of `threadId` under `locksDir`. Throws `ThreadBusyError` naming the holder
+ * when another live writer holds it after `options.waitMs`. `onLost` is called if the lock is
+ * compromised later (its directory removed or taken over, or refreshing it failed).
+ * @example
+ * const lease = await acquireThreadLock('/home/u/.turnstate/locks/threads', id, {}, 10_000, () => {});
+ */
+export async function acquireThreadLock(
+  locksDir: string,
+  threadId: string,
+  options: AcquireOptions,
+  staleMs: number,
+  onLost: () => void,
+): Promise<ThreadLease> {
+  const holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const base = join(locksDir, threadId);
+  const waitMs = Math.max(0, options.waitMs ?? 0);
+  let lost = false;
+  const lock = (retries: number) =>
+    lockfile.lock(base, {
+      realpath: false,
+      stale: staleMs,
+      retries: retries === 0 ? 0 : { retries, factor: 1, minTimeout: WAIT_STEP_MS, maxTimeout: WAIT_STEP_MS },
+      onCompromised: () => {
+        lost = true;
+        onLost();
+      },
+    });
+  // The folder is removed when the last lock in it goes (an idle home keeps no trace), so a
+  // lock may find it gone between `mkdir` and its own `mkdir`: then it is made again.
+  const take = async (retries: number): Promise<() => Promise<void>> => {
+    for (let attempt = 0; ; attempt++) {
+      await mkdir(locksDir, { recursive: true });
+      try {
+        return await lock(retries);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;
+      }
+    }
+  };
+  let release: () => Promise<void>;
+  try {
+    release = await take(0).catch(async (error: unknown) => {
+      if (!isLocked(error)) throw error;
+      // A holder on this host whose process is gone left the lock: take it over now rather
+      // than after `staleMs`, by aging the lock so proper-lockfile's stale takeover applies.
+      if (await holderIsDead(base)) await utimes(`${base}.lock`, 0, 0).catch(() => undefined);
+      return take(Math.ceil(waitMs / WAIT_STEP_MS));
+    });
+  } catch (error) {
+    if (isLocked(error)) throw new ThreadBusyError(threadId, (await readHolder(base))?.holder ?? 'unknown holder', { cause: error });
+    throw error;
+  }
+  await writeHolder(base, holder);
+  let released = false;
+  return {
+    threadId,
+    holder,
+    fencingToken: 0,
+    release: async () => {
+      if (released) return;
+      released = true;
+      if (!lost) await rm(`${base}.holder`, { force: true }).catch(() => undefined);
+      await release().catch((error: NodeJS.ErrnoException) => {
+        // Already taken over or removed: there is nothing of ours left to release.
+        if (error.code !== 'ERELEASED' && error.code !== 'ENOTACQUIRED' && error.code !== 'ENOENT') throw error;
+      });
+      await removeEmptyDirs(locksDir, levels(THREAD_LOCKS_DIR));
+    },
+  };
+}
+
+async function writeHolder(base: string, holder: string): Promise<void> {
+  const temp = `${base}.holder.${process.pid}.${randomUUID()}.tmp`;
+  await writeFile(temp, JSON.stringify({ holder, pid: process.pid, host: hostname() }), { mode: 0o600 });
+  await rename(temp, `${base}.holder`);
+}
+
+const levels = (relative: string): number => relative.split(/[\\/]/).length;
+
+/** Removes `dir` and up to `count - 1` of its parents while they are empty. */
+async function removeEmptyDirs(dir: string, count: number): Promise<void> {
+  for (let i = 0, current = dir; i < count; i++, current = dirname(current)) {
+    try {
+      await rmdir(current);
+    } catch {
+      return; // not empty (another lock), or already gone
+    }
+  }
+}
+
+interface HolderRecord {
+  holder: string;
+  pid: number;
+  host: string;
+}
+
+async function readHolder(base: string): Promise<HolderRecord | null> {
+  try {
+    const parsed = JSON.parse(await readFile(`${base}.holder`, 'utf8')) as Partial<HolderRecord>;
+    if (typeof parsed.holder === 'string' && typeof parsed.pid === 'number' && typeof parsed.host === 'string') return parsed as HolderRecord;
+  } catch {
+    // not written yet, or removed meanwhile
+  }
+  return null;
+}
+
+/**
+ * Whether the recorded holder is a process of this host that no longer exists. The record is
+ * read twice around the liveness probe, so a holder that took the lock meanwhile is not judged
+ * by its predecessor's pid (the window left is the one proper-lockfile's own stale takeover has).
+ */
+async function holderIsDead(base: string): Promise<boolean> {
+  const before = await readHolder(base);
+  if (before === null || before.host !== hostname() || before.pid === process.pid || !processIsGone(before.pid)) return false;
+  const after = await readHolder(base);
+  return after !== null && after.pid === before.pid && after.holder === before.holder;
+}
+
+function processIsGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+function isLocked(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | null)?.code === 'ELOCKED';
+}
