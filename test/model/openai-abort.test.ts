@@ -35,7 +35,7 @@ describe('openaiModel abort', () => {
     })();
     expect(seen.map((e) => e.type)).toEqual(['created', 'output_item_added', 'output_text_delta']);
     expect((error as Error).name).toBe('AbortError');
-    expect(await s.waitForClose(0, 1_000)).toBe('client_closed');
+    expect(await s.waitForClose(0, 10_000)).toBe('client_closed');
   });
 
   it('aborts while waiting for response headers', async () => {
@@ -52,7 +52,7 @@ describe('openaiModel abort', () => {
     // The headers are gated until after the assertions: only the abort can settle `pending`.
     controller.abort();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
-    expect(await s.waitForClose(0, 1_000)).toBe('client_closed');
+    expect(await s.waitForClose(0, 10_000)).toBe('client_closed');
     release();
   });
 
@@ -100,7 +100,7 @@ describe('openaiModel abort', () => {
       expect(event).toEqual({ type: 'created' });
       break;
     }
-    expect(await s.waitForClose(0, 1_000)).toBe('client_closed');
+    expect(await s.waitForClose(0, 10_000)).toBe('client_closed');
   });
 
   it('aborts a held chat stream', async () => {
@@ -120,6 +120,6 @@ describe('openaiModel abort', () => {
     })();
     expect(types).toEqual(['created', 'output_item_added', 'output_text_delta']);
     expect((error as Error).name).toBe('AbortError');
-    expect(await s.waitForClose(0, 1_000)).toBe('client_closed');
+    expect(await s.waitForClose(0, 10_000)).toBe('client_closed');
   });
 });
