@@ -48,42 +48,42 @@ export async function acquireThreadLock(
 ): Promise<ThreadLease> {
   const holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const base = join(locksDir, threadId);
-  const waitMs = Math.max(0, options.waitMs ?? 0);
+  const deadline = Date.now() + Math.max(0, options.waitMs ?? 0);
   let lost = false;
-  const lock = (retries: number) =>
+  const lock = () =>
     lockfile.lock(base, {
       realpath: false,
       stale: staleMs,
-      retries: retries === 0 ? 0 : { retries, factor: 1, minTimeout: WAIT_STEP_MS, maxTimeout: WAIT_STEP_MS },
       onCompromised: () => {
         lost = true;
         onLost();
       },
     });
-  // The folder is removed when the last lock in it goes (an idle home keeps no trace), so a
-  // lock may find it gone between `mkdir` and its own `mkdir`: then it is made again.
-  const take = async (retries: number): Promise<() => Promise<void>> => {
-    for (let attempt = 0; ; attempt++) {
-      await mkdir(locksDir, { recursive: true });
-      try {
-        return await lock(retries);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;
+  let release: (() => Promise<void>) | null = null;
+  let judgedHolder = false;
+  let missingFolder = 0;
+  while (release === null) {
+    // The folder goes when its last lock goes (an idle home keeps no trace), so it is made
+    // before every try, and a try that finds it gone meanwhile is repeated.
+    await mkdir(locksDir, { recursive: true });
+    try {
+      release = await lock();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && ++missingFolder < 20) continue;
+      if (code !== 'ELOCKED') throw error;
+      if (!judgedHolder) {
+        judgedHolder = true;
+        // A holder on this host whose process is gone left the lock: take it over now rather
+        // than after `staleMs`, by aging the lock so proper-lockfile's stale takeover applies.
+        if (await holderIsDead(base)) {
+          await utimes(`${base}.lock`, 0, 0).catch(() => undefined);
+          continue;
+        }
       }
+      if (Date.now() >= deadline) throw new ThreadBusyError(threadId, (await readHolder(base))?.holder ?? 'unknown holder', { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
     }
-  };
-  let release: () => Promise<void>;
-  try {
-    release = await take(0).catch(async (error: unknown) => {
-      if (!isLocked(error)) throw error;
-      // A holder on this host whose process is gone left the lock: take it over now rather
-      // than after `staleMs`, by aging the lock so proper-lockfile's stale takeover applies.
-      if (await holderIsDead(base)) await utimes(`${base}.lock`, 0, 0).catch(() => undefined);
-      return take(Math.ceil(waitMs / WAIT_STEP_MS));
-    });
-  } catch (error) {
-    if (isLocked(error)) throw new ThreadBusyError(threadId, (await readHolder(base))?.holder ?? 'unknown holder', { cause: error });
-    throw error;
   }
   await writeHolder(base, holder);
   let released = false;
@@ -95,7 +95,7 @@ export async function acquireThreadLock(
       if (released) return;
       released = true;
       if (!lost) await rm(`${base}.holder`, { force: true }).catch(() => undefined);
-      await release().catch((error: NodeJS.ErrnoException) => {
+      await release?.().catch((error: NodeJS.ErrnoException) => {
         // Already taken over or removed: there is nothing of ours left to release.
         if (error.code !== 'ERELEASED' && error.code !== 'ENOTACQUIRED' && error.code !== 'ENOENT') throw error;
       });
@@ -160,6 +160,4 @@ function processIsGone(pid: number): boolean {
   }
 }
 
-function isLocked(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | null)?.code === 'ELOCKED';
-}
+

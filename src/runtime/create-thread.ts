@@ -128,10 +128,17 @@ async function openThread(options: CreateThreadOptions, held: { lease: ThreadLea
     user_instructions: options.userInstructions ?? null,
   };
   const store = options.store ?? new JsonlThreadStore({ home });
-  const start = await loadStart(options, store, newId);
+  // One writer per thread (ThreadStore contract): the lease is taken before anything is written,
+  // and before a resumed rollout is read, so no other writer's lines can follow that read.
+  const writes = !options.ephemeral && !options.recorder;
+  if (writes && options.resume && 'threadId' in options.resume) held.lease = await store.acquire(options.resume.threadId);
+  let start = await loadStart(options, store, newId);
   const threadId = start?.threadId ?? options.threadId ?? newId();
-  // One writer per thread (ThreadStore contract): the lease is taken before anything is written.
-  if (!options.ephemeral && !options.recorder) held.lease = await store.acquire(threadId);
+  if (writes && !held.lease) {
+    held.lease = await store.acquire(threadId);
+    // Resumed by path: the thread id was known only after reading; read again under the lease.
+    if (start?.resumePath) start = await loadStart(options, store, newId);
+  }
   if (held.lease && !start?.resumePath && options.threadId !== undefined && (await store.findPath(threadId)) !== null) {
     throw new ThreadExistsError(threadId);
   }

@@ -136,6 +136,30 @@ describe('one writer per thread', () => {
     await resumed.shutdown();
   });
 
+  it('waits up to waitMs for a live holder to let go', async () => {
+    const home = await freshHome();
+    const store = await storedThread(home);
+    const first = await store.acquire(THREAD_ID, { holder: 'first' });
+    const waiting = store.acquire(THREAD_ID, { holder: 'second', waitMs: 20_000 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await first.release();
+    const second = await waiting;
+    expect(second.holder).toBe('second');
+    await second.release();
+  });
+
+  it('resuming by path takes the lease of the thread in that file', async () => {
+    const home = await freshHome();
+    const store = await storedThread(home);
+    const path = (await store.findPath(THREAD_ID)) ?? '';
+    const byPath = await createThread({ home, cwd: '/tmp', builtinTools: false, resume: { path } });
+    expect(byPath.id).toBe(THREAD_ID);
+    await expect(store.acquire(THREAD_ID)).rejects.toMatchObject({ code: 'thread_busy' });
+    await byPath.shutdown();
+    const lease = await store.acquire(THREAD_ID);
+    await lease.release();
+  });
+
   it('refuses appends once the lock was taken from under its holder', async () => {
     const home = await freshHome();
     await storedThread(home);
