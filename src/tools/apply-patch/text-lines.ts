@@ -5,14 +5,22 @@
  * edit drops it); each line keeps its own ending (`\n`, `\r\n`, or none on a last line).
  */
 
-/** One line: its text (no terminator) and its ending. */
+/**
+ * One line: its text (no terminator) and its ending.
+ * @example
+ * const line: TextLine = { text: 'two', eol: '\r\n' };
+ */
 export interface TextLine {
   readonly text: string;
   /** `null` only on a last line without a terminator. */
   readonly eol: '\n' | '\r\n' | null;
 }
 
-/** A file split into lines. */
+/**
+ * A file split into lines.
+ * @example
+ * const file: TextLines = splitTextLines('a\nb\n'); // { bom: '', lines: [...], eol: '\n', finalNewline: true }
+ */
 export interface TextLines {
   /** `'\uFEFF'` when the file starts with a byte-order mark, else `''`. */
   bom: string;

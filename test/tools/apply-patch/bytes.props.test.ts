@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planPatch } from '../../../src/tools/apply-patch/index.js';
+import { joinTextLines, splitTextLines } from '../../../src/tools/apply-patch/text-lines.js';
 
 type Eol = '\n' | '\r\n' | null;
 interface Line {
@@ -57,6 +58,16 @@ function serialize(bom: boolean, lines: readonly Line[], style: '\n' | '\r\n'): 
 }
 
 describe('apply_patch byte preservation (property)', () => {
+  it('splitting a file into lines and joining them gives back every byte', () => {
+    const anyText = fc.array(fc.constantFrom('a', ' ', '\n', '\r', '\r\n', '\uFEFF', 'é', '😀'), { maxLength: 30 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(anyText, (t) => {
+        expect(joinTextLines(splitTextLines(t))).toBe(t);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('keeps every byte outside the changed lines', async () => {
     await fc.assert(
       fc.asyncProperty(caseArb, async ({ file, start, before, removed, after, added }) => {
