@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createThread, defineTool, type ResponseItem, type Thread } from 'turnstate';
+import { createThread, defineTool, TURN_ABORTED_MARKER_TEXT, type ResponseItem, type Thread } from 'turnstate';
 import { scriptedModel, scriptedTurn, type ScriptedStep } from 'turnstate/testing';
 import { ModelError } from '../../src/model/types.js';
 
@@ -35,6 +35,7 @@ function itemEvents(it: ResponseItem): ScriptedStep[] {
 /** A stable key for a model-output item, as it appears in requests and the rollout. */
 const keyOf = (it: { type?: unknown; role?: unknown; call_id?: unknown; content?: unknown }): string | null => {
   if (it.type === 'function_call') return `call:${String(it.call_id)}`;
+  if (it.type === 'message' && it.role === 'user' && JSON.stringify(it.content).includes(JSON.stringify(TURN_ABORTED_MARKER_TEXT).slice(1, 30))) return 'marker';
   if (it.type === 'message' && it.role === 'assistant') return `msg:${(it.content as Array<{ text?: string }>).map((c) => c.text).join('')}`;
   return null;
 };
@@ -104,6 +105,54 @@ describe('retried streams (property)', () => {
         }
       }),
       { numRuns: 40 },
+    );
+  }, 60_000);
+
+  it('an interrupt keeps what the attempt completed before it, once, ahead of the marker', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 3 }), fc.nat({ max: 3 }), async (total, doneBefore) => {
+        const completedBefore = Math.min(doneBefore, total);
+        const home = await mkdtemp(join(tmpdir(), 'turnstate-interrupt-'));
+        try {
+          const items = Array.from({ length: total }, (_, k) => item('message', `i.${k}`));
+          const events = items.flatMap(itemEvents);
+          const script: ScriptedStep[][] = [
+            [{ type: 'created' }, ...events.slice(0, completedBefore * 2), { hang: true }],
+            scriptedTurn.reply('next', { itemId: 'm_next' }),
+          ];
+          const model = scriptedModel(script);
+          const thread = await createThread({ home, cwd: '/tmp', model, builtinTools: false, engine: { sleep: async () => undefined } });
+          const first = await thread.submit({ type: 'user_input', items: [{ type: 'text', text: 'go' }] });
+          let completedSeen = 0;
+          while (completedSeen < completedBefore + 1) {
+            const { id, msg } = await thread.nextEvent();
+            // The user message's own item_completed comes first.
+            if (id === first && msg.type === 'item_completed') completedSeen++;
+          }
+          // The stream has started (it now hangs after the completed items).
+          while (model.calls === 0) await new Promise((resolve) => setImmediate(resolve));
+          await thread.submit({ type: 'interrupt' });
+          for (let msg = (await thread.nextEvent()).msg; msg.type !== 'turn_aborted'; msg = (await thread.nextEvent()).msg);
+          const second = await thread.submit({ type: 'user_input', items: [{ type: 'text', text: 'again' }] });
+          await waitForTurn(thread, second);
+          const path = thread.rolloutPath ?? '';
+          await thread.shutdown();
+
+          const kept = items.slice(0, completedBefore).map((i) => keyOf(i));
+          const nextRequest = keys((model.requests[1]?.input ?? []) as unknown as Array<Record<string, unknown>>);
+          expect(nextRequest).toEqual([...kept, 'marker']);
+          const rollout = readFileSync(path, 'utf8')
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as { type: string; payload: Record<string, unknown> })
+            .filter((l) => l.type === 'response_item')
+            .map((l) => l.payload);
+          expect(keys(rollout)).toEqual([...kept, 'marker', 'msg:next']);
+        } finally {
+          await rm(home, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: 15 },
     );
   }, 60_000);
 });
