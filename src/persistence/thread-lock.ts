@@ -3,11 +3,12 @@
  * `<home>/locks/threads/`, so a thread whose rollout is not materialised yet is lockable too.
  * Invariants: at most one live holder per thread across processes; the holder refreshes the
  * lock's mtime while it lives, so a lock left by a killed process goes stale after `staleMs`
- * and is taken over (at once when the holder was a process of this host that is gone); a
- * `<threadId>.holder` file beside the lock names the holder (host, pid) for `ThreadBusyError`
- * and that liveness check.
+ * and is taken over (at once when the holder was a process of this host and PID namespace
+ * that is gone); a `<threadId>.holder` file beside the lock names the holder (host, pid, PID
+ * namespace) for `ThreadBusyError` and that liveness check.
  */
 import { randomUUID } from 'node:crypto';
+import { readlinkSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, rmdir, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -106,7 +107,7 @@ export async function acquireThreadLock(
 
 async function writeHolder(base: string, holder: string): Promise<void> {
   const temp = `${base}.holder.${process.pid}.${randomUUID()}.tmp`;
-  await writeFile(temp, JSON.stringify({ holder, pid: process.pid, host: hostname() }), { mode: 0o600 });
+  await writeFile(temp, JSON.stringify({ holder, pid: process.pid, host: hostname(), pidNamespace: PID_NAMESPACE }), { mode: 0o600 });
   await rename(temp, `${base}.holder`);
 }
 
@@ -127,7 +128,18 @@ interface HolderRecord {
   holder: string;
   pid: number;
   host: string;
+  /** The holder's PID namespace (Linux), so a pid is only judged where it means the same process. */
+  pidNamespace?: string | null;
 }
+
+/** This process's PID namespace (`pid:[4026531836]` on Linux), or `null` where there is none. */
+const PID_NAMESPACE: string | null = (() => {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return null;
+  }
+})();
 
 async function readHolder(base: string): Promise<HolderRecord | null> {
   try {
@@ -146,7 +158,8 @@ async function readHolder(base: string): Promise<HolderRecord | null> {
  */
 async function holderIsDead(base: string): Promise<boolean> {
   const before = await readHolder(base);
-  if (before === null || before.host !== hostname() || before.pid === process.pid || !processIsGone(before.pid)) return false;
+  if (before === null || before.host !== hostname() || (before.pidNamespace ?? null) !== PID_NAMESPACE) return false;
+  if (before.pid === process.pid || !processIsGone(before.pid)) return false;
   const after = await readHolder(base);
   return after !== null && after.pid === before.pid && after.holder === before.holder;
 }

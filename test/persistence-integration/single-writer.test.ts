@@ -4,8 +4,8 @@
  * taken over; createThread takes, refuses and releases the lease as documented.
  * The child is `writer-child.ts`, bundled once with rolldown into a temporary `.mjs`.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readlinkSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,6 +108,22 @@ describe('one writer per thread', () => {
     await expect(store.acquire(THREAD_ID)).rejects.toMatchObject({ code: 'thread_busy', holder: 'elsewhere:1:x' });
     const old = new Date(Date.now() - 60_000);
     utimesSync(`${base}.lock`, old, old);
+    const lease = await store.acquire(THREAD_ID, { holder: 'taker' });
+    expect(lease.holder).toBe('taker');
+    await lease.release();
+  });
+
+  it('judges a holder by its pid only within the same host and PID namespace', async () => {
+    const home = await freshHome();
+    const store = new JsonlThreadStore({ home });
+    const base = join(home, THREAD_LOCKS_DIR, THREAD_ID);
+    const deadPid = spawnSync('true').pid ?? 0;
+    mkdirSync(`${base}.lock`, { recursive: true });
+    // Another container on this host: the same pid number means nothing here.
+    writeFileSync(`${base}.holder`, JSON.stringify({ holder: 'container-b', pid: deadPid, host: hostname(), pidNamespace: 'pid:[1]' }));
+    await expect(store.acquire(THREAD_ID)).rejects.toMatchObject({ code: 'thread_busy', holder: 'container-b' });
+    // The same record from this namespace is a dead local process: taken over at once.
+    writeFileSync(`${base}.holder`, JSON.stringify({ holder: 'gone', pid: deadPid, host: hostname(), pidNamespace: readlinkSync('/proc/self/ns/pid') }));
     const lease = await store.acquire(THREAD_ID, { holder: 'taker' });
     expect(lease.holder).toBe('taker');
     await lease.release();
