@@ -19,6 +19,8 @@ export interface BenchResults {
     delta: { perDeltaUs: number; longTurnUs: number; shortTurnUs: number };
     interrupt: SampleSummary;
     heap: { bytesPerThread: number; threads: number };
+    shellInterrupt: SampleSummary;
+    sseLine: { totalMs: number; maxStallMs: number; outcome: string };
   };
   agents: {
     text: SampleSummary;
@@ -41,6 +43,8 @@ export const TARGETS = {
   deltaUs: 5,
   interruptP99Us: 1000,
   idleThreadBytes: 30_000,
+  shellInterruptP99Us: 150_000, // SPEC §14.8: turn_aborted within 150 ms of interrupting a command
+  sseStallMs: 50,
 } as const;
 
 const us = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} µs`;
@@ -102,6 +106,20 @@ export function renderReport(r: BenchResults): string {
       reference: `${Math.round(t.heap.bytesPerThread)} B`,
       target: `≤ ${TARGETS.idleThreadBytes / 1000} kB`,
       met: t.heap.bytesPerThread <= TARGETS.idleThreadBytes,
+    },
+    {
+      measure: `shell command interrupt → turn_aborted p50 / p99, ${t.shellInterrupt.n} runs`,
+      value: `${(t.shellInterrupt.median / 1000).toFixed(1)} / ${(t.shellInterrupt.p99 / 1000).toFixed(1)} ms`,
+      reference: '',
+      target: `p99 ≤ ${TARGETS.shellInterruptP99Us / 1000} ms`,
+      met: t.shellInterrupt.p99 <= TARGETS.shellInterruptP99Us,
+    },
+    {
+      measure: `${r.config.sseLineMegabytes} MB SSE line, no newline: max loop stall`,
+      value: `${t.sseLine.maxStallMs.toFixed(1)} ms`,
+      reference: `${t.sseLine.outcome} after ${t.sseLine.totalMs.toFixed(0)} ms`,
+      target: `≤ ${TARGETS.sseStallMs} ms`,
+      met: t.sseLine.maxStallMs <= TARGETS.sseStallMs && t.sseLine.outcome === 'SseEventTooLargeError',
     },
   ];
   const head: Row = { measure: 'measure', value: 'turnstate', reference: 'reference', target: 'target', met: null };

@@ -12,6 +12,7 @@ import { agentsLongTurns, agentsSessionTurns } from './agents-bench.js';
 import { fullGc, summarize, type SampleSummary } from './measure.js';
 import { renderReport, type BenchResults } from './report.js';
 import { deltaCost, idleThreadHeap, interruptLatency, longThreadTurns, sessionTurns } from './turnstate-bench.js';
+import { shellInterruptLatency, sseLongLine } from './integrity-bench.js';
 
 const args = new Set(process.argv.slice(2));
 
@@ -45,6 +46,8 @@ async function main(): Promise<void> {
     deltaRounds: n(40),
     interrupts: n(2000),
     idleThreads: n(2000),
+    shellInterrupts: Math.max(5, Math.round(30 * scale)),
+    sseLineMegabytes: 50,
   };
   const measure = async (what: string, fn: () => Promise<number[]>): Promise<SampleSummary> => {
     progress(what);
@@ -69,11 +72,14 @@ async function main(): Promise<void> {
   const interrupt = await measure('interrupt latency', () => interruptLatency(c.interrupts, n(200)));
   progress(`heap of ${c.idleThreads} idle threads`);
   const heap = await idleThreadHeap(c.idleThreads);
+  const shellInterrupt = await measure(`shell command interrupt latency (${c.shellInterrupts} runs)`, () => shellInterruptLatency(c.shellInterrupts));
+  progress(`one ${c.sseLineMegabytes} MB SSE line without a newline`);
+  const sseLine = await sseLongLine(c.sseLineMegabytes);
 
   const results: BenchResults = {
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}` },
     config,
-    turnstate: { text, tool, longText, longTool, delta, interrupt, heap },
+    turnstate: { text, tool, longText, longTool, delta, interrupt, heap, shellInterrupt, sseLine },
     agents: { text: agentsText, tool: agentsTool, textNonStreaming: agentsTextPlain, toolNonStreaming: agentsToolPlain, longText: agentsLongText, longTool: agentsLongTool },
     elapsedSeconds: (performance.now() - started) / 1000,
   };

@@ -4,6 +4,11 @@
  * holder on this host is gone, or when it is older than `staleMs`; a stale lock is moved
  * aside (rename is atomic) and re-checked, and put back if it turned out to be a fresh one.
  * Release removes the lock only if it still holds this holder's token.
+ *
+ * Hand-written rather than `proper-lockfile` (which the thread lease uses): this lock guards
+ * one append of a few bytes to the shared message history, so it needs millisecond waits and
+ * an immediate takeover from a dead holder by pid, whereas proper-lockfile judges staleness by
+ * a refreshed mtime with a 2 s floor and keeps a refresh timer per lock.
  */
 import { randomUUID } from 'node:crypto';
 import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';

@@ -11,11 +11,12 @@ import { randomUUID } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { ThreadGoal } from '../protocol/goal.js';
 import { NotImplementedError } from '../errors.js';
-import { ThreadExistsError, ThreadNotFoundError } from './errors.js';
+import { LeaseLostError, ThreadExistsError, ThreadNotFoundError } from './errors.js';
 import { isErrno, KeyedQueue, sortedEntries, syncDirectory, writeAll } from './fs-utils.js';
 import { goalPathFor, moveGoalFile, readGoalFile, writeGoalFile } from './goal-file.js';
 import { ARCHIVED_SESSIONS_DIR, localTimeKeyToDate, parseRolloutFileName, resolveTurnstateHome, rolloutRelativePath, SESSIONS_DIR } from './paths.js';
 import { loadRollout, serializeRolloutLines } from './rollout-codec.js';
+import { acquireThreadLock, DEFAULT_LOCK_STALE_MS, THREAD_LOCKS_DIR } from './thread-lock.js';
 import type { RolloutLine, SessionMeta } from './rollout-schema.js';
 import type { AcquireOptions, ThreadLease } from './store.js';
 import { clampPageSize, compareNewestFirst, decodeCursor, encodeCursor, firstSessionMeta, pageAfter, toThreadRef } from './store.js';
@@ -29,6 +30,11 @@ import type { ListKey, ListThreadsOptions, StoredRollout, ThreadListEntry, Threa
 export interface JsonlThreadStoreOptions {
   /** The turnstate home (default: `TURNSTATE_HOME`, else `~/.turnstate`). */
   home?: string;
+  /**
+   * A thread lock not refreshed for this long (ms) is taken over, e.g. after its holder was
+   * killed (default 10 000, at least 2 000; the holder refreshes it every `lockStaleMs / 2`).
+   */
+  lockStaleMs?: number;
 }
 
 type FileEntry = ListKey & { path: string };
@@ -46,8 +52,12 @@ export class JsonlThreadStore implements ThreadStore {
   readonly archivedDir: string;
   readonly #paths = new Map<string, string>();
   readonly #queue = new KeyedQueue();
+  /** Leases this store holds, by thread id; `lost` once another writer took the lock over. */
+  readonly #leases = new Map<string, { lost: boolean }>();
+  readonly #lockStaleMs: number;
 
   constructor(options: JsonlThreadStoreOptions = {}) {
+    this.#lockStaleMs = options.lockStaleMs ?? DEFAULT_LOCK_STALE_MS;
     this.home = options.home ?? resolveTurnstateHome();
     this.sessionsDir = join(this.home, SESSIONS_DIR);
     this.archivedDir = join(this.home, ARCHIVED_SESSIONS_DIR);
@@ -61,6 +71,7 @@ export class JsonlThreadStore implements ThreadStore {
     const meta = firstSessionMeta(lines);
     const path = this.pathFor(meta);
     return this.#queue.run(meta.id, async () => {
+      this.#checkLease(meta.id);
       if (this.#paths.has(meta.id) && (await exists(this.#paths.get(meta.id) ?? ''))) throw new ThreadExistsError(meta.id);
       const dir = dirname(path);
       await mkdir(dir, { recursive: true });
@@ -86,6 +97,7 @@ export class JsonlThreadStore implements ThreadStore {
 
   append(threadId: string, lines: readonly RolloutLine[]): Promise<void> {
     return this.#queue.run(threadId, async () => {
+      this.#checkLease(threadId);
       const path = await this.#requirePath(threadId);
       if (lines.length === 0) return;
       const handle = await this.#openExisting(threadId, path, constants.O_RDWR | constants.O_APPEND);
@@ -191,8 +203,29 @@ export class JsonlThreadStore implements ThreadStore {
     return found;
   }
 
-  async acquire(_threadId: string, _options?: AcquireOptions): Promise<ThreadLease> {
-    throw new NotImplementedError('rollout locks in the JSONL thread store');
+  /**
+   * Takes the thread's lock (`<home>/locks/threads/<threadId>.lock`, via `proper-lockfile`).
+   * Throws `ThreadBusyError` naming the holder while another live writer holds it; a lock
+   * not refreshed for `lockStaleMs` (its holder was killed) is taken over. Once the lock is
+   * lost to another writer, `create` and `append` of the thread throw `LeaseLostError`.
+   */
+  async acquire(threadId: string, options: AcquireOptions = {}): Promise<ThreadLease> {
+    const state = { lost: false };
+    const lease = await acquireThreadLock(join(this.home, THREAD_LOCKS_DIR), threadId, options, this.#lockStaleMs, () => {
+      state.lost = true;
+    });
+    this.#leases.set(threadId, state);
+    return {
+      ...lease,
+      release: async () => {
+        if (this.#leases.get(threadId) === state) this.#leases.delete(threadId);
+        await lease.release();
+      },
+    };
+  }
+
+  #checkLease(threadId: string): void {
+    if (this.#leases.get(threadId)?.lost) throw new LeaseLostError(threadId, 'another writer');
   }
 
   /** Reads `<rollout>.goal.json` (beside the rollout; after an interrupted archive, in the archive). */

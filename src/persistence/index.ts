@@ -16,5 +16,6 @@ export * from './history-ops.js';
 export * from './reconstruct.js';
 export * from './fork.js';
 export * from './file-lock.js';
+export { DEFAULT_LOCK_STALE_MS, THREAD_LOCKS_DIR } from './thread-lock.js';
 export * from './message-history.js';
 export * from './thread-manager.js';

@@ -28,7 +28,9 @@ import {
   type RolloutItem as StoredItem,
   type SessionMeta,
   type StoredRollout,
+  type ThreadLease,
   type ThreadStore,
+  ThreadExistsError,
 } from '../persistence/index.js';
 import { regularTask, type TurnEngineOptions } from '../tasks/regular.js';
 import { systemClock, uuidv7, type Clock } from './ids.js';
@@ -124,11 +126,25 @@ export interface CreateThreadOptions {
 
 /**
  * Creates a thread and starts it; the first event is `session_configured` (id `""`).
+ * A thread that will be written (not ephemeral, no custom `recorder`) is opened under the
+ * store's single-writer lease, released by `shutdown()`.
+ * @throws `ThreadBusyError` (naming the holder) when another live writer holds the thread;
+ * `ThreadExistsError` when an explicit `threadId` of a new or forked thread is already stored.
  * @example
  * const thread = await createThread({ model: openaiModel({ model: 'gpt-5.1' }) });
  * await thread.submit({ type: 'user_input', items: [{ type: 'text', text: 'hi' }] });
  */
 export async function createThread(options: CreateThreadOptions = {}): Promise<Thread> {
+  const held: { lease: ThreadLease | null } = { lease: null };
+  try {
+    return await openThread(options, held);
+  } catch (error) {
+    await held.lease?.release().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function openThread(options: CreateThreadOptions, held: { lease: ThreadLease | null }): Promise<Thread> {
   const clock = options.clock ?? systemClock;
   const newId = options.newId ?? (() => uuidv7(clock.now()));
   const model = options.model && options.modelCapabilities ? withCapabilities(options.model, options.modelCapabilities) : options.model;
@@ -150,10 +166,22 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
     user_instructions: userInstructions,
   };
   const store = options.store ?? new JsonlThreadStore({ home });
-  const start = await loadStart(options, store, newId);
+  // One writer per thread (ThreadStore contract): the lease is taken before anything is written,
+  // and before a resumed rollout is read, so no other writer's lines can follow that read.
+  const writes = !options.ephemeral && !options.recorder;
+  if (writes && options.resume && 'threadId' in options.resume) held.lease = await store.acquire(options.resume.threadId);
+  let start = await loadStart(options, store, newId);
+  const threadId = start?.threadId ?? options.threadId ?? newId();
+  if (writes && !held.lease) {
+    held.lease = await store.acquire(threadId);
+    // Resumed by path: the thread id was known only after reading; read again under the lease.
+    if (start?.resumePath) start = await loadStart(options, store, newId);
+  }
   // A resumed thread keeps the instructions it was started with, unless the host overrides them.
   if (start?.baseInstructions !== undefined && options.baseInstructions === undefined) settings.base_instructions = start.baseInstructions;
-  const threadId = start?.threadId ?? options.threadId ?? newId();
+  if (held.lease && !start?.resumePath && options.threadId !== undefined && (await store.findPath(threadId)) !== null) {
+    throw new ThreadExistsError(threadId);
+  }
   const session = initialSessionData(settings);
   if (start) {
     session.history = start.state.history;
@@ -184,6 +212,7 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
           ...(options.persistence ? { mode: options.persistence } : {}),
           ...(start?.resumePath ? { resumePath: start.resumePath } : {}),
           ...(start?.nextOrdinal === undefined ? {} : { nextOrdinal: start.nextOrdinal }),
+          ...(held.lease ? { lease: held.lease } : {}),
           onWarning: (m) => emitWarning(m),
         }));
   const history = new MessageHistory({ home });

@@ -11,6 +11,7 @@ import {
   type RolloutItem as StoredItem,
   type SessionMeta,
   type StoredRollout,
+  type ThreadLease,
   type ThreadStore,
 } from '../persistence/index.js';
 import type { EventMsg } from '../protocol/index.js';
@@ -23,13 +24,15 @@ import type { HistoryData } from './session-data.js';
 export const ENGINE_VERSION = '0.1.0';
 
 /**
- * A `Recorder` over a `ThreadStore` (durable; lazily materialised).
+ * A `Recorder` over a `ThreadStore` (durable; lazily materialised). It owns the thread's
+ * single-writer `lease`, if given, and releases it when it shuts down.
  * @example
- * const recorder = new StoreRecorder({ store, meta, onWarning: console.warn });
+ * const recorder = new StoreRecorder({ store, meta, lease: await store.acquire(meta.id), onWarning: console.warn });
  */
 export class StoreRecorder implements Recorder {
   readonly durable = true;
   private readonly inner: RolloutRecorder;
+  private readonly lease: ThreadLease | null;
 
   constructor(options: {
     store: ThreadStore;
@@ -37,8 +40,10 @@ export class StoreRecorder implements Recorder {
     mode?: PersistenceMode;
     resumePath?: string;
     nextOrdinal?: number;
+    lease?: ThreadLease;
     onWarning?: (m: string) => void;
   }) {
+    this.lease = options.lease ?? null;
     this.inner = new RolloutRecorder({
       store: options.store,
       meta: options.meta,
@@ -74,8 +79,13 @@ export class StoreRecorder implements Recorder {
 
   async shutdown(): Promise<void> {
     this.closed = true;
-    const outcome = await this.inner.shutdown();
-    if (!outcome.ok) throw outcome.error;
+    try {
+      const outcome = await this.inner.shutdown();
+      if (!outcome.ok) throw outcome.error;
+    } finally {
+      // The lease goes once the last write settled, even when that write failed.
+      await this.lease?.release();
+    }
   }
 }
 

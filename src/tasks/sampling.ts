@@ -3,7 +3,11 @@
  * events, record output items, run tool calls concurrently and record their outputs in
  * call order once the stream has completed.
  *
- * Invariant: steered input is never drained here — it waits for the next request.
+ * Invariants: steered input is never drained here — it waits for the next request. An
+ * attempt's output items reach history and the rollout only when its response completes or
+ * the turn is interrupted (then what completed before the interrupt is kept); a failed attempt
+ * leaves nothing behind, so its retry, which resends the first attempt's input as Codex does,
+ * agrees with history.
  */
 import { appendTokenUsage, type ResponseItem, type TurnItem } from '../protocol/index.js';
 import { forPrompt } from '../history/index.js';
@@ -76,8 +80,8 @@ export function buildRequest(ctx: EngineContext, deps: SamplingDeps): ModelReque
 
 /**
  * Runs one request attempt. Throws `ModelError` on failure (the caller retries or reports).
- * A retry passes the request its first attempt sent, so it carries the same input even
- * when the failed attempt already recorded some output (Codex builds the prompt once).
+ * A retry passes the request its first attempt sent (Codex builds the prompt once), and a
+ * failed attempt records nothing, so history never holds output no request carried.
  */
 export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps, request: ModelRequest = buildRequest(ctx, deps)): Promise<SamplingResult> {
   const meta = { thread_id: ctx.threadId, turn_id: ctx.turnId };
@@ -90,6 +94,15 @@ export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps,
   // (Codex drops their futures with the failed stream).
   const attempt = new AbortController();
   const toolSignal = AbortSignal.any([ctx.signal, attempt.signal]);
+  // Output items held until the response completes; an interrupt commits them at once (before
+  // the interrupt marker), a failure drops them.
+  let produced: ResponseItem[] = [];
+  const commit = () => {
+    const items = produced;
+    produced = [];
+    ctx.recordItems(items);
+  };
+  ctx.signal.addEventListener('abort', commit, { once: true });
 
   try {
     for await (const ev of deps.model.stream(request, ctx.signal)) {
@@ -103,6 +116,8 @@ export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps,
       attempt.abort();
       throw err;
     }
+  } finally {
+    ctx.signal.removeEventListener('abort', commit);
   }
   function handleEvent(ev: ResponseEvent): 'completed' | void {
     switch (ev.type) {
@@ -130,7 +145,7 @@ export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps,
         const item = ev.item;
         if (isToolCall(item)) {
           ctx.updateSession({ mailboxOpenForCurrentTurn: true });
-          ctx.recordItems([item]);
+          produced.push(item);
           ctx.announceRawItem(item);
           ctx.countToolCall();
           const callId = item.type === 'local_shell_call' ? (item.call_id ?? item.id ?? ctx.newId()) : item.call_id;
@@ -148,7 +163,7 @@ export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps,
           if (!reuse) ctx.emit({ type: 'item_started', ...meta, item: turnItem });
           ctx.emit({ type: 'item_completed', ...meta, item: turnItem });
         }
-        ctx.recordItems([item]);
+        produced.push(item);
         ctx.announceRawItem(item);
         if (item.type === 'message' && item.role === 'assistant') {
           lastAgentMessage = messageText(item);
@@ -180,6 +195,7 @@ export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps,
           const session = ctx.session();
           ctx.updateSession({ history: { ...session.history, tokenInfo: info } });
         }
+        commit();
         ctx.emit({ type: 'token_count', info: ctx.tokenInfo(), rate_limits: ctx.session().rateLimits });
         completed = true;
         break;

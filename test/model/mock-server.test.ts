@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ev, sseFrame, startMockResponsesServer } from '../../src/testing/mock-server/index.js';
 import type { MockResponsesServer, MockScript } from '../../src/testing/mock-server/index.js';
 
@@ -79,17 +79,39 @@ describe('startMockResponsesServer', () => {
 
   it('waits for requests and times out with a clear message', async () => {
     const s = await start([{ json: {} }]);
-    const waiting = s.waitForRequests(1, 1_000);
+    const waiting = s.waitForRequests(1, 10_000);
     await post(`${s.url}/responses`, { model: 'x' });
     expect((await waiting).map((r) => r.path)).toEqual(['/v1/responses']);
     await expect(s.waitForRequests(2, 20)).rejects.toThrow('expected 2 requests, got 1');
   });
 
-  it('spaces events by delayMs', async () => {
-    const s = await start([{ events: [ev.created('r'), ev.textDelta('a'), ev.completed('r')], delayMs: 30 }]);
-    const started = performance.now();
-    await (await post(`${s.url}/responses`, { model: 'x' })).text();
-    expect(performance.now() - started).toBeGreaterThanOrEqual(55);
+  it('spaces events by delayMs: the next event is written only once the delay has passed', async () => {
+    // Only the global setTimeout (the server's delay) is simulated; sockets run as usual.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const s = await start([{ events: [ev.created('r'), ev.textDelta('a'), ev.completed('r')], delayMs: 30 }]);
+      const reader = (await post(`${s.url}/responses`, { model: 'x' })).body!.pipeThrough(new TextDecoderStream()).getReader();
+      let text = '';
+      while (!text.includes('response.created')) text += (await reader.read()).value ?? '';
+      const next = reader.read();
+      let arrived = false;
+      void next.then(() => (arrived = true));
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(arrived).toBe(false);
+      expect(text).not.toContain('output_text.delta');
+      vi.advanceTimersByTime(29);
+      for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(arrived).toBe(false);
+      vi.advanceTimersByTime(1);
+      text += (await next).value ?? '';
+      expect(text).toContain('response.output_text.delta');
+      expect(text).not.toContain('response.completed');
+      vi.advanceTimersByTime(30);
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += chunk.value;
+      expect(text).toContain('response.completed');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('holds a stream open until the client goes away, and close() ends held connections', async () => {

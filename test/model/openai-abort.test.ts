@@ -17,30 +17,25 @@ async function setup(script: MockScript, api: 'responses' | 'chat' = 'responses'
 }
 
 describe('openaiModel abort', () => {
-  it('ends iteration promptly when aborted mid-stream, and the server sees the connection close', async () => {
+  it('ends iteration when aborted mid-stream of a held response, and the server sees the connection close', async () => {
     const { model, server: s } = await setup([{ events: [ev.created('r'), ev.messageAdded('m'), ev.textDelta('thinking...')], hold: true }]);
     const controller = new AbortController();
     const seen: ResponseEvent[] = [];
-    let abortedAt = 0;
+    // The server holds the response open forever: only the abort can end the iteration.
     const error = await (async () => {
       try {
         for await (const event of model.stream(request(), controller.signal)) {
           seen.push(event);
-          if (event.type === 'output_text_delta') {
-            abortedAt = performance.now();
-            setTimeout(() => controller.abort(), 10);
-          }
+          if (event.type === 'output_text_delta') setTimeout(() => controller.abort(), 10);
         }
       } catch (e) {
         return e;
       }
       return undefined;
     })();
-    const elapsed = performance.now() - abortedAt - 10;
     expect(seen.map((e) => e.type)).toEqual(['created', 'output_item_added', 'output_text_delta']);
     expect((error as Error).name).toBe('AbortError');
-    expect(elapsed).toBeLessThan(100);
-    expect(await s.waitForClose(0, 1_000)).toBe('client_closed');
+    expect(await s.waitForClose(0, 10_000)).toBe('client_closed');
   });
 
   it('aborts while waiting for response headers', async () => {
@@ -54,26 +49,24 @@ describe('openaiModel abort', () => {
     const iterator = model.stream(request(), controller.signal)[Symbol.asyncIterator]();
     const pending = iterator.next();
     await s.waitForRequests(1);
-    const started = performance.now();
+    // The headers are gated until after the assertions: only the abort can settle `pending`.
     controller.abort();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
-    expect(performance.now() - started).toBeLessThan(100);
-    expect(await s.waitForClose(0, 1_000)).toBe('client_closed');
+    expect(await s.waitForClose(0, 10_000)).toBe('client_closed');
     release();
   });
 
   it('aborts while the SDK waits between request retries', async () => {
     const { model, server: s } = await setup([
-      { status: 500, body: { error: { message: 'oops' } }, headers: { 'retry-after-ms': '5000' } },
+      // The SDK would wait ten minutes (beyond the test's timeout) before its retry.
+      { status: 500, body: { error: { message: 'oops' } }, headers: { 'retry-after-ms': '600000' } },
       { events: [ev.created('r'), ev.completed('r')] },
     ]);
     const controller = new AbortController();
     const pending = model.stream(request(), controller.signal)[Symbol.asyncIterator]().next();
     await s.waitForClose(0);
-    const started = performance.now();
     controller.abort();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
-    expect(performance.now() - started).toBeLessThan(100);
     expect(s.requests).toHaveLength(1);
   });
 
@@ -107,22 +100,18 @@ describe('openaiModel abort', () => {
       expect(event).toEqual({ type: 'created' });
       break;
     }
-    expect(await s.waitForClose(0, 1_000)).toBe('client_closed');
+    expect(await s.waitForClose(0, 10_000)).toBe('client_closed');
   });
 
-  it('aborts a held chat stream promptly', async () => {
+  it('aborts a held chat stream', async () => {
     const { model, server: s } = await setup([{ chat: [{ id: 'c', choices: [{ index: 0, delta: { content: 'Hi' } }] }], done: false, hold: true }], 'chat');
     const controller = new AbortController();
     const types: string[] = [];
-    const started = { at: 0 };
     const error = await (async () => {
       try {
         for await (const event of model.stream(request(), controller.signal)) {
           types.push(event.type);
-          if (event.type === 'output_text_delta') {
-            started.at = performance.now();
-            controller.abort();
-          }
+          if (event.type === 'output_text_delta') controller.abort();
         }
       } catch (e) {
         return e;
@@ -131,7 +120,6 @@ describe('openaiModel abort', () => {
     })();
     expect(types).toEqual(['created', 'output_item_added', 'output_text_delta']);
     expect((error as Error).name).toBe('AbortError');
-    expect(performance.now() - started.at).toBeLessThan(100);
-    expect(await s.waitForClose(0, 1_000)).toBe('client_closed');
+    expect(await s.waitForClose(0, 10_000)).toBe('client_closed');
   });
 });

@@ -64,16 +64,22 @@ describe('scriptedModel', () => {
     expect((await drain(model)).error).toBeInstanceOf(ModelError);
   });
 
-  it('aborts promptly during a delay with an AbortError and clears its timer', async () => {
-    const model = scriptedModel([[created, { delayMs: 10_000 }, completed]]);
-    const controller = new AbortController();
-    const iterator = model.stream(request(), controller.signal)[Symbol.asyncIterator]();
-    expect(await iterator.next()).toEqual({ done: false, value: created });
-    const pending = iterator.next();
-    const started = performance.now();
-    controller.abort();
-    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
-    expect(performance.now() - started).toBeLessThan(50);
+  it('aborts during a delay with an AbortError, without waiting for it, and clears its timer', async () => {
+    vi.useFakeTimers();
+    try {
+      const model = scriptedModel([[created, { delayMs: 10_000 }, completed]]);
+      const controller = new AbortController();
+      const iterator = model.stream(request(), controller.signal)[Symbol.asyncIterator]();
+      expect(await iterator.next()).toEqual({ done: false, value: created });
+      const pending = iterator.next();
+      expect(vi.getTimerCount()).toBe(1);
+      // No simulated time passes: the rejection can only come from the abort.
+      controller.abort();
+      await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('aborts a hang step and a waitFor gate', async () => {
@@ -142,15 +148,13 @@ describe('scriptedModel', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('is cheap: plays many turns quickly, optionally without recording them', async () => {
+  it('plays many turns, optionally without recording them (its cost is measured by npm run bench)', async () => {
     const turn = scriptedTurn.reply('x');
     const model = scriptedModel(() => turn, { recordRequests: false });
     const signal = new AbortController().signal;
-    const started = performance.now();
     let count = 0;
     for (let i = 0; i < 2_000; i++) for await (const _ of model.stream(request(), signal)) count++;
     expect(count).toBe(10_000);
     expect([model.calls, model.requests.length]).toEqual([2_000, 0]);
-    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SseDecoder } from '../../src/model/openai/sse.js';
+import { SseDecoder, SseEventTooLargeError } from '../../src/model/openai/sse.js';
 
 describe('SseDecoder', () => {
   it('decodes event and data fields terminated by a blank line', () => {
@@ -45,5 +45,42 @@ describe('SseDecoder', () => {
   it('strips only one leading space from a value', () => {
     const d = new SseDecoder();
     expect(d.push('data:  two spaces\ndata:none\n\n')).toEqual([{ event: null, data: ' two spaces\nnone' }]);
+  });
+});
+
+describe('SseDecoder bounds', () => {
+  const MB = 1024 * 1024;
+
+  it('fails with SseEventTooLargeError when one line grows past maxEventLength without a newline', () => {
+    const d = new SseDecoder({ maxEventLength: 8 * MB });
+    const chunk = 'x'.repeat(64 * 1024);
+    let thrown: unknown = null;
+    let fed = 0;
+    try {
+      d.push('data: ');
+      // Up to 50 MB in 64 KB chunks; the decoder must give up once the bound is passed.
+      for (; fed < 50 * MB; fed += chunk.length) d.push(chunk);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SseEventTooLargeError);
+    expect(thrown).toMatchObject({ code: 'sse_event_too_large', maxEventLength: 8 * MB });
+    expect(fed).toBeLessThanOrEqual(8 * MB);
+  });
+
+  it('counts an event across its data lines, and a line arriving whole in one chunk', () => {
+    const lines = new SseDecoder({ maxEventLength: 100 });
+    expect(() => {
+      for (let i = 0; i < 20; i++) lines.push(`data: ${'y'.repeat(10)}\n`);
+    }).toThrow(SseEventTooLargeError);
+    const whole = new SseDecoder({ maxEventLength: 100 });
+    expect(() => whole.push(`data: ${'z'.repeat(200)}\n\n`)).toThrow(SseEventTooLargeError);
+  });
+
+  it('starts counting afresh with every event', () => {
+    const d = new SseDecoder({ maxEventLength: 100 });
+    const out = [];
+    for (let i = 0; i < 50; i++) out.push(...d.push(`data: ${'w'.repeat(60)}\n\n`));
+    expect(out).toHaveLength(50);
   });
 });

@@ -63,7 +63,7 @@ function tools(onBlock: () => void) {
 const hang: ScriptedTurn = [{ type: 'created' }, { hang: true }];
 
 async function until(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 3_000;
+  const deadline = Date.now() + 10_000; // a guard against hanging, not a speed bound
   while (!check()) {
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((resolve) => setImmediate(resolve));

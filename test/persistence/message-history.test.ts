@@ -52,7 +52,7 @@ describe('MessageHistory', () => {
   });
 
   it('takes over a lock left by a process that is gone', async () => {
-    const history = new MessageHistory({ home: await home(), lock: { timeoutMs: 2_000 } });
+    const history = new MessageHistory({ home: await home(), lock: { timeoutMs: 10_000 } });
     const dead = spawnSync(process.execPath, ['-e', '']).pid;
     await writeFile(history.lockPath, JSON.stringify({ token: 'dead', pid: dead, host: hostname() }));
     await history.append('t', 'after a crash');
@@ -61,7 +61,7 @@ describe('MessageHistory', () => {
   });
 
   it('takes over a lock older than staleMs', async () => {
-    const history = new MessageHistory({ home: await home(), lock: { timeoutMs: 2_000, staleMs: 1_000 } });
+    const history = new MessageHistory({ home: await home(), lock: { timeoutMs: 10_000, staleMs: 1_000 } });
     await writeFile(history.lockPath, 'garbage');
     const old = new Date(Date.now() - 60_000);
     await utimes(history.lockPath, old, old);

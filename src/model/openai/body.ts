@@ -5,7 +5,7 @@
  */
 import { ModelError } from '../types.js';
 import { abortError, toModelError } from './errors.js';
-import { SseDecoder } from './sse.js';
+import { DEFAULT_MAX_SSE_EVENT_LENGTH, SseDecoder } from './sse.js';
 import type { SseMessage } from './sse.js';
 
 type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>;
@@ -20,7 +20,8 @@ export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
 /**
  * Yields the SSE messages of `body`. Throws an AbortError when `signal` fires, a `timeout`
  * `ModelError` after `idleTimeoutMs` without data, a `stream` `ModelError` when the
- * connection breaks. Stopping iteration early cancels the body.
+ * connection breaks, `SseEventTooLargeError` when one event passes `maxEventLength`
+ * characters. Stopping iteration early cancels the body.
  * @example
  * for await (const message of readSse(response.body, signal)) console.log(message.event, message.data);
  */
@@ -28,6 +29,7 @@ export async function* readSse(
   body: ReadableStream<Uint8Array> | null,
   signal: AbortSignal,
   idleTimeoutMs: number = DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+  maxEventLength: number = DEFAULT_MAX_SSE_EVENT_LENGTH,
 ): AsyncGenerator<SseMessage, void, undefined> {
   if (signal.aborted) throw abortError();
   if (!body) return;
@@ -35,7 +37,7 @@ export async function* readSse(
   const cancel = () => void reader.cancel().catch(() => undefined);
   signal.addEventListener('abort', cancel, { once: true });
   const text = new TextDecoder();
-  const sse = new SseDecoder();
+  const sse = new SseDecoder({ maxEventLength });
   try {
     for (;;) {
       let chunk: ReadResult;

@@ -52,6 +52,8 @@ export interface OpenAIModelOptions {
    * summaries, its default effort); see `modelCapabilities`.
    */
   capabilities?: Partial<ModelCapabilities>;
+  /** Fail the stream (`SseEventTooLargeError`, not retried) when one SSE event passes this many characters (default 8 MiB). */
+  streamMaxEventLength?: number;
 }
 
 const DEFAULT_REQUEST_MAX_RETRIES = 4;
@@ -66,7 +68,7 @@ const MAX_RETRIES_CAP = 100;
 export function openaiModel(options: OpenAIModelOptions): ModelClient {
   const client = options.client ?? createClient(options);
   const retries = options.requestMaxRetries === undefined ? undefined : clampRetries(options.requestMaxRetries);
-  const settings: StreamSettings = { client, retries, idleTimeoutMs: options.streamIdleTimeoutMs };
+  const settings: StreamSettings = { client, retries, idleTimeoutMs: options.streamIdleTimeoutMs, maxEventLength: options.streamMaxEventLength };
   const api = options.api ?? 'responses';
   return {
     model: options.model,
@@ -93,13 +95,14 @@ interface StreamSettings {
   client: OpenAI;
   retries: number | undefined;
   idleTimeoutMs: number | undefined;
+  maxEventLength: number | undefined;
 }
 
 async function* streamResponses(s: StreamSettings, request: ModelRequest, signal: AbortSignal): AsyncGenerator<ResponseEvent> {
   const options = { signal, headers: turnHeaders(request), ...(s.retries === undefined ? {} : { maxRetries: s.retries }) };
   const response = await open(signal, () => s.client.responses.create(responsesRequestBody(request), options).asResponse());
   yield* streamOpenEvents(response.headers);
-  for await (const message of readSse(response.body, signal, s.idleTimeoutMs)) {
+  for await (const message of readSse(response.body, signal, s.idleTimeoutMs, s.maxEventLength)) {
     const event = decodeSseMessage(message);
     if (!event) continue;
     for (const out of convertResponsesEvent(event)) {
@@ -118,7 +121,7 @@ async function* streamChat(s: StreamSettings, request: ModelRequest, signal: Abo
   yield* converter.start();
   yield* streamOpenEvents(response.headers);
   let sawDone = false;
-  for await (const message of readSse(response.body, signal, s.idleTimeoutMs)) {
+  for await (const message of readSse(response.body, signal, s.idleTimeoutMs, s.maxEventLength)) {
     const data = message.data.trim();
     if (data === '[DONE]') {
       sawDone = true;

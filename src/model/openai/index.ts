@@ -19,6 +19,7 @@ export { toResponsesInput } from './input.js';
 export { chatRequestBody, toChatMessages, toChatTool } from './chat-request.js';
 export { ChatStreamConverter } from './chat-stream.js';
 export { abortError, isAbortError, toModelError } from './errors.js';
-export { SseDecoder } from './sse.js';
+export { DEFAULT_MAX_SSE_EVENT_LENGTH, SseDecoder, SseEventTooLargeError } from './sse.js';
+export type { SseDecoderOptions } from './sse.js';
 export type { SseMessage } from './sse.js';
 export { readSse, DEFAULT_STREAM_IDLE_TIMEOUT_MS } from './body.js';

@@ -2,7 +2,8 @@
  * Finds where a chunk's lines sit in a file. Models copy context imperfectly, so the search
  * runs in passes of growing tolerance and the first pass that matches wins: exact, then
  * ignoring trailing whitespace, then ignoring surrounding whitespace, then also folding
- * typographic punctuation (dashes, curly quotes, odd spaces) to ASCII.
+ * typographic punctuation (dashes, curly quotes, odd spaces) to ASCII. "Whitespace" is
+ * Unicode White_Space, which does not include U+FEFF.
  */
 
 type Compare = (a: string, b: string) => boolean;
@@ -15,18 +16,64 @@ for (const c of '\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2
 const PUNCTUATION_RE = new RegExp(`[${Object.keys(PUNCTUATION).join('')}]`, 'g');
 
 /**
+ * Unicode White_Space, as Rust's `str::trim` (Codex's matcher) sees it. Unlike JavaScript's
+ * `trim()`, it leaves U+FEFF (a byte-order mark or zero-width no-break space) alone, so that
+ * a BOM is never matched away and dropped; it does include U+0085 (next line).
+ */
+function isWhitespace(code: number): boolean {
+  return (
+    (code >= 0x09 && code <= 0x0d) ||
+    code === 0x20 ||
+    code === 0x85 ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000
+  );
+}
+
+/**
+ * Removes trailing Unicode white space (not U+FEFF).
+ * @example
+ * trimEndWhitespace('x \t'); // 'x'
+ * trimEndWhitespace('x\uFEFF'); // 'x\uFEFF'
+ */
+export function trimEndWhitespace(line: string): string {
+  let end = line.length;
+  while (end > 0 && isWhitespace(line.charCodeAt(end - 1))) end--;
+  return end === line.length ? line : line.slice(0, end);
+}
+
+/**
+ * Removes leading and trailing Unicode white space (not U+FEFF).
+ * @example
+ * trimWhitespace('  @@ ctx '); // '@@ ctx'
+ * trimWhitespace('\uFEFFusing'); // '\uFEFFusing'
+ */
+export function trimWhitespace(line: string): string {
+  const trimmed = trimEndWhitespace(line);
+  let start = 0;
+  while (start < trimmed.length && isWhitespace(trimmed.charCodeAt(start))) start++;
+  return start === 0 ? trimmed : trimmed.slice(start);
+}
+
+/**
  * Folds typographic dashes, quotes and spaces to their ASCII forms and trims the line.
  * @example
  * normalizePunctuation('  “quoted” — text '); // '"quoted" - text'
  */
 export function normalizePunctuation(line: string): string {
-  return line.trim().replace(PUNCTUATION_RE, (c) => PUNCTUATION[c] ?? c);
+  return trimWhitespace(line).replace(PUNCTUATION_RE, (c) => PUNCTUATION[c] ?? c);
 }
 
 const PASSES: Compare[] = [
   (a, b) => a === b,
-  (a, b) => a.trimEnd() === b.trimEnd(),
-  (a, b) => a.trim() === b.trim(),
+  (a, b) => trimEndWhitespace(a) === trimEndWhitespace(b),
+  (a, b) => trimWhitespace(a) === trimWhitespace(b),
   (a, b) => normalizePunctuation(a) === normalizePunctuation(b),
 ];
 

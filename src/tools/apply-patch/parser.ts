@@ -17,6 +17,7 @@
  * Errors carry 1-based line numbers in the text exactly as it was given.
  */
 import { PatchParseError } from '../errors.js';
+import { trimEndWhitespace, trimWhitespace } from './matcher.js';
 
 /** One `@@` chunk of an update: `oldLines` are replaced by `newLines`. */
 export interface UpdateChunk {
@@ -67,7 +68,7 @@ export function parsePatch(text: string): ParsedPatch {
   const hunks: PatchHunk[] = [];
   let i = 0;
   while (i < body.length) {
-    if ((body[i] as Line).text.trim() === '') {
+    if (trimWhitespace((body[i] as Line).text) === '') {
       i++; // blank lines between file sections
       continue;
     }
@@ -85,15 +86,15 @@ function patchBody(text: string): Line[] {
   const first = lines[0];
   const last = lines[lines.length - 1];
   if (!first || !last) throw new PatchParseError(1, `the patch is empty; it must start with '${BEGIN}'`);
-  if (first.text.trim() !== BEGIN && HEREDOC_OPEN.test(first.text.trim()) && last.text.trim().endsWith('EOF') && lines.length >= 4) {
+  if (trimWhitespace(first.text) !== BEGIN && HEREDOC_OPEN.test(trimWhitespace(first.text)) && trimWhitespace(last.text).endsWith('EOF') && lines.length >= 4) {
     lines = trimBlankEdges(lines.slice(1, -1));
   }
   const open = lines[0];
   const close = lines[lines.length - 1];
-  if (!open || open.text.trim() !== BEGIN) {
+  if (!open || trimWhitespace(open.text) !== BEGIN) {
     throw new PatchParseError(open?.no ?? first.no, `the first line of the patch must be '${BEGIN}'`);
   }
-  if (lines.length < 2 || !close || close.text.trim() !== END) {
+  if (lines.length < 2 || !close || trimWhitespace(close.text) !== END) {
     throw new PatchParseError(close?.no ?? last.no, `the last line of the patch must be '${END}'`);
   }
   return lines.slice(1, -1);
@@ -102,20 +103,20 @@ function patchBody(text: string): Line[] {
 function trimBlankEdges(lines: Line[]): Line[] {
   let start = 0;
   let end = lines.length;
-  while (start < end && lines[start]?.text.trim() === '') start++;
-  while (end > start && lines[end - 1]?.text.trim() === '') end--;
+  while (start < end && trimWhitespace((lines[start] as Line).text) === '') start++;
+  while (end > start && trimWhitespace((lines[end - 1] as Line).text) === '') end--;
   return lines.slice(start, end);
 }
 
 function markerPath(line: Line, marker: string): string {
-  const path = line.text.trim().slice(marker.length).trim();
+  const path = trimWhitespace(trimWhitespace(line.text).slice(marker.length));
   if (path === '') throw new PatchParseError(line.no, `'${marker}' needs a file path`);
   return path;
 }
 
 function parseHunk(lines: Line[], start: number): [PatchHunk, number] {
   const header = lines[start] as Line;
-  const trimmed = header.text.trim();
+  const trimmed = trimWhitespace(header.text);
   if (trimmed.startsWith(ADD)) {
     const path = markerPath(header, ADD);
     const content: string[] = [];
@@ -138,14 +139,14 @@ function parseUpdate(lines: Line[], start: number, path: string): [PatchHunk, nu
   let i = start + 1;
   let movePath: string | undefined;
   const maybeMove = lines[i];
-  if (maybeMove && maybeMove.text.trim().startsWith(MOVE)) {
+  if (maybeMove && trimWhitespace(maybeMove.text).startsWith(MOVE)) {
     movePath = markerPath(maybeMove, MOVE);
     i++;
   }
   const chunks: UpdateChunk[] = [];
   while (i < lines.length) {
     const l = lines[i] as Line;
-    if (l.text.trim() === '') {
+    if (trimWhitespace(l.text) === '') {
       i++;
       continue;
     }
@@ -160,13 +161,13 @@ function parseUpdate(lines: Line[], start: number, path: string): [PatchHunk, nu
 
 function parseChunk(lines: Line[], start: number, first: boolean): [UpdateChunk, number] {
   const head = lines[start] as Line;
-  const headText = head.text.trimEnd();
+  const headText = trimEndWhitespace(head.text);
   let context: string | undefined;
   let i = start;
   if (headText === '@@') {
     i++;
   } else if (headText.startsWith('@@ ')) {
-    const rest = headText.slice(3).trim();
+    const rest = trimWhitespace(headText.slice(3));
     context = rest === '' || UNIFIED_RANGE.test(rest) ? undefined : rest;
     i++;
   } else if (!first) {
@@ -176,7 +177,7 @@ function parseChunk(lines: Line[], start: number, first: boolean): [UpdateChunk,
   let count = 0;
   for (; i < lines.length; i++) {
     const l = lines[i] as Line;
-    if (l.text.trim() === EOF_MARKER) {
+    if (trimWhitespace(l.text) === EOF_MARKER) {
       if (count === 0) throw new PatchParseError(l.no, 'chunk has no lines before the end-of-file marker');
       chunk.isEndOfFile = true;
       i++;

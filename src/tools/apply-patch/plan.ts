@@ -7,10 +7,11 @@
 import { readFile as fsReadFile } from 'node:fs/promises';
 import type { FileChange } from '../../protocol/events.js';
 import { PatchApplyError } from '../errors.js';
-import { unifiedDiffHunks } from './diff.js';
+import { diffLines, unifiedDiffHunks } from './diff.js';
 import { seekSequence } from './matcher.js';
 import { parsePatch, type ParsedPatch, type UpdateChunk } from './parser.js';
 import { resolvePatchPath } from './paths.js';
+import { joinTextLines, splitTextLines, type TextLine } from './text-lines.js';
 
 /** Reads a file as UTF-8; resolves `undefined` when it does not exist. */
 export type PatchReadFile = (absPath: string) => Promise<string | undefined>;
@@ -130,18 +131,19 @@ function toFileChanges(writes: PlannedWrite[], moves: Map<string, string>): Reco
 }
 
 /**
- * Applies update chunks to a file's text, or throws `patch_context_not_found`. Keeps the
- * file's line endings (CRLF stays CRLF) and whether it ended with a newline.
+ * Applies update chunks to a file's text, or throws `patch_context_not_found`. Only the lines
+ * a chunk removes or adds change: every other line keeps its bytes (its own line ending, and
+ * a context line its own text even where the patch's copy differs in whitespace), a leading
+ * byte-order mark stays, and whether the file ends with a newline is kept. Added lines end in
+ * CRLF only when every newline of the file is CRLF.
  * @example
- * applyChunks('a\nb\n', [{ context: undefined, oldLines: ['b'], newLines: ['c'], isEndOfFile: false, line: 3 }], 'f');
- * // 'a\nc\n'
+ * applyChunks('a\nb\r\n', [{ context: undefined, oldLines: ['a'], newLines: ['A'], isEndOfFile: false, line: 3 }], 'f');
+ * // 'A\nb\r\n'
  */
 export function applyChunks(text: string, chunks: readonly UpdateChunk[], file: string): string {
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const finalNewline = text === '' || text.endsWith('\n');
-  const lines = text.split(/\r?\n/);
-  if (lines[lines.length - 1] === '') lines.pop();
-  const edits: Array<{ at: number; remove: number; insert: string[] }> = [];
+  const source = splitTextLines(text);
+  const lines = source.lines.map((line) => line.text);
+  const edits: Array<{ at: number; remove: number; insert: Array<TextLine | string> }> = [];
   let cursor = 0;
   for (const chunk of chunks) {
     if (chunk.context !== undefined) {
@@ -171,14 +173,35 @@ export function applyChunks(text: string, chunks: readonly UpdateChunk[], file: 
         `cannot find the lines to replace (chunk at patch line ${chunk.line}):\n${chunk.oldLines.join('\n')}`,
       );
     }
-    edits.push({ at, remove: oldLines.length, insert: newLines });
+    edits.push({ at, remove: oldLines.length, insert: keepContext(source.lines.slice(at, at + oldLines.length), oldLines, newLines) });
     cursor = at + oldLines.length;
   }
   edits.sort((x, y) => x.at - y.at);
+  const result: Array<TextLine | string> = source.lines.slice();
   for (let i = edits.length - 1; i >= 0; i--) {
     const e = edits[i] as (typeof edits)[number];
-    lines.splice(e.at, e.remove, ...e.insert);
+    result.splice(e.at, e.remove, ...e.insert);
   }
-  if (lines.length === 0) return '';
-  return lines.join(eol) + (finalNewline ? eol : '');
+  const out: TextLine[] = result.map((line, i) => {
+    if (typeof line !== 'string') return line;
+    // An added line takes the file's style; as the new last line it keeps the file's final-newline state.
+    const last = i === result.length - 1;
+    return { text: line, eol: last && !source.finalNewline ? null : source.eol };
+  });
+  return joinTextLines({ ...source, lines: out });
+}
+
+/**
+ * The lines that replace `matched` (the file's lines the chunk's `oldLines` matched): a line
+ * both sides of the chunk share stays the file's own line; the rest are the patch's text.
+ */
+function keepContext(matched: readonly TextLine[], oldLines: readonly string[], newLines: readonly string[]): Array<TextLine | string> {
+  const out: Array<TextLine | string> = [];
+  let oldIndex = 0;
+  for (const step of diffLines(oldLines, newLines)) {
+    if (step.op === ' ') out.push(matched[oldIndex++] as TextLine);
+    else if (step.op === '-') oldIndex++;
+    else out.push(step.line);
+  }
+  return out;
 }

@@ -137,11 +137,11 @@ describeBwrap('bwrap sandbox (real)', () => {
     });
     await ready;
     // The backgrounded child may not have exec'd `sleep` yet when "started" arrives.
-    for (const until = Date.now() + 2000; sleepers(marker).length === 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
+    for (const until = Date.now() + 10_000; sleepers(marker).length === 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 10));
     expect(sleepers(marker).length).toBe(1);
     controller.abort();
     expect((await run).aborted).toBe(true);
-    const deadline = Date.now() + 1000;
+    const deadline = Date.now() + 10_000; // a guard against hanging, not a speed bound
     while (sleepers(marker).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(sleepers(marker)).toEqual([]);
   });

@@ -6,9 +6,10 @@ const cwd = os.tmpdir();
 const sh = (script: string) => ['sh', '-c', script];
 
 /**
- * Polls until none of `pids` is alive, up to `withinMs`. Liveness is `process.kill(pid, 0)`,
- * except that a zombie counts as gone: it has exited and only waits to be reaped by PID 1,
- * which on this VM's init happens lazily (seen as state `Z` in /proc/<pid>/stat).
+ * Polls until none of `pids` is alive, giving up after `withinMs` (a guard against hanging,
+ * not a speed bound: keep it generous). Liveness is `process.kill(pid, 0)`, except that a
+ * zombie counts as gone: it has exited and only waits to be reaped by PID 1, which on this
+ * VM's init happens lazily (seen as state `Z` in /proc/<pid>/stat).
  */
 async function goneWithin(pids: number[], withinMs: number): Promise<boolean> {
   const deadline = Date.now() + withinMs;
@@ -69,32 +70,30 @@ describe('runCommand', () => {
   });
 
   it('times out with exit code 124, killing the whole group', async () => {
-    const { pid, run } = startAndReadPid(sh('sleep 30 & echo $!; wait'), { timeoutMs: 300 });
+    // A 300 s sleep: had the run waited for it, the test would time out.
+    const { pid, run } = startAndReadPid(sh('sleep 300 & echo $!; wait'), { timeoutMs: 300 });
     const grandchild = await pid;
     const r = await run;
     expect(r).toMatchObject({ exitCode: 124, timedOut: true, aborted: false });
-    expect(r.durationMs).toBeLessThan(2000);
-    expect(await goneWithin([grandchild, r.pid as number], 1000)).toBe(true);
+    expect(await goneWithin([grandchild, r.pid as number], 10_000)).toBe(true);
   });
 
   it('abort kills the process group, including a grandchild that ignores SIGTERM', async () => {
     const controller = new AbortController();
-    const { pid, run } = startAndReadPid(sh('trap "" TERM; sleep 30 & echo $!; wait; wait'), { signal: controller.signal });
+    const { pid, run } = startAndReadPid(sh('trap "" TERM; sleep 300 & echo $!; wait; wait'), { signal: controller.signal });
     const grandchild = await pid;
     expect(isProcessAlive(grandchild)).toBe(true);
-    const abortedAt = Date.now();
     controller.abort();
     const r = await run;
     expect(r).toMatchObject({ exitCode: -1, aborted: true, timedOut: false });
-    expect(Date.now() - abortedAt).toBeLessThan(1000);
-    expect(await goneWithin([grandchild, r.pid as number], 1000)).toBe(true);
+    expect(await goneWithin([grandchild, r.pid as number], 10_000)).toBe(true);
   });
 
   it('does not leave background processes behind when the command exits by itself', async () => {
-    const started = Date.now();
-    const r = await runCommand({ argv: sh('sleep 30 & echo $!'), cwd });
-    expect(Date.now() - started).toBeLessThan(2500);
-    expect(await goneWithin([Number(r.stdout.trim())], 1000)).toBe(true);
+    // The background sleep holds stdout for 300 s: waiting for it would outlast the test.
+    const r = await runCommand({ argv: sh('sleep 300 & echo $!'), cwd });
+    expect(r.exitCode).toBe(0);
+    expect(await goneWithin([Number(r.stdout.trim())], 10_000)).toBe(true);
   });
 
   it('returns at once when aborted before it starts', async () => {
