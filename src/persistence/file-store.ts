@@ -10,7 +10,6 @@ import { link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises'
 import { randomUUID } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { ThreadGoal } from '../protocol/goal.js';
-import { NotImplementedError } from '../errors.js';
 import { LeaseLostError, ThreadExistsError, ThreadNotFoundError } from './errors.js';
 import { isErrno, KeyedQueue, sortedEntries, syncDirectory, writeAll } from './fs-utils.js';
 import { goalPathFor, moveGoalFile, readGoalFile, writeGoalFile } from './goal-file.js';

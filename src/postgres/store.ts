@@ -234,6 +234,16 @@ export class PostgresThreadStore implements ThreadStore {
     return this.#leases.acquire(threadId, options);
   }
 
+  /**
+   * The lease this store instance holds on a thread (holder and fencing token), or `null`.
+   * @example
+   * store.heldLease(threadId)?.fencingToken; // e.g. 3
+   */
+  heldLease(threadId: string): { holder: string; fencingToken: number } | null {
+    const writer = this.#leases.writer(threadId);
+    return writer === null ? null : { holder: writer.holder, fencingToken: writer.token };
+  }
+
   async readGoal(threadId: string): Promise<ThreadGoal | null> {
     const { rows } = await this.#query<{ goal: ThreadGoal }>('readGoal', threadId, `SELECT goal FROM ${this.#names.goals} WHERE thread_id = $1`, [threadId]);
     return rows[0]?.goal ?? null;

@@ -28,6 +28,7 @@ import {
   type RolloutItem as StoredItem,
   type SessionMeta,
   type StoredRollout,
+  type AcquireOptions,
   type ThreadLease,
   type ThreadStore,
   ThreadExistsError,
@@ -99,6 +100,11 @@ export interface CreateThreadOptions {
   persistence?: PersistenceMode;
   /** Resume a stored thread (same id; new lines are appended to its rollout). */
   resume?: { threadId: string } | { path: string };
+  /**
+   * How the single-writer lease is taken (`ThreadStore.acquire`): the holder name recorded with
+   * it, and how long to wait (ms) for a live holder to let go before `ThreadBusyError`.
+   */
+  lease?: AcquireOptions;
   /** Start a new thread from a prefix of a stored one. */
   fork?: ({ threadId: string } | { path: string }) & ForkSpec;
   /** A custom recorder (overrides `store` / `ephemeral`). */
@@ -169,11 +175,11 @@ async function openThread(options: CreateThreadOptions, held: { lease: ThreadLea
   // One writer per thread (ThreadStore contract): the lease is taken before anything is written,
   // and before a resumed rollout is read, so no other writer's lines can follow that read.
   const writes = !options.ephemeral && !options.recorder;
-  if (writes && options.resume && 'threadId' in options.resume) held.lease = await store.acquire(options.resume.threadId);
+  if (writes && options.resume && 'threadId' in options.resume) held.lease = await store.acquire(options.resume.threadId, options.lease);
   let start = await loadStart(options, store, newId);
   const threadId = start?.threadId ?? options.threadId ?? newId();
   if (writes && !held.lease) {
-    held.lease = await store.acquire(threadId);
+    held.lease = await store.acquire(threadId, options.lease);
     // Resumed by path: the thread id was known only after reading; read again under the lease.
     if (start?.resumePath) start = await loadStart(options, store, newId);
   }

@@ -8,15 +8,13 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineTool, TURN_ABORTED_MARKER_TEXT, type CreateThreadOptions, type EventMsg, type ResponseItem } from 'turnstate';
 import { scriptedModel, scriptedTurn, type ScriptedModelClient, type ScriptedTurn } from 'turnstate/testing';
-import type { ThreadLease, ThreadStore } from '../../src/persistence/index.js';
+import type { ThreadStore } from '../../src/persistence/index.js';
 import { shouldPersist } from '../../src/persistence/index.js';
 import { assistantMsg, cleanUp, freshHome, lineKind, liveHistory, open, runOp, runTurn, say, userMsg, userTurn, usage, type Opened } from '../persistence-integration/support.js';
 import { dropStores, endAdmin, PG_URL, pgStore } from './support.js';
 
-const leases: ThreadLease[] = [];
 afterEach(async () => {
   await cleanUp();
-  for (const lease of leases.splice(0)) await lease.release();
   await dropStores();
 });
 afterAll(endAdmin);
@@ -24,20 +22,14 @@ afterAll(endAdmin);
 const persisted = (msg: EventMsg) => shouldPersist({ type: 'event_msg', payload: msg }, 'limited');
 const itemOf = (line: { type: string; payload: unknown }) => ({ type: line.type, payload: line.payload });
 
-/** Opens a thread on `store` holding its lease (taken before a new thread is created, as a worker does). */
+/** Opens a thread on `store`; createThread takes its write lease, and shutdown gives it up. */
 async function openLeased(store: ThreadStore, threadId: string, options: Omit<CreateThreadOptions, 'store'>): Promise<Opened> {
-  const lease = await store.acquire(threadId);
-  leases.push(lease);
-  const s = await open({ home: await freshHome(), store, ...options, ...(options.resume || options.fork ? {} : { threadId }) });
-  leaseOf.set(s, lease);
-  return s;
+  return open({ home: await freshHome(), store, ...options, ...(options.resume || options.fork ? {} : { threadId }) });
 }
-const leaseOf = new WeakMap<Opened, ThreadLease>();
 
-/** Shuts a session down and gives its lease up. */
+/** Shuts a session down (which gives its lease up). */
 async function close(s: Opened): Promise<void> {
   await s.thread.shutdown();
-  await leaseOf.get(s)?.release();
 }
 
 const T1 = '01a1fe10-0000-7000-8000-0000000000a1';

@@ -1,6 +1,6 @@
 /**
  * A worker process of the lease tests (bundled with rolldown, run with plain `node`): takes
- * the write lease of a thread in the PostgreSQL store, creates or resumes the thread, and runs
+ * the write lease of a thread in the PostgreSQL store through createThread, creates or resumes the thread, and runs
  * user turns (scripted model), `turns` of them or until killed.
  *
  * Prints `busy <holder>` (exit 3) when another worker holds the thread, `leased <token>` once
@@ -19,19 +19,25 @@ const [url = '', schema = '', threadId = '', mode = 'new', holder = '', leaseMs 
 const print = (line: string) => writeSync(1, `${line}\n`);
 
 const store = new PostgresThreadStore({ connectionString: url, schema, leaseMs: Number(leaseMs), renewMs: Math.floor(Number(leaseMs) / 4) });
-let lease;
+const model = scriptedModel((_request, i) => scriptedTurn.reply(`${holder} reply ${i + 1}`), { recordRequests: false });
+let thread;
 try {
-  lease = await store.acquire(threadId, { holder, waitMs: Number(waitMs) });
+  // createThread takes the thread's write lease itself (waiting up to waitMs for a live holder).
+  thread = await createThread({
+    store,
+    lease: { holder, waitMs: Number(waitMs) },
+    cwd: '/tmp',
+    model,
+    builtinTools: false,
+    ...(mode === 'resume' ? { resume: { threadId } } : { threadId }),
+  });
 } catch (error) {
   if (!(error instanceof ThreadBusyError)) throw error;
   print(`busy ${error.holder}`);
   await store.close();
   process.exit(3);
 }
-print(`leased ${lease.fencingToken}`);
-
-const model = scriptedModel((_request, i) => scriptedTurn.reply(`${holder} reply ${i + 1}`), { recordRequests: false });
-const thread = await createThread({ store, cwd: '/tmp', model, builtinTools: false, ...(mode === 'resume' ? { resume: { threadId } } : { threadId }) });
+print(`leased ${store.heldLease(threadId)?.fencingToken}`);
 let finished: (() => void) | null = null;
 thread.onEvent(({ id, msg }) => {
   if (msg.type === 'task_complete') {
@@ -51,6 +57,5 @@ for (let n = 1; limit === 0 || n <= limit; n++) {
   if (limit === 0) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 await thread.shutdown();
-await lease.release();
 await store.close();
 print('closed');

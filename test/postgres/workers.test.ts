@@ -192,8 +192,10 @@ describe.skipIf(PG_URL === null)('two workers on one thread (PostgreSQL leases)'
     }
 
     expect(reported.length, context).toBeGreaterThan(0);
+    // Wait out the last killed worker's lease, then read under our own.
     const lease = await store.acquire(THREAD, { waitMs: 20_000 });
     const stored = await store.read(THREAD);
+    await lease.release();
     const started = turnIds(stored.items, 'task_started');
     expect(stored.skipped, context).toEqual([]);
     expect(stored.items.filter((i) => i.type === 'session_meta'), context).toHaveLength(1);
@@ -204,7 +206,6 @@ describe.skipIf(PG_URL === null)('two workers on one thread (PostgreSQL leases)'
     const s = await open({ home: await freshHome(), store, model, resume: { threadId: THREAD } });
     const events = await userTurn(s, 'after-crash', 'still there?');
     await s.thread.shutdown();
-    await lease.release();
     expect(events.at(-1)?.msg, context).toMatchObject({ type: 'task_complete', last_agent_message: 'after the crashes' });
     const texts = (model.requests[0]?.input ?? []).flatMap((item) =>
       item.type === 'message' && item.role === 'user' ? item.content.flatMap((c) => (c.type === 'input_text' ? [c.text] : [])) : [],
