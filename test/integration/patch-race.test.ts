@@ -9,7 +9,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WORKSPACE_WRITE, answer, calls, patch, say, shell, startRig, addFile, type Rig } from './support.js';
+import { WORKSPACE_WRITE, addFile, answer, calls, outputFor, patch, say, shell, startRig, type Rig } from './support.js';
 
 const RUNS = Math.max(1, Number(process.env.TURNSTATE_RACE_RUNS ?? 2));
 const PATCHES = 300;
@@ -44,6 +44,9 @@ describe('a patch raced against a directory/symlink swap', () => {
       const turn = await rig.thread.submit(say('race'));
       await rig.log.untilType('task_complete', { id: turn, timeoutMs: 120_000 });
 
+      const outputs = Array.from({ length: PATCHES }, (_, k) => outputFor(rig!.server, 1, `call_p${k}`) ?? '');
+      const refused = outputs.filter((o) => o.startsWith('apply_patch failed')).length;
+      console.log(`[measure] race run ${run}: ${PATCHES - refused} patches written inside the workspace, ${refused} refused`);
       expect(walk(rig.outside), `run ${run}: files outside the workspace`).toEqual([]);
       expect(walk(rig.cwd).filter((p) => /turnstate-[0-9a-f]+\.(tmp|bak)$/.test(p)), `run ${run}: temporary files`).toEqual([]);
       expect(walk(rig.cwd).some((p) => /^old\.\d+$/.test(p)), `run ${run}: the swap loop ran`).toBe(true);
