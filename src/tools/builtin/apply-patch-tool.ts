@@ -156,11 +156,13 @@ async function runPatchCall(input: string, { callId, turn }: ToolCallContext): P
 
 /**
  * Emits `turn_diff` with the turn's net diff when it is not empty (after each completed
- * sampling request, as Codex does).
+ * sampling request, as Codex does), and closes the turn's sandboxed patch writers.
  * @example
  * await emitTurnDiff(turn);
  */
 export async function emitTurnDiff(turn: EngineContext): Promise<void> {
+  // The sampling request's tool calls are done: its sandboxed writers are not needed any more.
+  for (const [key, value] of turn.scratch) if (key.startsWith(WRITER_KEY) && value instanceof SandboxedPatchWriter) value.close();
   const tracker = turn.scratch.get(TRACKER_KEY);
   if (!(tracker instanceof TurnDiffTracker)) return;
   const diff = await tracker.unifiedDiff();
