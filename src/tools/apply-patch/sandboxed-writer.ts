@@ -13,6 +13,9 @@
  * `--die-with-parent` in its own PID namespace, so it never outlives the engine.
  *
  * Invariant: a request is answered only after the child committed or fully rolled back.
+ *
+ * Codex applies patches the same way: it runs its own executable as the patch applier under
+ * the sandbox that guards commands (SPEC §5.3: patches that need no approval run sandboxed).
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -53,7 +56,12 @@ lines.on('line', (line) => {
 lines.on('close', () => chain.then(() => process.exit(0)));
 `;
 
-/** Why a sandboxed write failed: the child's error (`code`, `path`) or the child itself. */
+/**
+ * Why a sandboxed write failed: the child's error (`code` such as `EROFS`, `path`) or the
+ * child itself (no code). `applyPatch` turns it into `PatchApplyError('patch_write_failed')`.
+ * @example
+ * new SandboxedWriteError('EROFS: read-only file system', 'EROFS', '/outside/x').code; // 'EROFS'
+ */
 export class SandboxedWriteError extends Error {
   constructor(
     message: string,

@@ -26,7 +26,11 @@ import { changedPaths, gitMetadataPaths, pathsOutsideRoots, realLocation } from 
 import { writableRootsFor } from '../sandbox/spec.js';
 import { approvalPolicyView, isApproved, isUnrestricted, patchApprovalKey, type SessionApprovals } from './decisions.js';
 
-/** Where a patch is written: from a child process in the bwrap sandbox, or in-process. */
+/**
+ * Where a patch is written: from a child process in the bwrap sandbox, or in-process.
+ * @example
+ * const where: PatchSandbox = decision.kind === 'auto' ? decision.sandbox : 'none';
+ */
 export type PatchSandbox = 'sandboxed' | 'none';
 
 /** The outcome for a patch. */

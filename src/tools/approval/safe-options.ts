@@ -18,11 +18,17 @@ const none = atMost(0);
 /**
  * Commands whose every argument is data: they never read an argument as a file to write or
  * a program to run (`echo`, `printf`, `expr`, `true`, `false`).
+ * @example
+ * ANY_ARGUMENTS.has('echo'); // true
  */
 export const ANY_ARGUMENTS = new Set(['echo', 'printf', 'expr', 'true', 'false']);
 
 // prettier-ignore
-/** Option allow-lists of the known-safe commands (keyed by program name). */
+/**
+ * Option allow-lists of the known-safe commands (keyed by program name).
+ * @example
+ * argsAllowed(['-c', 'in.txt', 'OUT'], SAFE_OPTIONS.uniq!); // false: OUT would be written
+ */
 export const SAFE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   cat: { flags: 'AbeEnstTuv', long: { ...COMMON, ...longs(n, 'show-all', 'number-nonblank', 'number', 'squeeze-blank', 'show-ends', 'show-tabs', 'show-nonprinting') } },
   cd: { flags: 'LPe@', positionals: atMost(1) },

@@ -99,7 +99,11 @@ export function isSafeGit(args: readonly string[]): boolean {
   return spec !== undefined && i < args.length && argsAllowed(args.slice(i + 1), spec);
 }
 
-/** ripgrep's allow-list: everything but the options that run programs. */
+/**
+ * ripgrep's allow-list: everything but the options that run programs.
+ * @example
+ * argsAllowed(['--pre', 'sh', 'x'], SAFE_RG); // false
+ */
 // prettier-ignore
 export const SAFE_RG: OptionSpec = {
   flags: 'abcFHhiIlLnNoOpqsSuUvwxP0.', withValue: 'ABCeEfgjmMrtTd',
