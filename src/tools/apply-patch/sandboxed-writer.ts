@@ -15,7 +15,7 @@
  * Invariant: a request is answered only after the child committed or fully rolled back.
  *
  * Codex applies patches the same way: it runs its own executable as the patch applier under
- * the sandbox that guards commands (SPEC §5.3: patches that need no approval run sandboxed).
+ * the sandbox that guards its commands.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createInterface } from 'node:readline';
