@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { WORKSPACE_WRITE, answer, calls, decide, messages, outputFor, say, sequence, shell, startRig, type Rig } from './support.js';
+import { WORKSPACE_WRITE, addFile, answer, calls, decide, messages, outputFor, patch, say, sequence, shell, startRig, type Rig } from './support.js';
 
 const bin = mkdtempSync(path.join(tmpdir(), 'turnstate-bin-'));
 symlinkSync(existsSync('/usr/bin/touch') ? '/usr/bin/touch' : '/bin/touch', path.join(bin, 'touch'));
@@ -63,5 +63,22 @@ describe('without a usable sandbox', () => {
     expect(messages(rig.log, 'exec_command_end')[0]).toMatchObject({ status: 'declined', exit_code: -1 });
     expect(outputFor(rig.server, 1, 'call_1')).toMatch(/^exec command rejected: no sandbox is available on this machine .*approval policy never does not allow asking the user, so the command was not run$/);
     expect(existsSync(path.join(rig.cwd, 'a.txt'))).toBe(false);
+  });
+});
+
+describe('patches without a usable sandbox', () => {
+  it('a patch outside the cwd asks even inside a configured writable root (never: refused with the reason)', async () => {
+    let outsideFile = '';
+    rig = await startRig(
+      (_req, i) => (i === 0 ? calls('r1', patch('call_p', addFile(outsideFile, 'x')), patch('call_in', addFile('in.txt', 'y'))) : answer('r2')),
+      { approvalPolicy: 'never', sandboxPolicy: { type: 'workspace-write', writable_roots: ['../outside'], network_access: false, exclude_tmpdir_env_var: true, exclude_slash_tmp: true } },
+    );
+    outsideFile = path.join(rig.outside, 'out.txt');
+    const turn = await rig.thread.submit(say('patch'));
+    await rig.log.untilType('task_complete', { id: turn });
+    expect(outputFor(rig.server, 1, 'call_p')).toMatch(/^patch rejected: the patch writes outside the writable roots: .*out\.txt.*approval policy never/);
+    expect(existsSync(outsideFile)).toBe(false);
+    expect(outputFor(rig.server, 1, 'call_in')).toMatch(/^Success/);
+    expect(existsSync(path.join(rig.cwd, 'in.txt'))).toBe(true);
   });
 });

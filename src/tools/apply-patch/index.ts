@@ -15,7 +15,22 @@ export {
   type PlannedWrite,
   type PatchReadFile,
 } from './plan.js';
-export { applyPatch, formatPatchSummary, nodePatchFs, type ApplyPatchOptions, type ApplyPatchResult, type PatchFs } from './apply.js';
+export {
+  applyPatch,
+  commitWrites,
+  formatPatchSummary,
+  nodePatchFs,
+  nodeCommitTools,
+  plainPatchFs,
+  type ApplyPatchOptions,
+  type ApplyPatchResult,
+  type CommitTools,
+  type PatchFs,
+  type PatchWrite,
+  type PatchWriter,
+} from './apply.js';
+export { anchoredPatchFs, nodeAnchoredDeps, noFollowPatchFs, type AnchoredFsDeps } from './nofollow-fs.js';
+export { SandboxedPatchWriter, SandboxedWriteError, type SandboxedPatchWriterOptions } from './sandboxed-writer.js';
 export {
   resolvePatchPath,
   isWithin,
@@ -24,6 +39,8 @@ export {
   pathsOutsideRoots,
   changedPaths,
   patchWritesOutside,
+  isGitMetadataPath,
+  gitMetadataPaths,
   type PathClass,
 } from './paths.js';
 export { TurnDiffTracker } from './turn-diff.js';

@@ -5,7 +5,7 @@
  * out of the workspace counts as outside. This module only classifies; whether "outside"
  * means ask or refuse is the approval policy's call (`approval/patch.ts`).
  */
-import { realpath } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileChange } from '../../protocol/events.js';
 import { PatchApplyError } from '../errors.js';
@@ -109,4 +109,43 @@ export async function patchWritesOutside(
   writableRoots: readonly string[],
 ): Promise<boolean> {
   return (await pathsOutsideRoots(changedPaths(changes), writableRoots)).length > 0;
+}
+
+const isDir = (p: string) => stat(p).then((s) => s.isDirectory(), () => false);
+const isFile = (p: string) => stat(p).then((s) => s.isFile(), () => false);
+
+/** Whether `dir` looks like a git directory to git itself (HEAD, objects/ and refs/). */
+async function isGitDir(dir: string): Promise<boolean> {
+  return (await isFile(path.join(dir, 'HEAD'))) && (await isDir(path.join(dir, 'objects'))) && (await isDir(path.join(dir, 'refs')));
+}
+
+const hasGitComponent = (p: string) => p.split(path.sep).some((part) => part.toLowerCase() === '.git');
+
+/**
+ * Whether a path is git metadata: it has a `.git` component (a directory, or the `.git` file
+ * of a submodule or worktree) as written or at its real location, or it lies inside a
+ * directory git would take for a git directory (`HEAD`, `objects/`, `refs/`: the gitdir a
+ * `.git` file points at, a bare repository). Case-insensitive, for case-insensitive disks.
+ * @example
+ * await isGitMetadataPath('/ws/sub/.git/config'); // true
+ * await isGitMetadataPath('/ws/src/a.ts'); // false
+ */
+export async function isGitMetadataPath(absPath: string): Promise<boolean> {
+  const real = await realLocation(absPath);
+  if (hasGitComponent(path.resolve(absPath)) || hasGitComponent(real)) return true;
+  for (let dir = path.dirname(real); ; dir = path.dirname(dir)) {
+    if (await isGitDir(dir)) return true;
+    if (path.dirname(dir) === dir) return false;
+  }
+}
+
+/**
+ * The paths (among `absPaths`) that are git metadata (`isGitMetadataPath`).
+ * @example
+ * await gitMetadataPaths(['/ws/a.ts', '/ws/.git/config']); // ['/ws/.git/config']
+ */
+export async function gitMetadataPaths(absPaths: Iterable<string>): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of absPaths) if (await isGitMetadataPath(p)) out.push(p);
+  return out;
 }

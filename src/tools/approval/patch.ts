@@ -1,27 +1,42 @@
 /**
- * Whether a patch is applied, asked about, or refused. Patches are applied in-process by
- * `applyPatch`, which only writes the paths classified here, so the path check plays the
- * sandbox's part (bwrap availability does not matter for patches). The rules:
+ * Whether a patch is applied, asked about, or refused, and where an applied patch is
+ * written. The rules:
  *
  * - an empty patch is refused; a patch approved for the session is applied;
  * - `untrusted` asks for every patch;
  * - unrestricted sandbox policies apply patches directly;
  * - `read-only` asks for any write (refused under `never`);
- * - `workspace-write` applies patches that stay inside the writable roots and asks for the
- *   rest (refused under `never`). `on-failure` asks here too: an in-process write cannot
- *   fail in a sandbox first, so asking up front is the same question asked earlier.
+ * - `workspace-write` applies patches that stay inside the writable roots and touch no git
+ *   metadata (`.git` at any depth, or a git directory a `.git` file names), and asks for the
+ *   rest (refused under `never`, with the reason). `on-failure` asks here too: asking up front
+ *   is the same question asked earlier. Without a working sandbox the writable roots shrink
+ *   to the working directory.
+ *
+ * Where: a `workspace-write` patch inside the roots and clear of `.git` is written from a
+ * child process in the bwrap sandbox when bwrap works (`sandbox: 'sandboxed'`), so the kernel
+ * enforces the roots whatever happens on disk between this check and the write; everything
+ * else is written in-process (`'none'`) — under restricted policies without following
+ * symlinks below the working directory. The path check here is the first line, not the only
+ * guard.
  */
 import path from 'node:path';
 import type { AskForApproval, SandboxPolicy } from '../../protocol/config.js';
 import type { FileChange } from '../../protocol/events.js';
-import { changedPaths, pathsOutsideRoots } from '../apply-patch/paths.js';
+import { changedPaths, gitMetadataPaths, pathsOutsideRoots, realLocation } from '../apply-patch/paths.js';
 import { writableRootsFor } from '../sandbox/spec.js';
 import { approvalPolicyView, isApproved, isUnrestricted, patchApprovalKey, type SessionApprovals } from './decisions.js';
 
+/**
+ * Where a patch is written: from a child process in the bwrap sandbox, or in-process.
+ * @example
+ * const where: PatchSandbox = decision.kind === 'auto' ? decision.sandbox : 'none';
+ */
+export type PatchSandbox = 'sandboxed' | 'none';
+
 /** The outcome for a patch. */
 export type PatchDecision =
-  | { kind: 'auto' }
-  | { kind: 'ask'; reason: string; outsidePaths: string[] }
+  | { kind: 'auto'; sandbox: PatchSandbox }
+  | { kind: 'ask'; reason: string; outsidePaths: string[]; sandboxAfterApproval: PatchSandbox }
   | { kind: 'refuse'; reason: string };
 
 /** Everything `decidePatch` looks at. */
@@ -33,15 +48,21 @@ export interface PatchDecisionInput {
   approvalPolicy: AskForApproval;
   sandboxPolicy: SandboxPolicy;
   approvedForSession: SessionApprovals;
+  /** Whether bwrap works here (default true); without it only the cwd is writable. */
+  sandboxAvailable?: boolean;
 }
 
 /** `decidePatchForPaths` input: the paths already classified. */
 export interface PatchPathsInput {
   paths: readonly string[];
   outsidePaths: readonly string[];
+  /** Paths that are git metadata (default none). */
+  gitPaths?: readonly string[];
   approvalPolicy: AskForApproval;
   sandboxPolicy: SandboxPolicy;
   approvedForSession: SessionApprovals;
+  /** Whether bwrap works here (default true). */
+  sandboxAvailable?: boolean;
 }
 
 function sessionApproved(paths: readonly string[], approvals: SessionApprovals): boolean {
@@ -64,21 +85,29 @@ function sessionApproved(paths: readonly string[], approvals: SessionApprovals):
  */
 export function decidePatchForPaths(input: PatchPathsInput): PatchDecision {
   if (input.paths.length === 0) return { kind: 'refuse', reason: 'empty patch' };
-  if (sessionApproved(input.paths, input.approvedForSession)) return { kind: 'auto' };
+  const gitPaths = input.gitPaths ?? [];
+  const confined = input.sandboxPolicy.type === 'workspace-write' && input.sandboxAvailable !== false && input.outsidePaths.length === 0 && gitPaths.length === 0;
+  const sandbox: PatchSandbox = confined ? 'sandboxed' : 'none';
+  if (sessionApproved(input.paths, input.approvedForSession)) return { kind: 'auto', sandbox };
   const policy = approvalPolicyView(input.approvalPolicy);
   const ask = (reason: string, outsidePaths: readonly string[]): PatchDecision =>
     policy.noPrompts
       ? { kind: 'refuse', reason: `${reason}; rejected because approval policy ${policy.name} does not allow asking the user` }
-      : { kind: 'ask', reason, outsidePaths: [...outsidePaths] };
+      : { kind: 'ask', reason, outsidePaths: [...outsidePaths], sandboxAfterApproval: sandbox };
   if (policy.kind === 'untrusted') return ask('approval policy is untrusted: every patch needs approval', input.outsidePaths);
-  if (isUnrestricted(input.sandboxPolicy)) return { kind: 'auto' };
+  if (isUnrestricted(input.sandboxPolicy)) return { kind: 'auto', sandbox: 'none' };
   if (input.sandboxPolicy.type === 'read-only') return ask('the sandbox is read-only: writing files needs approval', input.paths);
-  if (input.outsidePaths.length === 0) return { kind: 'auto' };
-  return ask(`the patch writes outside the writable roots: ${input.outsidePaths.join(', ')}`, input.outsidePaths);
+  const reasons = [
+    ...(input.outsidePaths.length > 0 ? [`the patch writes outside the writable roots: ${input.outsidePaths.join(', ')}`] : []),
+    ...(gitPaths.length > 0 ? [`the patch writes git metadata (.git stays read-only): ${gitPaths.join(', ')}`] : []),
+  ];
+  if (reasons.length === 0) return { kind: 'auto', sandbox };
+  return ask(reasons.join('; '), [...new Set([...input.outsidePaths, ...gitPaths])]);
 }
 
 /**
- * Classifies the patch's paths against the writable roots (following symlinks) and decides.
+ * Classifies the patch's paths against the writable roots (following symlinks) and git
+ * metadata, and decides.
  * @example
  * await decidePatch({ changes: plan.changes, cwd: '/ws', approvalPolicy: 'never',
  *   sandboxPolicy: { type: 'workspace-write', writable_roots: [], network_access: false,
@@ -86,7 +115,10 @@ export function decidePatchForPaths(input: PatchPathsInput): PatchDecision {
  */
 export async function decidePatch(input: PatchDecisionInput): Promise<PatchDecision> {
   const paths = changedPaths(input.changes);
-  const roots = input.writableRoots ?? writableRootsFor(input.sandboxPolicy, input.cwd);
+  const policyRoots = input.writableRoots ?? writableRootsFor(input.sandboxPolicy, input.cwd);
+  // Without a sandbox to back the check, only the working directory is writable unasked.
+  const roots = policyRoots === 'all' || input.sandboxAvailable !== false ? policyRoots : [await realLocation(input.cwd)];
   const outsidePaths = roots === 'all' ? [] : await pathsOutsideRoots(paths, roots);
-  return decidePatchForPaths({ ...input, paths, outsidePaths });
+  const gitPaths = input.sandboxPolicy.type === 'workspace-write' ? await gitMetadataPaths(paths) : [];
+  return decidePatchForPaths({ ...input, paths, outsidePaths, gitPaths });
 }

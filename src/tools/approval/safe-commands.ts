@@ -1,66 +1,60 @@
 /**
- * Command classification for approvals. "Known safe" means read-only by construction: the
- * program only reads files and prints, with the flags that would write files or run other
- * programs excluded. "Dangerous" means likely destructive (forced/recursive deletes,
+ * Command classification for approvals. "Known safe" means that no argument can make the
+ * command write a file or start a program: each program has an allow-list of options (GNU
+ * long-option abbreviations resolved, `safe-options.ts`) or its own check (`safe-tools.ts`),
+ * positional arguments that could name an output are checked, and anything unknown makes
+ * the command not safe. "Dangerous" means likely destructive (forced/recursive deletes,
  * history rewrites, privilege escalation); those are asked about even where the sandbox
  * would otherwise be trusted.
  *
  * Caveat for the git entries: a repository's own config can name programs git runs
- * (fsmonitor, diff drivers, pagers). Under the restricted sandbox policies such commands
- * still run inside the sandbox; only `danger-full-access` runs them bare.
+ * (fsmonitor, diff drivers). Under the restricted sandbox policies such commands run inside
+ * the sandbox, where `.git` is read-only; under `danger-full-access` they run bare.
  */
+import { argsAllowed, type OptionSpec } from './option-check.js';
+import { ANY_ARGUMENTS, SAFE_OPTIONS } from './safe-options.js';
 import { programName, shellScriptOf, splitShellScript } from './shell-words.js';
+import { isSafeFind, isSafeGit, SAFE_RG } from './safe-tools.js';
 
-const ALWAYS_SAFE = new Set([
-  'cat', 'cd', 'cut', 'echo', 'expr', 'false', 'grep', 'egrep', 'fgrep', 'head', 'id', 'ls', 'nl',
-  'paste', 'pwd', 'rev', 'seq', 'stat', 'tail', 'tr', 'true', 'uname', 'uniq', 'wc', 'which',
-  'whoami', 'tac', 'numfmt', 'basename', 'dirname', 'realpath', 'readlink', 'du', 'df', 'cmp',
-  'diff', 'printf',
-]);
-
-const FIND_UNSAFE = new Set(['-exec', '-execdir', '-ok', '-okdir', '-delete', '-fls', '-fprint', '-fprint0', '-fprintf']);
-const RG_UNSAFE_FLAGS = new Set(['-z', '--search-zip']);
-const RG_UNSAFE_WITH_VALUE = ['--pre', '--hostname-bin'];
-const GIT_READ_SUBCOMMANDS = new Set(['status', 'log', 'diff', 'show', 'branch']);
-const GIT_UNSAFE_OPTION = /^--(output|ext-diff|textconv|exec-path|upload-pack|config-env)(=|$)/;
-const GIT_BRANCH_LIST_FLAGS = new Set([
-  '-a', '-r', '-v', '-vv', '-l', '--all', '--remotes', '--verbose', '--list', '--show-current', '--no-color', '--color',
-]);
 const SED_PRINT_RANGE = /^(\d+,)?\d+p$/;
 
-const hasValueFlag = (args: readonly string[], flags: readonly string[]) =>
-  args.some((a) => flags.some((f) => a === f || a.startsWith(`${f}=`)));
+/**
+ * Every program a command may start with and still count as known safe (each with its own
+ * rule: an option allow-list, a custom check, or "every argument is data").
+ * @example
+ * KNOWN_SAFE_PROGRAMS.includes('uniq'); // true
+ */
+export const KNOWN_SAFE_PROGRAMS: readonly string[] = [
+  ...ANY_ARGUMENTS,
+  ...Object.keys(SAFE_OPTIONS),
+  'egrep',
+  'fgrep',
+  'find',
+  'rg',
+  'sed',
+  'git',
+].sort();
 
-function isSafeGit(args: readonly string[]): boolean {
-  let i = 0;
-  for (; args[i]?.startsWith('-'); i++) {
-    if (args[i] === '-C') i++;
-    else if (args[i] !== '--no-pager') return false;
-  }
-  const sub = args[i];
-  const rest = args.slice(i + 1);
-  if (sub === undefined || !GIT_READ_SUBCOMMANDS.has(sub)) return false;
-  if (rest.some((a) => GIT_UNSAFE_OPTION.test(a))) return false;
-  return sub !== 'branch' || rest.every((a) => GIT_BRANCH_LIST_FLAGS.has(a));
-}
+const GREP = SAFE_OPTIONS.grep as OptionSpec;
 
 /** One plain argv (no shell script unwrapping). */
 function isSafeArgv(argv: readonly string[]): boolean {
   const name = programName(argv[0]);
   const args = argv.slice(1);
   if (name === undefined) return false;
-  if (ALWAYS_SAFE.has(name)) return true;
+  if (ANY_ARGUMENTS.has(name)) return true;
+  const spec = SAFE_OPTIONS[name];
+  if (spec) return argsAllowed(args, spec);
   switch (name) {
+    case 'egrep':
+    case 'fgrep':
+      return argsAllowed(args, GREP);
     case 'find':
-      return !args.some((a) => FIND_UNSAFE.has(a));
+      return isSafeFind(args);
     case 'rg':
-      return !args.some((a) => RG_UNSAFE_FLAGS.has(a)) && !hasValueFlag(args, RG_UNSAFE_WITH_VALUE);
+      return argsAllowed(args, SAFE_RG);
     case 'sed':
-      return argv.length <= 4 && args[0] === '-n' && SED_PRINT_RANGE.test(args[1] ?? '');
-    case 'base64':
-      return !hasValueFlag(args, ['--output']) && !args.some((a) => a.startsWith('-o'));
-    case 'sort':
-      return !hasValueFlag(args, ['--output', '--compress-program']) && !args.some((a) => /^-[a-zA-Z]*o/.test(a));
+      return argv.length <= 4 && args[0] === '-n' && SED_PRINT_RANGE.test(args[1] ?? '') && !(args[2] ?? '').startsWith('-');
     case 'git':
       return isSafeGit(args);
     default:

@@ -6,15 +6,28 @@
  * Invariants: nothing is written unless the decision was auto or the user approved this
  * call's id; a patch whose files changed while the user was deciding is not applied; the
  * patch calls of one turn run one at a time (two patches planned against the same original
- * would otherwise overwrite each other).
+ * would otherwise overwrite each other); a patch the decision confines to the sandbox is
+ * written by a child process inside it, so the kernel holds the writable roots.
  */
 import path from 'node:path';
 import { z } from 'zod';
 import { reviewDecisionKind, type FileChange } from '../../protocol/index.js';
 import { abortError, type EngineContext } from '../../runtime/task-context.js';
 import { defineTool, type ToolCallContext, type ToolDefinition } from '../../tasks/tools.js';
-import { applyPatch, changedPaths, formatPatchSummary, planPatch, TurnDiffTracker, type PatchPlan } from '../apply-patch/index.js';
-import { decidePatch, patchApprovalKey } from '../approval/index.js';
+import {
+  applyPatch,
+  changedPaths,
+  formatPatchSummary,
+  noFollowPatchFs,
+  planPatch,
+  SandboxedPatchWriter,
+  TurnDiffTracker,
+  type ApplyPatchOptions,
+  type PatchPlan,
+} from '../apply-patch/index.js';
+import { decidePatch, isUnrestricted, patchApprovalKey, type PatchSandbox } from '../approval/index.js';
+import { sandboxSpecFor } from '../sandbox/index.js';
+import { sandboxAvailableFor } from './exec-policy.js';
 import { APPLY_PATCH_CUSTOM_TOOL, APPLY_PATCH_FUNCTION_TOOL } from '../specs.js';
 import { DUPLICATE_CALL_ID_MESSAGE, isWaiting, requestCallApproval } from './approval-wait.js';
 
@@ -27,6 +40,7 @@ export const PATCH_REJECTED_MESSAGE = 'patch rejected by user';
 
 const TRACKER_KEY = 'builtin.apply_patch.turn_diff';
 const LOCK_KEY = 'builtin.apply_patch.lock';
+const WRITER_KEY = 'builtin.apply_patch.writer';
 
 const PatchParameters = z.object({ input: z.string().min(1).describe('The whole patch text.') });
 type PatchParameters = z.infer<typeof PatchParameters>;
@@ -61,6 +75,27 @@ function patchSessionApprovals(turn: EngineContext, paths: readonly string[]): R
   return new Set([...keys].filter((k) => turn.isApprovedForSession(k)));
 }
 
+/**
+ * How a patch's writes reach the disk: from the turn's sandboxed writer (one child per
+ * sandbox shape, closed when idle or when the turn is aborted), or in-process — without
+ * following symlinks below the cwd unless the policy puts no limits on the file system.
+ */
+function writeOptions(turn: EngineContext, where: PatchSandbox): ApplyPatchOptions {
+  const { cwd, sandbox_policy: policy } = turn.settings;
+  if (where === 'none') return isUnrestricted(policy) ? { cwd } : { cwd, fs: noFollowPatchFs(cwd) };
+  const spec = sandboxSpecFor(policy, cwd);
+  if (spec.kind !== 'bwrap') return { cwd, fs: noFollowPatchFs(cwd) };
+  const key = `${WRITER_KEY}:${JSON.stringify(spec)}`;
+  let writer = turn.scratch.get(key);
+  if (!(writer instanceof SandboxedPatchWriter)) {
+    const created = new SandboxedPatchWriter(spec);
+    turn.signal.addEventListener('abort', () => created.close(), { once: true });
+    turn.scratch.set(key, created);
+    writer = created;
+  }
+  return { cwd, writer: (writer as SandboxedPatchWriter).write };
+}
+
 const sameChanges = (a: Record<string, FileChange>, b: Record<string, FileChange>) => JSON.stringify(a) === JSON.stringify(b);
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -73,7 +108,7 @@ async function runPatchCall(input: string, { callId, turn }: ToolCallContext): P
     return `apply_patch verification failed: ${messageOf(e)}`;
   }
   const paths = changedPaths(plan.changes);
-  const policies = { cwd, approvalPolicy, sandboxPolicy };
+  const policies = { cwd, approvalPolicy, sandboxPolicy, sandboxAvailable: await sandboxAvailableFor(turn) };
   const decision = await decidePatch({ ...policies, changes: plan.changes, approvedForSession: patchSessionApprovals(turn, paths) });
   const ids = { call_id: callId, turn_id: turn.turnId };
   turn.emit({ type: 'patch_apply_begin', ...ids, auto_approved: decision.kind === 'auto', changes: plan.changes });
@@ -85,6 +120,7 @@ async function runPatchCall(input: string, { callId, turn }: ToolCallContext): P
     return message;
   };
   if (decision.kind === 'refuse') return declined(`patch rejected: ${decision.reason}`);
+  let where = decision.kind === 'auto' ? decision.sandbox : decision.sandboxAfterApproval;
   if (decision.kind === 'ask') {
     if (isWaiting(turn, callId)) return declined(DUPLICATE_CALL_ID_MESSAGE);
     turn.emit({ type: 'apply_patch_approval_request', ...ids, changes: plan.changes, reason: decision.reason, grant_root: null });
@@ -105,10 +141,11 @@ async function runPatchCall(input: string, { callId, turn }: ToolCallContext): P
       return `apply_patch failed: ${message}`;
     }
     plan = fresh;
+    where = now.kind === 'auto' ? now.sandbox : now.sandboxAfterApproval;
   }
   try {
     await trackerFor(turn).trackChanges(plan.changes);
-    const summary = formatPatchSummary(await applyPatch(plan, { cwd }), cwd);
+    const summary = formatPatchSummary(await applyPatch(plan, writeOptions(turn, where)), cwd);
     end('completed', summary, '');
     return summary;
   } catch (e) {
@@ -119,11 +156,13 @@ async function runPatchCall(input: string, { callId, turn }: ToolCallContext): P
 
 /**
  * Emits `turn_diff` with the turn's net diff when it is not empty (after each completed
- * sampling request, as Codex does).
+ * sampling request, as Codex does), and closes the turn's sandboxed patch writers.
  * @example
  * await emitTurnDiff(turn);
  */
 export async function emitTurnDiff(turn: EngineContext): Promise<void> {
+  // The sampling request's tool calls are done: its sandboxed writers are not needed any more.
+  for (const [key, value] of turn.scratch) if (key.startsWith(WRITER_KEY) && value instanceof SandboxedPatchWriter) value.close();
   const tracker = turn.scratch.get(TRACKER_KEY);
   if (!(tracker instanceof TurnDiffTracker)) return;
   const diff = await tracker.unifiedDiff();

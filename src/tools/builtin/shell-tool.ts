@@ -14,7 +14,7 @@ import { reviewDecisionKind, type SandboxPolicy } from '../../protocol/index.js'
 import { abortError, type EngineContext } from '../../runtime/task-context.js';
 import { defineTool, type ToolCallContext, type ToolDefinition } from '../../tasks/tools.js';
 import { addRule, decideExec, decideRetryAfterSandboxDenial, defaultAvailableDecisions, EMPTY_RULES, execApprovalKey, matchesRules, type SandboxChoice } from '../approval/index.js';
-import { isLikelySandboxDenial, sandboxSpecFor, type SandboxSpec } from '../sandbox/index.js';
+import { hostSpec, isLikelySandboxDenial, sandboxSpecFor, type SandboxSpec } from '../sandbox/index.js';
 import { abortedOutput, formatExecOutputForModel, runCommand, type ExecResult } from '../shell/index.js';
 import { DEFAULT_SHELL_TIMEOUT_MS, SHELL_TOOL } from '../specs.js';
 import { DUPLICATE_CALL_ID_MESSAGE, isWaiting, requestCallApproval } from './approval-wait.js';
@@ -58,8 +58,6 @@ function realDir(p: string): string {
     return p;
   }
 }
-
-const NO_SANDBOX: SandboxSpec = { kind: 'none' };
 
 /** The policy's sandbox (writable roots from the session cwd), entered at the command's workdir. */
 function sandboxFor(policy: SandboxPolicy, sessionCwd: string, workdir: string): SandboxSpec {
@@ -112,11 +110,14 @@ async function runShellCall(args: ShellParameters, { callId, signal, turn }: Too
   const call: ExecCall = { callId, turnId: turn.turnId, command: args.command, cwd, source: 'agent' };
   emitExecBegin(turn, call);
   const policies = { approvalPolicy: settings.approval_policy, sandboxPolicy: settings.sandbox_policy };
+  const bwrapWorks = await sandboxAvailableFor(turn);
+  // Commands without file-system limits still get their own PID namespace where bwrap works.
+  const unconfined = hostSpec(bwrapWorks);
   const decision = decideExec({
     argv: call.command,
     cwd,
     ...policies,
-    sandboxAvailable: await sandboxAvailableFor(turn),
+    sandboxAvailable: bwrapWorks,
     sandboxPermissions: args.sandbox_permissions ?? 'use_default',
     ...(args.justification ? { justification: args.justification } : {}),
     approvedForSession: execSessionApprovals(turn, call.command, cwd),
@@ -134,7 +135,7 @@ async function runShellCall(args: ShellParameters, { callId, signal, turn }: Too
     sandbox = answer.sandbox;
   }
 
-  const spec = sandbox === 'sandboxed' ? sandboxFor(settings.sandbox_policy, settings.cwd, cwd) : NO_SANDBOX;
+  const spec = sandbox === 'sandboxed' ? sandboxFor(settings.sandbox_policy, settings.cwd, cwd) : unconfined;
   const run = (sandboxSpec: SandboxSpec): Promise<ExecResult> =>
     runCommand({
       argv: call.command,
@@ -151,7 +152,7 @@ async function runShellCall(args: ShellParameters, { callId, signal, turn }: Too
     if (retry.kind !== 'report') {
       const answer = retry.kind === 'ask' ? await ask(turn, call, retry.reason, retry.proposedAmendment, 'none') : { kind: 'run' as const, sandbox: 'none' as const };
       if (answer.kind === 'rejected') return decline(answer.message);
-      result = await run(NO_SANDBOX);
+      result = await run(unconfined);
     }
   }
   if (result.aborted) {

@@ -1,6 +1,7 @@
 /**
  * User shell commands (`run_user_shell_command`, SPEC §4.7): the user's own command, run
- * through a login shell without sandbox or approval, 1 h timeout. Its exec events carry
+ * through a login shell without file-system sandbox or approval (in its own PID namespace
+ * where bwrap works), 1 h timeout. Its exec events carry
  * `source: user_shell`, and a `<user_shell_command>` record of the command and its output
  * goes into model-visible history: directly for a standalone turn, or as pending input of
  * the active turn (so the model sees it in that same turn) for an auxiliary run.
@@ -12,6 +13,7 @@ import type { ResponseInputItem, ResponseItem } from '../../protocol/index.js';
 import type { UserShellRunner } from '../../runtime/op-handlers.js';
 import type { EngineContext } from '../../runtime/task-context.js';
 import type { SessionTask } from '../../tasks/session-task.js';
+import { detectBwrap, hostSpec } from '../sandbox/index.js';
 import { runCommand, truncateMiddle } from '../shell/index.js';
 import { COMMAND_ABORTED_MESSAGE, emitExecBegin, execEndEvent, outputDeltas, type ExecCall } from './exec-events.js';
 import { COMMAND_KILL_GRACE_MS } from './shell-tool.js';
@@ -70,6 +72,8 @@ async function runUserShell(
   const result = await runCommand({
     argv,
     cwd: call.cwd,
+    // No file-system limits, but its own PID namespace where bwrap works: nothing it starts outlives it.
+    sandbox: hostSpec((await detectBwrap()).available),
     timeoutMs: USER_SHELL_TIMEOUT_MS,
     signal: turn.signal,
     onOutput: outputDeltas(turn, call.callId),

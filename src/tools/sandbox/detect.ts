@@ -14,7 +14,7 @@ export interface BwrapStatus {
 }
 
 const cache = new Map<string, Promise<BwrapStatus>>();
-const PROBE_ARGS = ['--new-session', '--die-with-parent', '--unshare-pid', '--unshare-net', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', 'true'];
+const PROBE_ARGS = ['--die-with-parent', '--unshare-pid', '--unshare-net', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', 'true'];
 
 function probe(path: string): Promise<BwrapStatus> {
   return new Promise((resolve) => {

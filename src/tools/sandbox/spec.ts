@@ -1,10 +1,21 @@
 /**
  * Turning a `SandboxPolicy` into a concrete way to run a command. On Linux the restricted
  * policies run under bubblewrap (`bwrap`): the whole file system is bound read-only, the
- * writable roots are bound read-write on top, and `.git` directories inside writable roots
- * are bound read-only again (changing history should be a decision the user sees). The
- * command gets its own PID namespace and session and dies with its parent; without network
- * access it also gets an empty network namespace (loopback only).
+ * writable roots are bound read-write on top, and every `.git` inside the workspace roots,
+ * at any depth (and the git directory a `.git` file names), is bound read-only again
+ * (changing history should be a decision the user sees). The command gets its own PID
+ * namespace and dies with its parent; without network access it also gets an empty network
+ * namespace (loopback only).
+ *
+ * Commands that run without file-system limits (`danger-full-access`, approved escalations)
+ * still run under bwrap where it works (`hostSpec`): the host file system bound read-write,
+ * but their own PID namespace, so nothing they start outlives them.
+ *
+ * There is no `--new-session`: `runCommand` already starts bwrap as the leader of a new
+ * session without a terminal (so a command cannot push input into one), and keeping bwrap's
+ * own processes in that process group lets the group kill reach the PID namespace's init,
+ * whose death ends every process of the namespace, `setsid` ones included. (`--die-with-parent`
+ * alone was seen to leave the namespace running after bwrap itself was killed.)
  *
  * No tmpfs is mounted over `/tmp`: workspaces often live under `/tmp`, and hiding it would
  * hide them. Under `read-only`, `/tmp` is simply read-only like everything else.
@@ -12,10 +23,13 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { SandboxPolicy } from '../../protocol/config.js';
+import { findGitPaths } from './git-paths.js';
 
-/** How to run a command: directly, or inside bwrap with the given binds. */
+/** How to run a command: directly, in bwrap over the host file system, or sandboxed in bwrap. */
 export type SandboxSpec =
   | { kind: 'none' }
+  /** bwrap with the host file system bound read-write: only a PID namespace (nothing outlives the command). */
+  | { kind: 'host'; bwrapPath?: string }
   | {
       kind: 'bwrap';
       /** Working directory inside the sandbox. */
@@ -80,11 +94,16 @@ export function sandboxSpecFor(policy: SandboxPolicy, cwd: string, options: Sand
   const roots = writableRootsFor(policy, cwd, options.env);
   if (roots === 'all' || policy.type === 'danger-full-access' || policy.type === 'external-sandbox') return { kind: 'none' };
   const protectGit = options.protectGit ?? true;
+  // The workspace roots are searched for nested repositories; /tmp and $TMPDIR only at the top.
+  const workspaceRoots = policy.type === 'workspace-write' ? [cwd, ...policy.writable_roots.map((r) => path.resolve(cwd, r))].map(real) : [];
+  const gitPaths = protectGit
+    ? [...new Set([...roots.filter((r) => r !== '/tmp').map((r) => path.join(r, '.git')), ...workspaceRoots.flatMap((r) => findGitPaths(r))])]
+    : [];
   return {
     kind: 'bwrap',
     cwd: real(cwd),
     writableRoots: roots,
-    readOnlyPaths: protectGit ? roots.filter((r) => r !== '/tmp').map((r) => path.join(r, '.git')) : [],
+    readOnlyPaths: gitPaths,
     networkAccess: policy.network_access,
     ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}),
   };
@@ -98,9 +117,11 @@ export function sandboxSpecFor(policy: SandboxPolicy, cwd: string, options: Sand
  */
 export function wrapCommand(argv: readonly string[], spec: SandboxSpec): string[] {
   if (spec.kind === 'none') return [...argv];
+  if (spec.kind === 'host') {
+    return [spec.bwrapPath ?? 'bwrap', '--die-with-parent', '--unshare-pid', '--dev-bind', '/', '/', '--proc', '/proc', '--', ...argv];
+  }
   return [
     spec.bwrapPath ?? 'bwrap',
-    '--new-session',
     '--die-with-parent',
     '--unshare-pid',
     ...(spec.networkAccess ? [] : ['--unshare-net']),
@@ -121,6 +142,17 @@ export function wrapCommand(argv: readonly string[], spec: SandboxSpec): string[
  * sandboxEnv({ kind: 'none' }); // {}
  */
 export function sandboxEnv(spec: SandboxSpec): Record<string, string> {
-  if (spec.kind === 'none') return {};
+  if (spec.kind !== 'bwrap') return {};
   return { TURNSTATE_SANDBOX: 'bwrap', ...(spec.networkAccess ? {} : { TURNSTATE_SANDBOX_NETWORK_DISABLED: '1' }) };
+}
+
+/**
+ * How to run a command that has no file-system limits: over the host file system in bwrap's
+ * own PID namespace when bwrap works, else directly (then a process that detaches itself
+ * with `setsid` can outlive the command).
+ * @example
+ * runCommand({ argv, cwd, sandbox: hostSpec(await sandboxAvailable()) });
+ */
+export function hostSpec(bwrapWorks: boolean, bwrapPath?: string): SandboxSpec {
+  return bwrapWorks ? { kind: 'host', ...(bwrapPath ? { bwrapPath } : {}) } : { kind: 'none' };
 }

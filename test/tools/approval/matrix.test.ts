@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AskForApproval, SandboxPolicy } from '../../../src/protocol/config.js';
-import { applyPatch, planPatch } from '../../../src/tools/apply-patch/index.js';
+import { SandboxedPatchWriter, applyPatch, planPatch } from '../../../src/tools/apply-patch/index.js';
 import { EMPTY_RULES, decideExec, decidePatch, decideRetryAfterSandboxDenial } from '../../../src/tools/approval/index.js';
 import { detectBwrap, isLikelySandboxDenial, sandboxSpecFor } from '../../../src/tools/sandbox/index.js';
 import { runCommand } from '../../../src/tools/shell/index.js';
@@ -211,10 +211,17 @@ async function play(approval: AskForApproval, sandbox: Sandbox, action: Action, 
   const trace: string[] = [];
   if (effect.patch !== undefined) {
     const plan = await planPatch(effect.patch, ws);
-    const d = await decidePatch({ changes: plan.changes, cwd: ws, approvalPolicy: approval, sandboxPolicy: policy, approvedForSession: false });
+    const d = await decidePatch({ changes: plan.changes, cwd: ws, approvalPolicy: approval, sandboxPolicy: policy, approvedForSession: false, sandboxAvailable });
     if (d.kind === 'refuse') return 'refuse';
     trace.push(d.kind);
-    await applyPatch(plan, { cwd: ws });
+    // Written where the decision says: from a child in the bwrap sandbox, or in-process.
+    const spec = sandboxSpecFor(policy, ws, { env: {} });
+    if ((d.kind === 'auto' ? d.sandbox : d.sandboxAfterApproval) === 'sandboxed' && spec.kind === 'bwrap') {
+      const writer = new SandboxedPatchWriter(spec);
+      await applyPatch(plan, { cwd: ws, writer: writer.write }).finally(() => writer.close());
+    } else {
+      await applyPatch(plan, { cwd: ws });
+    }
     trace.push(effect.happened('') ? 'done' : 'not done');
     return trace.join(' → ');
   }

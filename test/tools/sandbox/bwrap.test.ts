@@ -37,7 +37,7 @@ describe('sandbox spec (pure)', () => {
     ]);
     const spec = sandboxSpecFor(workspace({ exclude_slash_tmp: true }), '/nonexistent/ws', { env: {} });
     expect(wrapCommand(['ls', '-l'], spec)).toEqual([
-      'bwrap', '--new-session', '--die-with-parent', '--unshare-pid', '--unshare-net',
+      'bwrap', '--die-with-parent', '--unshare-pid', '--unshare-net',
       '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc',
       '--bind-try', '/nonexistent/ws', '/nonexistent/ws',
       '--ro-bind-try', '/nonexistent/ws/.git', '/nonexistent/ws/.git',
