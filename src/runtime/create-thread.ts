@@ -32,6 +32,7 @@ import { ENGINE_VERSION, StoreRecorder, forkedItems, loadThreadState, type ForkS
 import { initialSessionData, type TurnSettings } from './session-data.js';
 import { Thread } from './thread.js';
 import { InvalidRequestError } from '../errors.js';
+import { ghostSnapshotSettings, type GhostSnapshotOptions } from './ghost-snapshots.js';
 import { ThreadRuntime } from './thread-runtime.js';
 
 /** Options for `createThread`. Everything is optional; a model is needed for user turns. */
@@ -81,6 +82,11 @@ export interface CreateThreadOptions {
   engine?: Partial<TurnEngineOptions>;
   /** Id source (default UUIDv7). */
   newId?: () => string;
+  /**
+   * Git ghost snapshots of the working tree before each regular turn's tools run, so `undo`
+   * can restore it (default on; silent outside a git repository). `false` turns them off.
+   */
+  ghostSnapshots?: boolean | GhostSnapshotOptions;
 }
 
 const DEFAULT_BASE_INSTRUCTIONS =
@@ -160,6 +166,7 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
     onTurnEnded: (_turnId, outcome) => thread?.onTurnEnded(outcome),
     newId,
     home,
+    ghostSnapshots: ghostSnapshotSettings(options.ghostSnapshots),
   });
   emitWarning = (message) => rt.emit(rt.activeTurn()?.turnId ?? '', { type: 'warning', message });
   const engine = { shell: process.env.SHELL ?? (os.platform() === 'win32' ? 'powershell' : 'bash'), ...options.engine };
