@@ -2,6 +2,7 @@
  * The benchmark report: a fixed-width table of the figures, each against its target.
  */
 import type { SampleSummary } from './measure.js';
+import type { GhostSnapshotBench } from './ghost-snapshot-bench.js';
 
 /**
  * Everything one bench run measured (printed as JSON after the table).
@@ -19,6 +20,7 @@ export interface BenchResults {
     delta: { perDeltaUs: number; longTurnUs: number; shortTurnUs: number };
     interrupt: SampleSummary;
     heap: { bytesPerThread: number; threads: number };
+    ghostSnapshot: GhostSnapshotBench;
   };
   agents: {
     text: SampleSummary;
@@ -41,9 +43,11 @@ export const TARGETS = {
   deltaUs: 5,
   interruptP99Us: 1000,
   idleThreadBytes: 30_000,
+  ghostSnapshotUs: 1_000_000, // a snapshot of a 10,000-file repository
 } as const;
 
 const us = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} µs`;
+const ms = (v: number) => `${(v / 1000).toFixed(0)} ms`;
 const ratio = (a: number, b: number) => a / b;
 
 interface Row {
@@ -102,6 +106,13 @@ export function renderReport(r: BenchResults): string {
       reference: `${Math.round(t.heap.bytesPerThread)} B`,
       target: `≤ ${TARGETS.idleThreadBytes / 1000} kB`,
       met: t.heap.bytesPerThread <= TARGETS.idleThreadBytes,
+    },
+    {
+      measure: `ghost snapshot, ${t.ghostSnapshot.files} files, median (p99)`,
+      value: `${ms(t.ghostSnapshot.create.median)} (${ms(t.ghostSnapshot.create.p99)})`,
+      reference: `undo ${ms(t.ghostSnapshot.restore.median)} (${ms(t.ghostSnapshot.restore.p99)})`,
+      target: `≤ ${TARGETS.ghostSnapshotUs / 1e6} s`,
+      met: t.ghostSnapshot.create.p99 <= TARGETS.ghostSnapshotUs,
     },
   ];
   const head: Row = { measure: 'measure', value: 'turnstate', reference: 'reference', target: 'target', met: null };

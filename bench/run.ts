@@ -12,6 +12,7 @@ import { agentsLongTurns, agentsSessionTurns } from './agents-bench.js';
 import { fullGc, summarize, type SampleSummary } from './measure.js';
 import { renderReport, type BenchResults } from './report.js';
 import { deltaCost, idleThreadHeap, interruptLatency, longThreadTurns, sessionTurns } from './turnstate-bench.js';
+import { ghostSnapshotTimes } from './ghost-snapshot-bench.js';
 
 const args = new Set(process.argv.slice(2));
 
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
     deltaRounds: n(40),
     interrupts: n(2000),
     idleThreads: n(2000),
+    snapshotRuns: Math.max(5, Math.round(20 * scale)),
   };
   const measure = async (what: string, fn: () => Promise<number[]>): Promise<SampleSummary> => {
     progress(what);
@@ -69,11 +71,13 @@ async function main(): Promise<void> {
   const interrupt = await measure('interrupt latency', () => interruptLatency(c.interrupts, n(200)));
   progress(`heap of ${c.idleThreads} idle threads`);
   const heap = await idleThreadHeap(c.idleThreads);
+  progress(`ghost snapshot + undo of a 10,000-file repository (${c.snapshotRuns} runs)`);
+  const ghostSnapshot = await ghostSnapshotTimes(100, 100, c.snapshotRuns);
 
   const results: BenchResults = {
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}` },
     config,
-    turnstate: { text, tool, longText, longTool, delta, interrupt, heap },
+    turnstate: { text, tool, longText, longTool, delta, interrupt, heap, ghostSnapshot },
     agents: { text: agentsText, tool: agentsTool, textNonStreaming: agentsTextPlain, toolNonStreaming: agentsToolPlain, longText: agentsLongText, longTool: agentsLongTool },
     elapsedSeconds: (performance.now() - started) / 1000,
   };

@@ -45,13 +45,19 @@ export interface CapturedTree {
   report: CaptureReport;
 }
 
-/** Runs `body` with the path of a private index file (a copy of the user's, when there is one). */
-export async function withTemporaryIndex<T>(repo: GitRepository, seed: 'copy' | 'empty', body: (indexFile: string) => Promise<T>): Promise<T> {
+/**
+ * Runs `body` with the path of a private index file, seeded with a copy of the user's index
+ * (or `HEAD`'s tree when there is none), and removes it afterwards.
+ * @example
+ * const tree = await withTemporaryIndex(repo, (index) => runGit(['write-tree'], { cwd: repo.root, env: { GIT_INDEX_FILE: index } }));
+ */
+export async function withTemporaryIndex<T>(repo: GitRepository, body: (indexFile: string) => Promise<T>, signal?: AbortSignal): Promise<T> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'turnstate-git-index-'));
   const indexFile = path.join(dir, 'index');
   try {
     // Copying keeps the stat data, so `git add` re-hashes only files that changed.
-    if (seed === 'copy') await copyFile(repo.indexFile, indexFile).catch(() => {});
+    const copied = await copyFile(repo.indexFile, indexFile).then(() => true, () => false);
+    if (!copied && repo.head) await runGit(['read-tree', repo.head], { cwd: repo.root, env: { GIT_INDEX_FILE: indexFile }, signal });
     return await body(indexFile);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -120,7 +126,7 @@ async function planExclusions(repo: GitRepository, env: Record<string, string>, 
  * given private index file. `git add` never sees the paths left out, so a huge file is not
  * even hashed.
  * @example
- * const { tree } = await withTemporaryIndex(repo, 'copy', (index) => captureTree(repo, index, DEFAULT_SNAPSHOT_LIMITS));
+ * const { tree } = await withTemporaryIndex(repo, (index) => captureTree(repo, index, DEFAULT_SNAPSHOT_LIMITS));
  */
 export async function captureTree(repo: GitRepository, indexFile: string, limits: SnapshotLimits, signal?: AbortSignal): Promise<CapturedTree> {
   const env = { GIT_INDEX_FILE: indexFile };

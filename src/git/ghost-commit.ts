@@ -8,17 +8,20 @@
  * files are in neither tree, so they stay untouched; untracked files that existed when the
  * snapshot was taken are never deleted.
  */
-import { access, rm, rmdir } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { InvalidGhostCommitError } from './errors.js';
 import { captureTree, DEFAULT_SNAPSHOT_LIMITS, withTemporaryIndex, type CaptureReport, type SnapshotLimits } from './capture.js';
-import { locateRepository, scopePathspec, type GitRepository } from './repository.js';
+import { locateRepository, scopePathspec } from './repository.js';
 import { runGit, splitNul } from './run.js';
 
 /**
  * The `ghost_commit` of a `ghost_snapshot` item, in Codex's shape: the commit, its parent
  * (`HEAD` then), and the untracked files and directories that existed (root-relative paths).
+ * turnstate lists as directories only the untracked ones a snapshot left out.
+ * @example
+ * GhostCommit.parse({ id: 'a1b2c3d', parent: null, preexisting_untracked_files: ['notes.txt'], preexisting_untracked_dirs: [] });
  */
 export const GhostCommit = z.object({
   id: z.string().regex(/^[0-9a-f]{7,64}$/),
@@ -54,12 +57,6 @@ export interface GhostSnapshot {
   report: CaptureReport;
 }
 
-/** Seeds a private index: the user's index copied, or `HEAD`'s tree when there is no index. */
-async function seedIndex(repo: GitRepository, indexFile: string, signal?: AbortSignal): Promise<void> {
-  const copied = await access(indexFile).then(() => true, () => false);
-  if (!copied && repo.head) await runGit(['read-tree', repo.head], { cwd: repo.root, env: { GIT_INDEX_FILE: indexFile }, signal });
-}
-
 /**
  * Creates a ghost commit of the working tree `cwd` belongs to.
  * @throws NotAGitRepositoryError outside a git working tree; GitCommandError when git fails.
@@ -69,8 +66,7 @@ async function seedIndex(repo: GitRepository, indexFile: string, signal?: AbortS
  */
 export async function createGhostCommit(cwd: string, limits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS, signal?: AbortSignal): Promise<GhostSnapshot> {
   const repo = await locateRepository(cwd, signal);
-  return withTemporaryIndex(repo, 'copy', async (indexFile) => {
-    await seedIndex(repo, indexFile, signal);
+  return withTemporaryIndex(repo, async (indexFile) => {
     const captured = await captureTree(repo, indexFile, limits, signal);
     const args = ['commit-tree', '--no-gpg-sign', captured.tree, ...(repo.head ? ['-p', repo.head] : []), '-m', 'turnstate snapshot'];
     const id = (await runGit(args, { cwd: repo.root, env: { GIT_INDEX_FILE: indexFile, ...IDENTITY }, signal })).trim();
@@ -81,7 +77,7 @@ export async function createGhostCommit(cwd: string, limits: SnapshotLimits = DE
       preexisting_untracked_dirs: captured.skippedDirs.map((dir) => dir.replace(/\/$/, '')),
     };
     return { commit, report: captured.report };
-  });
+  }, signal);
 }
 
 /** One entry of `git diff-tree --raw -z`. */
@@ -127,8 +123,7 @@ export async function restoreGhostCommit(cwd: string, commit: GhostCommit, limit
     runGit(args, { cwd: repo.root, signal, ...extra });
   const target = (await git(['rev-parse', '--verify', '--quiet', `${commit.id}^{tree}`], { okCodes: [1] })).trim();
   if (!target) throw new InvalidGhostCommitError(`commit ${commit.id} is not in this repository`);
-  await withTemporaryIndex(repo, 'copy', async (indexFile) => {
-    await seedIndex(repo, indexFile, signal);
+  await withTemporaryIndex(repo, async (indexFile) => {
     const current = await captureTree(repo, indexFile, limits, signal);
     const changes = parseRawDiff(await git(['diff-tree', '-r', '-z', '--no-renames', current.tree, target, '--', scopePathspec(repo)]));
     const preserved = new Set(commit.preexisting_untracked_files);
@@ -154,5 +149,5 @@ export async function restoreGhostCommit(cwd: string, commit: GhostCommit, limit
     const scopeDir = path.join(repo.root, repo.prefix);
     for (const file of deletes) await removeWithEmptyParents(repo.root, scopeDir.replace(/\/$/, ''), file);
     await checkout(writes.filter((p) => !ignoreFiles.includes(p)));
-  });
+  }, signal);
 }

@@ -3,7 +3,7 @@
  * of the working tree, recorded as a `ghost_snapshot` item (history and rollout; never sent to
  * the model), with warnings for what it left out. Outside a git repository nothing happens.
  */
-import { createGhostCommit, DEFAULT_SNAPSHOT_LIMITS, NotAGitRepositoryError, type CaptureReport, type SnapshotLimits } from '../git/index.js';
+import { createGhostCommit, DEFAULT_SNAPSHOT_LIMITS, mayBeInsideGitRepository, NotAGitRepositoryError, type CaptureReport, type SnapshotLimits } from '../git/index.js';
 import type { ResponseItem } from '../protocol/index.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 
@@ -87,6 +87,8 @@ export function snapshotWarnings(report: CaptureReport, limits: SnapshotLimits):
  * Takes the turn's snapshot and records it. Resolves at once for a turn that takes none, and
  * quietly outside a git repository; rejects when git fails (the turn warns and goes on).
  * Stops git when `signal` aborts.
+ * @example
+ * await takeGhostSnapshot(rt, turnId, AbortSignal.timeout(240_000));
  */
 export async function takeGhostSnapshot(rt: ThreadRuntime, turnId: string, signal: AbortSignal): Promise<void> {
   const settings = rt.config.ghostSnapshots;
@@ -94,6 +96,8 @@ export async function takeGhostSnapshot(rt: ThreadRuntime, turnId: string, signa
   // Only turns started with a snapshot limit take one (regular turns, snapshots on).
   if (!settings || entry?.spec.ghostSnapshotLimitMs == null) return;
   const cwd = entry.ctx?.settings.cwd ?? rt.session().settings.cwd;
+  // The common case outside a repository costs a few `stat`s, no error object, no git.
+  if (!mayBeInsideGitRepository(cwd)) return;
   let snapshot;
   try {
     snapshot = await createGhostCommit(cwd, settings.limits, signal);
@@ -107,7 +111,11 @@ export async function takeGhostSnapshot(rt: ThreadRuntime, turnId: string, signa
   rt.recordItems([item]);
 }
 
-/** The warning when tool calls stop waiting for a slow snapshot. */
+/**
+ * The warning when tool calls stop waiting for a slow snapshot.
+ * @example
+ * slowSnapshotWarning(240_000); // 'The undo snapshot of the working tree took longer than 240 s; ...'
+ */
 export function slowSnapshotWarning(limitMs: number): string {
   return (
     `The undo snapshot of the working tree took longer than ${Math.round(limitMs / 1000)} s; tools go on without it, ` +
@@ -116,7 +124,11 @@ export function slowSnapshotWarning(limitMs: number): string {
   );
 }
 
-/** The warning when a snapshot failed. */
+/**
+ * The warning when a snapshot failed.
+ * @example
+ * failedSnapshotWarning('git add failed (exit 128)');
+ */
 export function failedSnapshotWarning(message: string): string {
   return `The undo snapshot of the working tree failed, so undo cannot return to the start of this turn: ${message}`;
 }

@@ -126,6 +126,17 @@ describe('ghost snapshots and undo', () => {
     }
   });
 
+  it('snapshots survive a compaction, so undo still reaches the turn before it', async () => {
+    rig = await startRig([calls('r1', patch('p1', TURN1_PATCH)), answer('r2'), answer('r3', 'SUMMARY')], { approvalPolicy: 'never', sandboxPolicy: FULL_ACCESS });
+    initRepo(rig.cwd);
+    const before = await repoState(rig.cwd);
+    await runTurn(rig, 'change files');
+    const compact = await rig.thread.submit({ type: 'compact' });
+    await rig.log.untilType('task_complete', { id: compact });
+    expect((await undo(rig)).completed.success).toBe(true);
+    expect(await repoState(rig.cwd)).toEqual(before);
+  });
+
   it('outside a repository: no snapshot, no warning, and undo has nothing to restore', async () => {
     rig = await startRig([calls('r1', patch('p1', '*** Begin Patch\n*** Add File: a.txt\n+a\n*** End Patch')), answer('r2')], {
       approvalPolicy: 'never',
