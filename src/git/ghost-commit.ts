@@ -85,6 +85,7 @@ interface TreeChange {
   status: string;
   srcMode: string;
   dstMode: string;
+  dstId: string;
   path: string;
 }
 
@@ -92,8 +93,8 @@ function parseRawDiff(output: string): TreeChange[] {
   const parts = splitNul(output);
   const changes: TreeChange[] = [];
   for (let i = 0; i + 1 < parts.length; i += 2) {
-    const [srcMode = '', dstMode = '', , , status = ''] = (parts[i] ?? '').slice(1).split(' ');
-    changes.push({ status: status.charAt(0), srcMode, dstMode, path: parts[i + 1] ?? '' });
+    const [srcMode = '', dstMode = '', , dstId = '', status = ''] = (parts[i] ?? '').slice(1).split(' ');
+    changes.push({ status: status.charAt(0), srcMode, dstMode, dstId, path: parts[i + 1] ?? '' });
   }
   return changes;
 }
@@ -128,14 +129,18 @@ export async function restoreGhostCommit(cwd: string, commit: GhostCommit, limit
     const changes = parseRawDiff(await git(['diff-tree', '-r', '-z', '--no-renames', current.tree, target, '--', scopePathspec(repo)]));
     const preserved = new Set(commit.preexisting_untracked_files);
     const preservedDirs = commit.preexisting_untracked_dirs.map((d) => `${d.replace(/\/$/, '')}/`);
-    const writes = changes.filter((c) => c.status !== 'D' && c.dstMode !== GITLINK).map((c) => c.path);
+    const toWrite = changes.filter((c) => c.status !== 'D' && c.dstMode !== GITLINK);
+    const writes = toWrite.map((c) => c.path);
     let deletes = changes
       .filter((c) => c.status === 'D' && c.srcMode !== GITLINK)
       .map((c) => c.path)
       .filter((p) => !preserved.has(p) && !preservedDirs.some((d) => p.startsWith(d)));
-    // Write the snapshot's files through a second private index holding its tree.
+    // Write the snapshot's files through a second private index holding just those entries.
     const writeEnv = { GIT_INDEX_FILE: `${indexFile}.restore` };
-    await git(['read-tree', target], { env: writeEnv });
+    if (toWrite.length > 0) {
+      const entries = toWrite.map((c) => `${c.dstMode} ${c.dstId}\t${c.path}`).join('\0');
+      await git(['update-index', '-z', '--index-info'], { env: writeEnv, input: entries });
+    }
     const checkout = (paths: string[]) =>
       paths.length === 0 ? Promise.resolve('') : git(['checkout-index', '--force', '-z', '--stdin'], { env: writeEnv, input: paths.join('\0') });
     // `.gitignore` files first: a path the snapshot's rules ignore was an ignored file then, so
