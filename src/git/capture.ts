@@ -6,7 +6,7 @@
  *
  * Invariant: every git command here runs with `GIT_INDEX_FILE` pointing at a private copy.
  */
-import { copyFile, lstat, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, lstat, mkdtemp, rm, stat, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { GitRepository } from './repository.js';
@@ -55,8 +55,18 @@ export async function withTemporaryIndex<T>(repo: GitRepository, body: (indexFil
   const dir = await mkdtemp(path.join(os.tmpdir(), 'turnstate-git-index-'));
   const indexFile = path.join(dir, 'index');
   try {
-    // Copying keeps the stat data, so `git add` re-hashes only files that changed.
-    const copied = await copyFile(repo.indexFile, indexFile).then(() => true, () => false);
+    // Copying keeps the stat data, so `git add` re-hashes only files that changed. The copy
+    // keeps the original's mtime too: git trusts an entry's stat data only when the entry is
+    // older than the index file ("racy git"), and a newer copy would make a file changed in
+    // the same second as the index write (same size) look unchanged.
+    const copied = await stat(repo.indexFile).then(
+      async (original) => {
+        await copyFile(repo.indexFile, indexFile);
+        await utimes(indexFile, original.atime, original.mtime);
+        return true;
+      },
+      () => false,
+    );
     if (!copied && repo.head) await runGit(['read-tree', repo.head], { cwd: repo.root, env: { GIT_INDEX_FILE: indexFile }, signal });
     return await body(indexFile);
   } finally {

@@ -81,6 +81,21 @@ describe('restoreGhostCommit', () => {
     expect((await stat(path.join(root, 'bin/run.sh'))).mode & 0o111).not.toBe(0);
   });
 
+  it('sees a same-size change made in the same second as the index was written (racy git)', async () => {
+    const root = await repo({ 'mod.txt': 'one\ntwo\n' });
+    const { commit } = await createGhostCommit(root);
+    // Start early in a second, so the index write and the edit share it; restore in the next.
+    while (Date.now() % 1000 > 200) await new Promise((r) => setTimeout(r, 10));
+    const second = Math.floor(Date.now() / 1000);
+    writeFiles(root, { 'mod.txt': 'one\ntwo\n' }); // same content, this second's stat
+    git(root, 'update-index', '--refresh'); // the index records it, written this second too
+    writeFiles(root, { 'mod.txt': 'one\nTWO\n' });
+    expect(Math.floor(Date.now() / 1000)).toBe(second);
+    while (Math.floor(Date.now() / 1000) === second) await new Promise((r) => setTimeout(r, 20));
+    await restoreGhostCommit(root, commit);
+    expect(await readFile(path.join(root, 'mod.txt'), 'utf8')).toBe('one\ntwo\n');
+  });
+
   it('keeps files a changed .gitignore made visible, and large untracked files', async () => {
     const root = await repo({ '.gitignore': '*.log\n', 'a.txt': 'a' });
     writeFiles(root, { 'old.log': 'log', 'huge.bin': 'x'.repeat(4096) });
