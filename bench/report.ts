@@ -2,6 +2,7 @@
  * The benchmark report: a fixed-width table of the figures, each against its target.
  */
 import type { SampleSummary } from './measure.js';
+import type { GhostSnapshotBench } from './ghost-snapshot-bench.js';
 
 /**
  * Everything one bench run measured (printed as JSON after the table).
@@ -21,6 +22,7 @@ export interface BenchResults {
     heap: { bytesPerThread: number; threads: number };
     shellInterrupt: SampleSummary;
     sseLine: { totalMs: number; maxStallMs: number; outcome: string };
+    ghostSnapshot: GhostSnapshotBench;
   };
   agents: {
     text: SampleSummary;
@@ -45,9 +47,11 @@ export const TARGETS = {
   idleThreadBytes: 30_000,
   shellInterruptP99Us: 150_000, // SPEC §14.8: turn_aborted within 150 ms of interrupting a command
   sseStallMs: 50,
+  ghostSnapshotUs: 1_000_000, // a snapshot of a 10,000-file repository
 } as const;
 
 const us = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} µs`;
+const ms = (v: number) => `${(v / 1000).toFixed(0)} ms`;
 const ratio = (a: number, b: number) => a / b;
 
 interface Row {
@@ -120,6 +124,13 @@ export function renderReport(r: BenchResults): string {
       reference: `${t.sseLine.outcome} after ${t.sseLine.totalMs.toFixed(0)} ms`,
       target: `≤ ${TARGETS.sseStallMs} ms`,
       met: t.sseLine.maxStallMs <= TARGETS.sseStallMs && t.sseLine.outcome === 'SseEventTooLargeError',
+    },
+    {
+      measure: `ghost snapshot, ${t.ghostSnapshot.files} files, median (p99)`,
+      value: `${ms(t.ghostSnapshot.create.median)} (${ms(t.ghostSnapshot.create.p99)})`,
+      reference: `undo ${ms(t.ghostSnapshot.restore.median)} (${ms(t.ghostSnapshot.restore.p99)})`,
+      target: `≤ ${TARGETS.ghostSnapshotUs / 1e6} s`,
+      met: t.ghostSnapshot.create.p99 <= TARGETS.ghostSnapshotUs,
     },
   ];
   const head: Row = { measure: 'measure', value: 'turnstate', reference: 'reference', target: 'target', met: null };

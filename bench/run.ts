@@ -13,6 +13,7 @@ import { fullGc, summarize, type SampleSummary } from './measure.js';
 import { renderReport, type BenchResults } from './report.js';
 import { deltaCost, idleThreadHeap, interruptLatency, longThreadTurns, sessionTurns } from './turnstate-bench.js';
 import { shellInterruptLatency, sseLongLine } from './integrity-bench.js';
+import { ghostSnapshotTimes } from './ghost-snapshot-bench.js';
 
 const args = new Set(process.argv.slice(2));
 
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     idleThreads: n(2000),
     shellInterrupts: Math.max(5, Math.round(30 * scale)),
     sseLineMegabytes: 50,
+    snapshotRuns: Math.max(5, Math.round(20 * scale)),
   };
   const measure = async (what: string, fn: () => Promise<number[]>): Promise<SampleSummary> => {
     progress(what);
@@ -75,11 +77,13 @@ async function main(): Promise<void> {
   const shellInterrupt = await measure(`shell command interrupt latency (${c.shellInterrupts} runs)`, () => shellInterruptLatency(c.shellInterrupts));
   progress(`one ${c.sseLineMegabytes} MB SSE line without a newline`);
   const sseLine = await sseLongLine(c.sseLineMegabytes);
+  progress(`ghost snapshot + undo of a 10,000-file repository (${c.snapshotRuns} runs)`);
+  const ghostSnapshot = await ghostSnapshotTimes(100, 100, c.snapshotRuns);
 
   const results: BenchResults = {
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}` },
     config,
-    turnstate: { text, tool, longText, longTool, delta, interrupt, heap, shellInterrupt, sseLine },
+    turnstate: { text, tool, longText, longTool, delta, interrupt, heap, shellInterrupt, sseLine, ghostSnapshot },
     agents: { text: agentsText, tool: agentsTool, textNonStreaming: agentsTextPlain, toolNonStreaming: agentsToolPlain, longText: agentsLongText, longTool: agentsLongTool },
     elapsedSeconds: (performance.now() - started) / 1000,
   };

@@ -23,6 +23,11 @@ export interface TurnSpec {
   steerable: boolean;
   /** Whether the engine announces `task_started` before the task runs. */
   announcesStart: boolean;
+  /**
+   * When set, the turn takes a ghost snapshot of the working tree first and its tool calls
+   * wait for it; after this many milliseconds they go on without it (SPEC §4.6).
+   */
+  ghostSnapshotLimitMs?: number | null;
 }
 
 /** Events the task runner reports back to the task machine. */
@@ -77,6 +82,8 @@ export const contracts = {
   ),
   /** Records the `<turn_aborted>` marker into history and the rollout. */
   recordInterruptMarker: fromPromise<void, { turnId: string }>(async () => notProvided('recordInterruptMarker')),
+  /** Takes the turn's ghost snapshot and records it (resolves without one outside git). */
+  ghostSnapshot: fromPromise<void, { turnId: string }>(async () => notProvided('ghostSnapshot')),
   /** Runs one tool call to completion and returns its output item. */
   runTool: fromPromise<ResponseItem, ToolCallSpec>(async () => notProvided('runTool')),
   /** Performs one persist or flush; reports whether the rollout now exists. */

@@ -6,7 +6,11 @@
  * - abort order: cancel → grace → task abort hook → goal settlement (and pause on
  *   interrupt) → `<turn_aborted>` marker → flush → `turn_aborted` → clear approvals;
  * - a `replaced` abort records no marker;
- * - pending approvals are cleared only after `turn_aborted` was emitted.
+ * - pending approvals are cleared only after `turn_aborted` was emitted;
+ * - readiness gate: every turn starts in `running.snapshotting` (the effect returns at once
+ *   when the turn takes no ghost snapshot); tool calls wait until that state is left,
+ *   whichever way (snapshot taken, failed, over its time limit, or the turn aborted), and
+ *   the turn completes only after it.
  */
 import { assign, enqueueActions, sendTo, setup, spawnChild } from 'xstate';
 import type { ResponseInputItem, ReviewDecision, TurnAbortReason } from '../src/protocol/index.js';
@@ -24,6 +28,8 @@ export interface TurnContext {
   toolCalls: Record<string, string>;
   abortReason: TurnAbortReason | null;
   task: TaskOutcome | null;
+  /** Whether tool calls must wait (the ghost snapshot is still being taken). */
+  toolsGated: boolean;
 }
 
 export interface TurnOutput {
@@ -46,6 +52,12 @@ export type TurnEvent =
 
 const approvalActorId = (approvalId: string) => `approval:${approvalId}`;
 
+/** A failure as plain data (context and params hold no Error objects). */
+const errorOf = (error: unknown) => ({
+  code: typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'ghost_snapshot_failed',
+  message: error instanceof Error ? error.message : String(error),
+});
+
 export const turnMachine = setup({
   types: {
     input: {} as TurnSpec,
@@ -63,8 +75,22 @@ export const turnMachine = setup({
     taskAbortHook: contracts.taskAbortHook,
     settleGoalOnAbort: contracts.settleGoalOnAbort,
     recordInterruptMarker: contracts.recordInterruptMarker,
+    ghostSnapshot: contracts.ghostSnapshot,
+  },
+  delays: {
+    /** How long tool calls wait for the ghost snapshot. */
+    ghostSnapshotLimit: ({ context }) => context.spec.ghostSnapshotLimitMs ?? 0,
   },
   actions: {
+    /** Warns that the snapshot is over its time limit (tools go on without it). */
+    warnSnapshotSlow: (_, _params: { turnId: string; limitMs: number }) => {},
+    /** Warns that the snapshot failed (undo cannot return to this turn's start). */
+    warnSnapshotFailed: (_, _params: { turnId: string; error: { code: string; message: string } }) => {},
+    /** Opens the tool-call gate: waiting calls start. */
+    openToolGate: enqueueActions(({ context, enqueue }) => {
+      for (const key of Object.keys(context.toolCalls)) enqueue.sendTo(`tool:${key}`, { type: 'GATE.OPEN' });
+      enqueue.assign({ toolsGated: false });
+    }),
     /** Emits `task_started` (only for tasks that announce their start). */
     emitTurnStarted: (_, _params: { turnId: string }) => {},
     emitTurnComplete: (_, _params: { turnId: string; lastAgentMessage: string | null }) => {},
@@ -82,6 +108,7 @@ export const turnMachine = setup({
   },
   guards: {
     taskSettled: ({ context }) => context.task !== null,
+    takesSnapshot: ({ context }) => context.spec.ghostSnapshotLimitMs != null,
     taskFailed: ({ context }) => context.task?.status === 'failed',
     isInterrupt: ({ context }) => context.abortReason === 'interrupted',
     announcesStart: ({ context }) => context.spec.announcesStart,
@@ -94,7 +121,15 @@ export const turnMachine = setup({
   },
 }).createMachine({
   id: 'turn',
-  context: ({ input }) => ({ spec: input, pendingInput: [], approvals: {}, toolCalls: {}, abortReason: null, task: null }),
+  context: ({ input }) => ({
+    spec: input,
+    pendingInput: [],
+    approvals: {},
+    toolCalls: {},
+    abortReason: null,
+    task: null,
+    toolsGated: true,
+  }),
   entry: [
     enqueueActions(({ context, enqueue, check }) => {
       if (check('announcesStart')) enqueue({ type: 'emitTurnStarted', params: { turnId: context.spec.turnId } });
@@ -156,6 +191,9 @@ export const turnMachine = setup({
           id: ({ event }) => `tool:${(event as { call: ToolCallSpec }).call.key}`,
           input: ({ event }) => (event as { call: ToolCallSpec }).call,
         }),
+        enqueueActions(({ context, event, enqueue }) => {
+          if (!context.toolsGated) enqueue.sendTo(`tool:${(event as { call: ToolCallSpec }).call.key}`, { type: 'GATE.OPEN' });
+        }),
         assign({ toolCalls: ({ context, event }) => ({ ...context.toolCalls, [event.call.key]: event.call.name }) }),
       ],
     },
@@ -186,7 +224,37 @@ export const turnMachine = setup({
   states: {
     running: {
       tags: ['steerable'],
-      always: { guard: 'taskSettled', target: 'completing' },
+      initial: 'snapshotting',
+      states: {
+        snapshotting: {
+          invoke: {
+            src: 'ghostSnapshot',
+            input: ({ context }) => ({ turnId: context.spec.turnId }),
+            onDone: 'toolsReady',
+            onError: {
+              target: 'toolsReady',
+              actions: {
+                type: 'warnSnapshotFailed',
+                params: ({ context, event }) => ({ turnId: context.spec.turnId, error: errorOf(event.error) }),
+              },
+            },
+          },
+          after: {
+            ghostSnapshotLimit: {
+              guard: 'takesSnapshot',
+              target: 'toolsReady',
+              actions: {
+                type: 'warnSnapshotSlow',
+                params: ({ context }) => ({ turnId: context.spec.turnId, limitMs: context.spec.ghostSnapshotLimitMs ?? 0 }),
+              },
+            },
+          },
+          exit: 'openToolGate',
+        },
+        toolsReady: {
+          always: { guard: 'taskSettled', target: '#turn.completing' },
+        },
+      },
       on: {
         STEER: { guard: 'steerable', actions: assign({ pendingInput: ({ context, event }) => [...context.pendingInput, ...event.items] }) },
         ABORT: { target: 'aborting', actions: assign({ abortReason: ({ event }) => event.reason }) },

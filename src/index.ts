@@ -46,3 +46,5 @@ export {
   type StoredRollout,
 } from './persistence/index.js';
 export type { ForkSpec } from './runtime/persistence-wiring.js';
+export type { GhostSnapshotOptions } from './runtime/ghost-snapshots.js';
+export { GhostCommit, parseGhostCommit, NotAGitRepositoryError, GitCommandError, InvalidGhostCommitError } from './git/index.js';

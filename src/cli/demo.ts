@@ -143,6 +143,7 @@ export async function runDemo(output: Writable, options: DemoOptions = {}): Prom
       tools: [wordCount],
       builtinTools: false, // the scenario's one tool, nothing that touches the machine
       ephemeral: true, // leave no rollout behind
+      ghostSnapshots: false, // no tool here writes files, and the demo never undoes
     });
     try {
       const untilSettled = (e: { msg: { type: string } }) => (e.msg.type === 'task_complete' || e.msg.type === 'turn_aborted' ? 'stop' : undefined);

@@ -61,8 +61,9 @@ export async function runExec(cmd: Extract<CliCommand, { command: 'exec' }>, io:
     },
   };
   // No built-in shell / apply_patch: this CLI does not answer approval requests yet.
-  // In memory only: a one-shot turn leaves no rollout behind.
-  const thread = await createThread({ model: counted, builtinTools: false, ephemeral: true });
+  // In memory only: a one-shot turn leaves no rollout behind. No tool writes files and a
+  // one-shot run never undoes, so no ghost snapshot either.
+  const thread = await createThread({ model: counted, builtinTools: false, ephemeral: true, ghostSnapshots: false });
   let interrupts = 0;
   const off = io.onInterrupt?.(() => {
     interrupts += 1;

@@ -135,6 +135,8 @@ export function createRenderer(options: RenderOptions = {}): Renderer {
         return line(`${s.yellow('warning ›')} ${msg.message}`);
       case 'context_compacted':
         return line(s.dim('· context compacted'));
+      case 'undo_completed':
+        return line(msg.success ? s.green(`↶ ${msg.message ?? 'undo done'}`) : `${s.yellow('undo ›')} ${msg.message ?? 'undo failed'}`);
       default:
         return '';
     }

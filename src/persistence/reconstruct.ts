@@ -7,8 +7,9 @@
  * compactions are undone with it. The newest compaction with `replacement_history` in a
  * surviving segment becomes the base; only the items after it are replayed forward:
  * response items are recorded, a legacy compaction rebuilds history from the kept user
- * messages plus its summary, and a rollback drops the last n user turns of what has been
- * rebuilt so far. Metadata (previous turn settings, reference context) comes from the newest
+ * messages plus its summary, a rollback drops the last n user turns of what has been
+ * rebuilt so far, and a successful `undo_completed` drops the newest ghost snapshot (as the
+ * undo did live). Metadata (previous turn settings, reference context) comes from the newest
  * surviving segments.
  */
 import type { EventMsg } from '../protocol/events.js';
@@ -171,6 +172,11 @@ function replayForward<S extends HistoryLike>(items: readonly RolloutItem[], sca
     } else if (item.type === 'event_msg' && item.payload.type === 'thread_rolled_back') {
       flushBatch();
       state = ops.dropLastNUserTurns(state, item.payload.num_turns);
+    } else if (item.type === 'event_msg' && item.payload.type === 'undo_completed' && item.payload.success) {
+      // A successful undo removed the newest ghost snapshot from history; so does its replay.
+      flushBatch();
+      const at = state.items.findLastIndex((entry) => entry.type === 'ghost_snapshot');
+      if (at >= 0) state = ops.replaceHistory(state, state.items.filter((_, i) => i !== at));
     }
   }
   flushBatch();

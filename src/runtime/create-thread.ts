@@ -42,6 +42,7 @@ import { initialSessionData, type TurnSettings } from './session-data.js';
 import { Thread } from './thread.js';
 import { applyGoalResumeRuntimeEffects } from './thread-goals.js';
 import { InvalidRequestError } from '../errors.js';
+import { ghostSnapshotSettings, type GhostSnapshotOptions } from './ghost-snapshots.js';
 import { ThreadRuntime } from './thread-runtime.js';
 
 /** Options for `createThread`. Everything is optional; a model is needed for user turns. */
@@ -128,6 +129,11 @@ export interface CreateThreadOptions {
    * `setGoal`.
    */
   reactivatePausedGoalOnResume?: boolean;
+  /**
+   * Git ghost snapshots of the working tree before each regular turn's tools run, so `undo`
+   * can restore it (default on; silent outside a git repository). `false` turns them off.
+   */
+  ghostSnapshots?: boolean | GhostSnapshotOptions;
 }
 
 /**
@@ -238,6 +244,7 @@ async function openThread(options: CreateThreadOptions, held: { lease: ThreadLea
     home,
     // The goal is durable with the rollout (not for ephemeral threads or custom recorders).
     goalStore: options.recorder || options.ephemeral ? null : store,
+    ghostSnapshots: ghostSnapshotSettings(options.ghostSnapshots),
   });
   emitWarning = (message) => rt.emit(rt.activeTurn()?.turnId ?? '', { type: 'warning', message });
   const engine = { shell: process.env.SHELL ?? (os.platform() === 'win32' ? 'powershell' : 'bash'), ...options.engine };

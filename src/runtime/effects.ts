@@ -15,6 +15,7 @@ import { turnMachine } from '../../machines/turn.machine.js';
 import type { ResponseItem, TurnAbortReason } from '../protocol/index.js';
 import { recordResponseInput } from './pending-input.js';
 import { TURN_ABORTED_MARKER_TEXT } from './markers.js';
+import { failedSnapshotWarning, slowSnapshotWarning, takeGhostSnapshot } from './ghost-snapshots.js';
 import { LiveTaskContext } from './task-context.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 
@@ -163,8 +164,12 @@ const turnLogic = turnMachine.provide({
       const marker: ResponseItem = { type: 'message', role: 'user', content: [{ type: 'input_text', text: TURN_ABORTED_MARKER_TEXT }] };
       rt.recordItems([marker]);
     }),
+    ghostSnapshot: fromPromise<void, { turnId: string }>(({ input, system, signal }) => takeGhostSnapshot(runtimeOf(system), input.turnId, signal)),
   },
   actions: {
+    warnSnapshotSlow: ({ system }, { turnId, limitMs }) => runtimeOf(system).emit(turnId, { type: 'warning', message: slowSnapshotWarning(limitMs) }),
+    warnSnapshotFailed: ({ system }, { turnId, error }) =>
+      runtimeOf(system).emit(turnId, { type: 'warning', message: failedSnapshotWarning(error.message) }),
     emitTurnStarted: ({ system }, { turnId }) => {
       const rt = runtimeOf(system);
       const cw = rt.config.contextWindow;

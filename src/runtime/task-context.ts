@@ -13,6 +13,7 @@ import type { approvalMachine } from '../../machines/approval.machine.js';
 import type { ApprovalRequest, TaskContext } from '../tasks/session-task.js';
 import type { TurnSettings } from './session-data.js';
 import type { ThreadRuntime } from './thread-runtime.js';
+import type { GhostSnapshotSettings } from './ghost-snapshots.js';
 
 /** The error a cancelled wait rejects with. */
 export function abortError(message = 'the turn was cancelled'): Error {
@@ -64,6 +65,8 @@ export interface GoalAccess {
 export interface EngineServices {
   /** The turnstate home (exec policy rules, message history, sessions). */
   home: string;
+  /** Ghost snapshot settings (null: snapshots are off). */
+  ghostSnapshots: GhostSnapshotSettings | null;
 }
 
 export class LiveTaskContext implements EngineContext {
@@ -180,7 +183,7 @@ export class LiveTaskContext implements EngineContext {
   }
 
   get services(): EngineServices {
-    return { home: this.rt.config.home };
+    return { home: this.rt.config.home, ghostSnapshots: this.rt.config.ghostSnapshots ?? null };
   }
 
   /** Counts a tool call of this turn (goal continuation and metrics use it). */

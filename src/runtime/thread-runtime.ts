@@ -34,6 +34,7 @@ import type { SessionData } from './session-data.js';
 import { registerRuntime, threadLogic } from './effects.js';
 import type { LiveTaskContext } from './task-context.js';
 import type { ViewStore } from './view.js';
+import type { GhostSnapshotSettings } from './ghost-snapshots.js';
 import { createViewStore, ViewFeeder } from './view.js';
 
 /** Inter-agent mail as model-visible input: an assistant message carrying the mail as JSON. */
@@ -75,6 +76,8 @@ export interface RuntimeConfig {
   home: string;
   /** Where the goal is kept durably (null: in memory only). */
   goalStore?: ThreadStore | null;
+  /** Ghost snapshots before regular turns' tool calls (null: off). */
+  ghostSnapshots?: GhostSnapshotSettings | null;
 }
 
 export type ThreadActor = ActorRefFrom<typeof threadMachine>;
@@ -344,8 +347,11 @@ export class ThreadRuntime {
   // ---- turns --------------------------------------------------------------------------
 
   /** Registers a task for a turn id and asks the thread to start it (replacing any active turn). */
-  startTurn(spec: TurnSpec, task: SessionTask<unknown>, input: unknown, opts: { ifIdle?: boolean; continuation?: boolean } = {}): boolean {
+  startTurn(requested: TurnSpec, task: SessionTask<unknown>, input: unknown, opts: { ifIdle?: boolean; continuation?: boolean } = {}): boolean {
     if (opts.ifIdle && this.actor.getSnapshot().context.turn !== null) return false;
+    // Regular turns snapshot the working tree before their tools run (SPEC §4.6).
+    const snapshots = requested.kind === 'regular' ? this.config.ghostSnapshots : null;
+    const spec = snapshots ? { ...requested, ghostSnapshotLimitMs: snapshots.timeoutMs } : requested;
     this.turns.set(spec.turnId, {
       spec,
       task,

@@ -102,7 +102,9 @@ export async function runCompaction(ctx: EngineContext, model: ModelClient, opti
       return false;
     }
   }
-  let replacement = buildCompactedHistory(collectUserMessages(items), summary);
+  // Ghost snapshots survive compaction (SPEC §10.5), so undo still reaches back past it.
+  const snapshots = ctx.history().filter((item) => item.type === 'ghost_snapshot');
+  let replacement = [...buildCompactedHistory(collectUserMessages(items), summary), ...snapshots];
   if (options.reinject) replacement = insertInitialContextBeforeLastUserMessage(replacement, initialContextItems(ctx, options.opts.shell));
   const history = withEstimatedTokenUsage(
     { items: replacement, tokenInfo: ctx.tokenInfo(), referenceContextItem: options.reinject ? referenceContextOf(ctx) : null },

@@ -120,7 +120,9 @@ export class ToolRouter {
   /** Runs one call to completion and returns its output item. Never throws. */
   async dispatch(call: ToolCallItem, ctx: ToolCallContext): Promise<ResponseItem> {
     const started = ctx.turn.now();
-    const body = await this.run(call, ctx).catch((err: unknown): FunctionCallOutputBody => {
+    // A call whose turn was cancelled before it could start (e.g. while it waited for the
+    // ghost snapshot) does not run at all.
+    const body = ctx.signal.aborted ? abortedToolOutput(this.isShellLike(call), 0) : await this.run(call, ctx).catch((err: unknown): FunctionCallOutputBody => {
       if (ctx.signal.aborted) return abortedToolOutput(this.isShellLike(call), ctx.turn.now() - started);
       return `tool failed: ${err instanceof Error ? err.message : String(err)}`;
     });

@@ -1,11 +1,17 @@
 /**
- * The undo task. Ghost snapshots (git-based) are not built yet, so it always reports that
- * there is nothing to restore; the op, its events and its turn lifecycle are real.
+ * The undo task (SPEC §4.5): restores the working tree to the newest ghost snapshot in
+ * history and removes that snapshot, so the next undo goes one turn further back.
+ *
+ * Invariant: history loses the snapshot item only when the restore succeeded.
  */
+import { DEFAULT_SNAPSHOT_LIMITS, parseGhostCommit, restoreGhostCommit } from '../git/index.js';
+import { replaceHistory } from '../history/index.js';
+import type { EngineContext } from '../runtime/task-context.js';
 import type { SessionTask } from './session-task.js';
 
 /**
- * Answers `undo`: `undo_started`, then `undo_completed{success:false}`, then the normal
+ * Answers `undo`: `undo_started`, then `undo_completed` — `success: true` with "Undo restored
+ * snapshot <7-char id>." after a restore, or `success: false` with why not — then the normal
  * `task_complete`. No `task_started` (undo never announced one).
  * @example
  * await thread.submit({ type: 'undo' });
@@ -14,18 +20,36 @@ export const undoTask: SessionTask<null> = {
   kind: 'undo',
   steerable: false,
   announcesStart: false,
-  run(ctx, _input, signal) {
+  async run(ctx, _input, signal) {
     ctx.emit({ type: 'undo_started', message: 'Undo in progress...' });
     if (signal.aborted) {
       ctx.emit({ type: 'undo_completed', success: false, message: 'Undo cancelled.' });
       return null;
     }
-    const snapshot = [...ctx.history()].reverse().find((item) => item.type === 'ghost_snapshot');
-    ctx.emit({
-      type: 'undo_completed',
-      success: false,
-      message: snapshot ? 'Restoring ghost snapshots is not implemented in turnstate yet.' : 'No ghost snapshot available to undo.',
-    });
+    const items = ctx.history();
+    let index = items.length - 1;
+    while (index >= 0 && items[index]?.type !== 'ghost_snapshot') index--;
+    const item = items[index];
+    if (item?.type !== 'ghost_snapshot') {
+      ctx.emit({ type: 'undo_completed', success: false, message: 'No ghost snapshot available to undo.' });
+      return null;
+    }
+    const rawId = (item.ghost_commit as { id?: unknown } | null)?.id;
+    const label = typeof rawId === 'string' ? rawId : '(unknown)';
+    const engine = ctx as EngineContext;
+    try {
+      const commit = parseGhostCommit(item.ghost_commit);
+      const limits = engine.services?.ghostSnapshots?.limits ?? DEFAULT_SNAPSHOT_LIMITS;
+      // Not cancellable once started: a half-restored tree would be worse than either state.
+      await restoreGhostCommit(ctx.settings.cwd, commit, limits);
+    } catch (err) {
+      ctx.emit({ type: 'undo_completed', success: false, message: `Failed to restore snapshot ${label}: ${err instanceof Error ? err.message : String(err)}` });
+      return null;
+    }
+    // The newest snapshot goes; replaying `undo_completed{success}` on resume does the same.
+    const session = engine.session();
+    engine.updateSession({ history: replaceHistory(session.history, session.history.items.filter((it) => it !== item)) });
+    ctx.emit({ type: 'undo_completed', success: true, message: `Undo restored snapshot ${label.slice(0, 7)}.` });
     return null;
   },
 };

@@ -91,6 +91,15 @@ describe('createRenderer', () => {
     expect(stats.errors).toBe(1);
   });
 
+  it('reports how an undo ended', () => {
+    const { text } = renderAll([
+      e({ type: 'undo_started', message: 'Undo in progress...' }),
+      e({ type: 'undo_completed', success: true, message: 'Undo restored snapshot 1a2b3c4.' }),
+      e({ type: 'undo_completed', success: false, message: 'No ghost snapshot available to undo.' }),
+    ]);
+    expect(text).toBe('↶ Undo restored snapshot 1a2b3c4.\nundo › No ghost snapshot available to undo.\n');
+  });
+
   it('colours only when asked', () => {
     const events = [e({ type: 'error', message: 'x' }), e({ type: 'agent_message_delta', delta: 'y' })];
     expect(renderAll(events, false).text).not.toContain('\u001b[');

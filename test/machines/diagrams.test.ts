@@ -18,7 +18,8 @@ const nameOf = (node: DirectedGraphNode) => node.stateNode.path.join('_') || nod
 
 function label(text: string): string {
   if (text.startsWith('xstate.done.actor.')) return 'done';
-  if (text.startsWith('xstate.after.')) return 'after grace';
+  // `xstate.after.<delay>.<state id>`: the task's grace timeout keeps its short name.
+  if (text.startsWith('xstate.after.')) return text.startsWith('xstate.after.graceTimeout.') ? 'after grace' : `after ${text.split('.')[2]}`;
   if (text.startsWith('xstate.error.actor.')) return 'error';
   if (text === '') return 'always';
   return text;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SUMMARY_PREFIX } from '../../src/history/index.js';
 import { defaultHistoryOps, loadRollout, reconstructHistoryFromRollout, type RolloutItem } from '../../src/persistence/index.js';
+import type { ResponseItem } from '../../src/protocol/index.js';
 import { assistant, developer, event, readFixture, response, user } from './support/fixtures.js';
 
 const reconstruct = async (name: string) => {
@@ -114,5 +115,28 @@ describe('reconstructHistoryFromRollout (fixtures)', () => {
     expect(result.history).toEqual([user('first'), assistant('first done')]);
     expect(result.previousTurnSettings?.model).toBe('m1');
     expect(result.referenceContextItem?.turn_id).toBe('t1');
+  });
+});
+
+describe('reconstructHistoryFromRollout (undo)', () => {
+  const ghost = (id: string): ResponseItem => ({ type: 'ghost_snapshot', ghost_commit: { id, parent: null, preexisting_untracked_files: [], preexisting_untracked_dirs: [] } });
+  it('replays a successful undo as the removal of the newest ghost snapshot; a failed one removes nothing', () => {
+    const items: RolloutItem[] = [
+      event({ type: 'task_started', turn_id: 't1', collaboration_mode_kind: 'default' }),
+      response(user('first')),
+      response(ghost('aaaaaaa')),
+      response(assistant('first done')),
+      event({ type: 'task_complete', turn_id: 't1' }),
+      event({ type: 'task_started', turn_id: 't2', collaboration_mode_kind: 'default' }),
+      response(user('second')),
+      response(ghost('bbbbbbb')),
+      response(assistant('second done')),
+      event({ type: 'task_complete', turn_id: 't2' }),
+      event({ type: 'undo_started', message: 'Undo in progress...' }),
+      event({ type: 'undo_completed', success: false, message: 'Failed to restore snapshot bbbbbbb: boom' }),
+      event({ type: 'undo_completed', success: true, message: 'Undo restored snapshot bbbbbbb.' }),
+    ];
+    const result = reconstructHistoryFromRollout(items, defaultHistoryOps);
+    expect(result.history).toEqual([user('first'), ghost('aaaaaaa'), assistant('first done'), user('second'), assistant('second done')]);
   });
 });

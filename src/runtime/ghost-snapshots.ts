@@ -1,0 +1,134 @@
+/**
+ * The ghost snapshot a regular turn takes before its tools may run (SPEC §4.6): a git commit
+ * of the working tree, recorded as a `ghost_snapshot` item (history and rollout; never sent to
+ * the model), with warnings for what it left out. Outside a git repository nothing happens.
+ */
+import { createGhostCommit, DEFAULT_SNAPSHOT_LIMITS, mayBeInsideGitRepository, NotAGitRepositoryError, type CaptureReport, type SnapshotLimits } from '../git/index.js';
+import type { ResponseItem } from '../protocol/index.js';
+import type { ThreadRuntime } from './thread-runtime.js';
+
+/** How a thread takes ghost snapshots. */
+export interface GhostSnapshotSettings {
+  limits: SnapshotLimits;
+  /** After this many ms tool calls go on without the snapshot (SPEC: 240 s). */
+  timeoutMs: number;
+}
+
+/**
+ * Options of `createThread({ ghostSnapshots })`.
+ * @example
+ * await createThread({ model, ghostSnapshots: { ignoreLargeUntrackedFiles: 50 * 1024 * 1024 } });
+ */
+export interface GhostSnapshotOptions {
+  /** Untracked files larger than this many bytes are left out (default 10 MiB; 0 = no limit). */
+  ignoreLargeUntrackedFiles?: number;
+  /** Untracked directories with at least this many files are left out (default 200; 0 = no limit). */
+  ignoreLargeUntrackedDirs?: number;
+  /** Tool calls wait at most this long for the snapshot, in ms (default 240 000). */
+  timeoutMs?: number;
+}
+
+/** SPEC §4.6: a snapshot slower than 240 s lets the turn's tools go on. */
+export const GHOST_SNAPSHOT_TIMEOUT_MS = 240_000;
+
+/**
+ * Resolves the `ghostSnapshots` option (default on) into settings, or null when turned off.
+ * @example
+ * ghostSnapshotSettings(undefined)?.timeoutMs; // 240000
+ */
+export function ghostSnapshotSettings(option: boolean | GhostSnapshotOptions | undefined): GhostSnapshotSettings | null {
+  if (option === false) return null;
+  const o = option === true || option === undefined ? {} : option;
+  return {
+    limits: {
+      ignoreLargeUntrackedFiles: o.ignoreLargeUntrackedFiles ?? DEFAULT_SNAPSHOT_LIMITS.ignoreLargeUntrackedFiles,
+      ignoreLargeUntrackedDirs: o.ignoreLargeUntrackedDirs ?? DEFAULT_SNAPSHOT_LIMITS.ignoreLargeUntrackedDirs,
+    },
+    timeoutMs: o.timeoutMs ?? GHOST_SNAPSHOT_TIMEOUT_MS,
+  };
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.floor(bytes / (1024 * 1024))} MiB`;
+  if (bytes >= 1024) return `${Math.floor(bytes / 1024)} KiB`;
+  return `${bytes} B`;
+}
+
+/** Lists at most three entries, then how many more. */
+function listSome(parts: string[]): string {
+  return parts.length > 3 ? `${parts.slice(0, 3).join(', ')} and ${parts.length - 3} more` : parts.join(', ');
+}
+
+/**
+ * The warnings for what a snapshot left out (none when nothing was).
+ * @example
+ * snapshotWarnings({ largeUntrackedDirs: [{ path: 'data', fileCount: 900 }], largeUntrackedFiles: [] }, DEFAULT_SNAPSHOT_LIMITS);
+ */
+export function snapshotWarnings(report: CaptureReport, limits: SnapshotLimits): string[] {
+  const out: string[] = [];
+  if (report.largeUntrackedDirs.length > 0) {
+    const dirs = listSome(report.largeUntrackedDirs.map((d) => `${d.path} (${d.fileCount} files)`));
+    out.push(
+      `The undo snapshot left out untracked directories with ${limits.ignoreLargeUntrackedDirs} or more files: ${dirs}. ` +
+        'Undo neither restores nor deletes them; raise `ghostSnapshots.ignoreLargeUntrackedDirs` to include them.',
+    );
+  }
+  if (report.largeUntrackedFiles.length > 0) {
+    const files = listSome(report.largeUntrackedFiles.map((f) => `${f.path} (${formatBytes(f.byteSize)})`));
+    out.push(
+      `The undo snapshot left out untracked files larger than ${formatBytes(limits.ignoreLargeUntrackedFiles)}: ${files}. ` +
+        'Undo keeps them but cannot restore their contents; raise `ghostSnapshots.ignoreLargeUntrackedFiles` to include them.',
+    );
+  }
+  return out;
+}
+
+/**
+ * Takes the turn's snapshot and records it. Resolves at once for a turn that takes none, and
+ * quietly outside a git repository; rejects when git fails (the turn warns and goes on).
+ * Stops git when `signal` aborts.
+ * @example
+ * await takeGhostSnapshot(rt, turnId, AbortSignal.timeout(240_000));
+ */
+export async function takeGhostSnapshot(rt: ThreadRuntime, turnId: string, signal: AbortSignal): Promise<void> {
+  const settings = rt.config.ghostSnapshots;
+  const entry = rt.turns.get(turnId);
+  // Only turns started with a snapshot limit take one (regular turns, snapshots on).
+  if (!settings || entry?.spec.ghostSnapshotLimitMs == null) return;
+  const cwd = entry.ctx?.settings.cwd ?? rt.session().settings.cwd;
+  // The common case outside a repository costs a few `stat`s, no error object, no git.
+  if (!mayBeInsideGitRepository(cwd)) return;
+  let snapshot;
+  try {
+    snapshot = await createGhostCommit(cwd, settings.limits, signal);
+  } catch (err) {
+    if (err instanceof NotAGitRepositoryError) return;
+    throw err;
+  }
+  if (signal.aborted) return;
+  for (const message of snapshotWarnings(snapshot.report, settings.limits)) rt.emit(turnId, { type: 'warning', message });
+  const item: ResponseItem = { type: 'ghost_snapshot', ghost_commit: snapshot.commit };
+  rt.recordItems([item]);
+}
+
+/**
+ * The warning when tool calls stop waiting for a slow snapshot.
+ * @example
+ * slowSnapshotWarning(240_000); // 'The undo snapshot of the working tree took longer than 240 s; ...'
+ */
+export function slowSnapshotWarning(limitMs: number): string {
+  return (
+    `The undo snapshot of the working tree took longer than ${Math.round(limitMs / 1000)} s; tools go on without it, ` +
+    'so undo cannot return to the start of this turn. Large untracked files slow snapshots: add them to .gitignore, ' +
+    'or turn snapshots off with `ghostSnapshots: false`.'
+  );
+}
+
+/**
+ * The warning when a snapshot failed.
+ * @example
+ * failedSnapshotWarning('git add failed (exit 128)');
+ */
+export function failedSnapshotWarning(message: string): string {
+  return `The undo snapshot of the working tree failed, so undo cannot return to the start of this turn: ${message}`;
+}
