@@ -81,6 +81,8 @@ export const contracts = {
   runTool: fromPromise<ResponseItem, ToolCallSpec>(async () => notProvided('runTool')),
   /** Performs one persist or flush; reports whether the rollout now exists. */
   recorderOp: fromPromise<{ materialized: boolean }, RecorderRequest>(async () => notProvided('recorderOp')),
+  /** Stops the thread's MCP servers (no child process outlives the thread). */
+  stopMcpServers: fromPromise<void, void>(async () => notProvided('stopMcpServers')),
   /** Drains and closes the rollout writer. */
   closeRecorder: fromPromise<void, void>(async () => notProvided('closeRecorder')),
 };

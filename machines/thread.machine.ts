@@ -4,14 +4,14 @@
  * Invariants encoded by the transitions:
  * - at most one turn is active; starting a task over an active one first aborts it with
  *   `replaced` and starts the new one only after the old one has fully ended;
- * - `shutdown` aborts an active turn with `interrupted`, drains the recorder, then emits
- *   `shutdown_complete` and stops for good;
+ * - `shutdown` aborts an active turn with `interrupted`, stops the MCP servers, drains the
+ *   recorder, then emits `shutdown_complete` and stops for good;
  * - states tagged `settling` are waiting for a turn to end or the recorder to drain; the
  *   submission loop does not take the next op until the thread stops settling.
  */
 import { and, assign, enqueueActions, sendTo, setup, spawnChild, stopChild } from 'xstate';
 import type { ResponseInputItem, ReviewDecision } from '../src/protocol/index.js';
-import type { TurnSpec } from './contracts.js';
+import { contracts, type TurnSpec } from './contracts.js';
 import { goalMachine } from './goal.machine.js';
 import { recorderMachine } from './recorder.machine.js';
 import { turnMachine, type TurnOutput } from './turn.machine.js';
@@ -54,7 +54,7 @@ export const threadMachine = setup({
     context: {} as ThreadContext,
     events: {} as ThreadEvent,
   },
-  actors: { turn: turnMachine, goal: goalMachine, recorder: recorderMachine },
+  actors: { turn: turnMachine, goal: goalMachine, recorder: recorderMachine, stopMcpServers: contracts.stopMcpServers },
   actions: {
     /** Called after a turn ended and the thread settled; may start queued work. */
     turnEnded: (_, _params: TurnOutput) => {},
@@ -122,7 +122,7 @@ export const threadMachine = setup({
         // An interrupt while idle changes nothing.
         INTERRUPT: {},
         SHUTDOWN: {
-          target: 'shuttingDown.flushing',
+          target: 'shuttingDown.stoppingMcp',
           actions: assign({ shutdownSubmissionId: ({ event }) => event.submissionId }),
         },
       },
@@ -188,7 +188,11 @@ export const threadMachine = setup({
       initial: 'abortingTurn',
       states: {
         abortingTurn: {
-          on: { 'xstate.done.actor.*': { guard: 'isTurnDone', target: 'flushing', actions: 'releaseTurn' } },
+          on: { 'xstate.done.actor.*': { guard: 'isTurnDone', target: 'stoppingMcp', actions: 'releaseTurn' } },
+        },
+        stoppingMcp: {
+          // A server that will not stop must not keep the thread from shutting down.
+          invoke: { src: 'stopMcpServers', onDone: 'flushing', onError: 'flushing' },
         },
         flushing: {
           // The recorder finishes queued writes, drains and closes; then the thread is done.

@@ -33,3 +33,7 @@ export {
   type StoredRollout,
 } from './persistence/index.js';
 export type { ForkSpec } from './runtime/persistence-wiring.js';
+export { McpConfigError, loadMcpServersFromConfig, type McpServerConfig, type McpTurnInfo, type McpToolApprovalMode } from './mcp/config.js';
+export { McpError, type McpErrorCode } from './mcp/errors.js';
+export { qualifyMcpTools, sanitizeToolName, MAX_TOOL_NAME_LENGTH } from './mcp/names.js';
+export { requiresMcpToolApproval, MCP_TOOL_APPROVAL_ID_PREFIX } from './mcp/approval.js';

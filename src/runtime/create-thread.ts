@@ -33,6 +33,8 @@ import { initialSessionData, type TurnSettings } from './session-data.js';
 import { Thread } from './thread.js';
 import { InvalidRequestError } from '../errors.js';
 import { ThreadRuntime } from './thread-runtime.js';
+import { loadMcpServersFromConfig, resolveMcpServer, type McpServerConfig } from '../mcp/config.js';
+import { mcpToolSource } from '../mcp/tools.js';
 
 /** Options for `createThread`. Everything is optional; a model is needed for user turns. */
 export interface CreateThreadOptions {
@@ -81,6 +83,11 @@ export interface CreateThreadOptions {
   engine?: Partial<TurnEngineOptions>;
   /** Id source (default UUIDv7). */
   newId?: () => string;
+  /**
+   * MCP servers by name (stdio `command` or streamable HTTP `url`), added to (and overriding)
+   * the `[mcp_servers.<name>]` tables of `<home>/config.toml`. They start with the thread.
+   */
+  mcpServers?: Record<string, McpServerConfig>;
 }
 
 const DEFAULT_BASE_INSTRUCTIONS =
@@ -111,6 +118,8 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
     developer_instructions: options.developerInstructions ?? null,
     user_instructions: options.userInstructions ?? null,
   };
+  const mcpConfigs = { ...(await loadMcpServersFromConfig(home)), ...options.mcpServers };
+  const mcpServers = Object.entries(mcpConfigs).map(([name, config]) => resolveMcpServer(name, config));
   const store = options.store ?? new JsonlThreadStore({ home });
   const start = await loadStart(options, store, newId);
   const threadId = start?.threadId ?? options.threadId ?? newId();
@@ -165,7 +174,7 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
   const engine = { shell: process.env.SHELL ?? (os.platform() === 'win32' ? 'powershell' : 'bash'), ...options.engine };
   const builtins = options.builtinTools === false ? [] : builtinTools({ shell: true, applyPatch: true, updatePlan: true, ...options.builtinTools });
   const tools = [...builtins, ...(options.tools ?? [])];
-  const regular = model ? regularTask({ model, tools, ...engine }) : null;
+  const regular = model ? regularTask({ model, tools, dynamicTools: mcpToolSource(rt.mcp), ...engine }) : null;
   const compact = model ? compactTask({ model, ...engine }) : null;
   const userShell = userShellRunner({ shell: engine.shell });
   thread = new Thread(rt, { regular: () => regular, compact: () => compact, userShell: () => userShell }, { store, history });
@@ -190,6 +199,7 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
     rollout_path: recorder.rolloutPath,
   });
   for (const message of warnings.splice(0)) rt.emit('', { type: 'warning', message });
+  rt.mcp.start(mcpServers);
   if (start) {
     if (start.state.skippedLines > 0) {
       rt.emit('', { type: 'warning', message: `Skipped ${start.state.skippedLines} unreadable line(s) while loading the rollout.` });

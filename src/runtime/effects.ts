@@ -82,6 +82,8 @@ const taskRunner = fromCallback<{ type: 'CANCEL' }, TurnSpec, RunnerEvent>(({ in
 function endTurn(rt: ThreadRuntime, turnId: string) {
   const entry = rt.turns.get(turnId);
   rt.turns.delete(turnId);
+  // The turn's MCP headers are dropped and its open elicitations declined.
+  rt.mcp.endTurn(turnId);
   const t = rt.clock.now();
   return {
     timing: { completed_at: Math.floor(t / 1000), duration_ms: entry ? t - entry.startedAt : null },
@@ -207,6 +209,7 @@ const turnLogic = turnMachine.provide({
 export const threadLogic = threadMachine.provide({
   actors: {
     turn: turnLogic,
+    stopMcpServers: fromPromise<void, void>(({ system }) => runtimeOf(system).mcp.shutdown()),
     goal: goalMachine.provide({
       actions: {
         announceGoal: ({ system }, { goal, turnId }) => {

@@ -34,6 +34,7 @@ import { registerRuntime, threadLogic } from './effects.js';
 import type { LiveTaskContext } from './task-context.js';
 import type { ViewStore } from './view.js';
 import { createViewStore, ViewFeeder } from './view.js';
+import { McpConnectionManager } from '../mcp/manager.js';
 
 /** Inter-agent mail as model-visible input: an assistant message carrying the mail as JSON. */
 export function mailToInput(mail: InterAgentCommunication): ResponseInputItem {
@@ -84,6 +85,8 @@ export class ThreadRuntime {
   readonly view: ViewStore;
   private readonly viewFeeder: ViewFeeder;
   readonly actor: ThreadActor;
+  /** The thread's MCP servers (their clients and child processes live here, not in context). */
+  readonly mcp: McpConnectionManager;
   private agentStatus: AgentStatus = 'pending_init';
   private statusListeners = new Set<(s: AgentStatus) => void>();
   private eventListeners = new Set<(e: Event) => void>();
@@ -91,6 +94,12 @@ export class ThreadRuntime {
   constructor(readonly config: RuntimeConfig) {
     this.view = createViewStore(config.threadId);
     this.viewFeeder = new ViewFeeder(this.view);
+    this.mcp = new McpConnectionManager({
+      emit: (id, msg) => this.emit(id, msg),
+      activeTurnId: () => this.activeTurn()?.turnId ?? null,
+      approvalPolicy: () => this.session().settings.approval_policy,
+      logger: config.logger,
+    });
     this.actor = createActor(threadLogic, {
       input: { threadId: config.threadId, session: config.session, recorderMaterialized: config.recorder.materialized ?? false },
       ...(config.actorClock ? { clock: config.actorClock as never } : {}),
@@ -193,6 +202,7 @@ export class ThreadRuntime {
     const session = this.session();
     const usage = this.totalUsage();
     this.goalRef().send({ type: 'GOAL.TURN_STARTED', turnId, usage, now: this.clock.now(), continuation: entry?.continuation ?? false });
+    this.mcp.beginTurn({ threadId: this.threadId, turnId });
     const queued = [...session.idlePendingInput, ...session.mailbox.map(mailToInput)];
     if (queued.length > 0) {
       this.updateSession({ idlePendingInput: [], mailbox: [], mailboxOpenForCurrentTurn: true });
