@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createThread, McpConfigError, McpError } from 'turnstate';
 import { answer, say, startRig, type Rig } from '../integration/support.js';
-import { alive, serverLog, STDIO_FIXTURE, stdioServer } from './support.js';
+import { alive, firstText, serverLog, STDIO_FIXTURE, stdioServer } from './support.js';
 
 let rig: Rig | null = null;
 afterEach(async () => {
@@ -45,7 +45,7 @@ describe('MCP server lifecycle', () => {
     const done = await rig.log.untilType('task_complete', { id: turn });
     expect(done.msg.last_agent_message).toBe('still working');
 
-    const pid = Number((await rig.thread.callMcpTool('fx', 'pid')).content[0]?.text);
+    const pid = Number(firstText(await rig.thread.callMcpTool('fx', 'pid')));
     expect(alive(pid)).toBe(true);
     expect(await rig.thread.readMcpResource('fx', 'docs://pages/intro')).toEqual({ contents: [{ uri: 'docs://pages/intro', text: 'page intro' }] });
     await expect(rig.thread.callMcpTool('nope', 'echo')).rejects.toBeInstanceOf(McpError);

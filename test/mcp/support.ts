@@ -31,3 +31,10 @@ export function alive(pid: number): boolean {
     return false;
   }
 }
+
+/** The text of a tool result's first content block. */
+export function firstText(result: { content: Array<{ type: string; text?: string }> }): string {
+  const block = result.content[0];
+  if (block?.type !== 'text' || block.text === undefined) throw new Error('the result has no text block');
+  return block.text;
+}
