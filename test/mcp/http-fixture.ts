@@ -32,6 +32,24 @@ export async function startHttpMcpServer(): Promise<HttpMcpFixture> {
   mcp.registerTool('echo', { description: 'Echoes its input', inputSchema: { text: z.string() }, annotations: { readOnlyHint: true } }, async ({ text }) => ({
     content: [{ type: 'text', text: `http echo: ${text}` }],
   }));
+  // `pair` answers "together" only when two calls are in flight at once (so serialised calls
+  // would answer "alone" after a second).
+  let waiting: Array<(v: string) => void> = [];
+  mcp.registerTool('pair', { description: 'Waits for a second concurrent call', annotations: { readOnlyHint: true } }, () =>
+    new Promise<{ content: Array<{ type: 'text'; text: string }> }>((resolve) => {
+      const done = (v: string) => resolve({ content: [{ type: 'text', text: v }] });
+      if (waiting.length > 0) {
+        for (const w of waiting.splice(0)) w('together');
+        done('together');
+        return;
+      }
+      waiting.push(done);
+      setTimeout(() => {
+        waiting = waiting.filter((w) => w !== done);
+        done('alone');
+      }, 1000);
+    }),
+  );
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID() });
   await mcp.connect(transport);
   const requests: RecordedRequest[] = [];

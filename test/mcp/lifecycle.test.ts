@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createThread, McpConfigError, McpError } from 'turnstate';
-import { answer, say, startRig, type Rig } from '../integration/support.js';
+import { answer, eventually, processesWith, say, startRig, type Rig } from '../integration/support.js';
 import { alive, firstText, serverLog, STDIO_FIXTURE, stdioServer } from './support.js';
 
 let rig: Rig | null = null;
@@ -79,6 +79,49 @@ describe('MCP server lifecycle', () => {
     expect(Object.keys(list.msg.tools)).not.toContain('mcp__docs__crash');
     expect((await rig.thread.callMcpTool('docs', 'echo', { text: 'from toml' })).content).toEqual([{ type: 'text', text: 'echo: from toml' }]);
     expect(serverLog(logFile)).toEqual([{ event: 'call', tool: 'echo', args: { text: 'from toml' } }]);
+  });
+
+  it('applies refresh_mcp_servers when the next turn starts: the old servers stop, the new ones start', async () => {
+    rig = await startRig([answer('r1')], { builtinTools: false, mcpServers: { fx: stdioServer('/dev/null') } });
+    await rig.log.untilType('mcp_startup_complete');
+    const oldPid = Number(firstText(await rig.thread.callMcpTool('fx', 'pid')));
+    const bad = await rig.thread.submit({ type: 'refresh_mcp_servers', config: { mcp_servers: { x: { args: 'not a list' } } } });
+    expect((await rig.log.untilType('error', { id: bad })).msg.codex_error_info).toBe('bad_request');
+    await rig.thread.submit({
+      type: 'refresh_mcp_servers',
+      config: { mcp_servers: { fx2: { command: process.execPath, args: [STDIO_FIXTURE] } }, mcp_oauth_credentials_store_mode: 'auto' },
+    });
+    await rig.thread.whenProcessed();
+    // Deferred: nothing changes until a turn starts.
+    expect(rig.thread.mcpServerStatus()).toEqual({ fx: 'ready' });
+    expect(alive(oldPid)).toBe(true);
+    const from = rig.log.events.length;
+    const turn = await rig.thread.submit(say('hi'));
+    await rig.log.untilType('task_complete', { id: turn });
+    expect(alive(oldPid)).toBe(false);
+    const complete = await rig.log.untilType('mcp_startup_complete', { from });
+    expect(complete.msg.ready).toEqual(['fx2']);
+    const tools = (rig.server.requests[0]?.body as { tools: Array<{ name: string }> }).tools.map((t) => t.name);
+    expect(tools).toContain('mcp__fx2__echo');
+    expect(tools).not.toContain('mcp__fx__echo');
+  });
+
+  it('fails a server that does not start in time, and an idle interrupt cancels startups', async () => {
+    const marker = `mcp-hang-${process.pid}-${Date.now()}`;
+    const hang = { command: process.execPath, args: ['-e', `setInterval(() => {}, 1000) // ${marker}`] };
+    rig = await startRig([], { builtinTools: false, mcpServers: { slow: { ...hang, startupTimeoutSec: 0.3 } } });
+    const timedOut = await rig.log.untilType('mcp_startup_complete');
+    expect(timedOut.msg.failed).toEqual([{ server: 'slow', error: expect.stringContaining('timed out after 0.3 seconds') }]);
+    await eventually(() => processesWith(marker).length === 0, 5000, 'the timed-out server to exit');
+    await rig.close();
+
+    rig = await startRig([], { builtinTools: false, mcpServers: { hang: { ...hang, startupTimeoutSec: 60 } } });
+    await rig.log.untilType('mcp_startup_update');
+    await eventually(() => processesWith(marker).length === 1, 5000, 'the server process to start');
+    await rig.thread.submit({ type: 'interrupt' });
+    const cancelled = await rig.log.untilType('mcp_startup_complete');
+    expect(cancelled.msg).toMatchObject({ ready: [], failed: [], cancelled: ['hang'] });
+    await eventually(() => processesWith(marker).length === 0, 5000, 'the cancelled server to exit');
   });
 
   it('rejects a malformed config with a typed error', async () => {
