@@ -83,8 +83,8 @@ export class McpServerConnection {
   }
 
   /**
-   * Starts the server and lists its tools; rejects on failure, timeout or `signal` (startup
-   * cancelled), leaving no process behind.
+   * Starts the server and lists its tools; rejects on failure or when `signal` aborts
+   * (startup timed out or cancelled), leaving no process behind.
    */
   static async connect(server: ResolvedMcpServer, hooks: ConnectionHooks, signal: AbortSignal): Promise<McpServerConnection> {
     if (server.startupError) throw new Error(server.startupError);
@@ -98,8 +98,8 @@ export class McpServerConnection {
     }
     const client = new Client({ name: 'turnstate', version: '0.1.0' }, { capabilities: { elicitation: {} } });
     client.setRequestHandler(ElicitRequestSchema, (request, extra) => hooks.onElicitation(server.name, extra.requestId, request.params, extra.signal));
-    const startup = AbortSignal.any([signal, AbortSignal.timeout(server.startupTimeoutMs)]);
-    const options = { signal: startup, timeout: server.startupTimeoutMs };
+    // The server actor bounds startup (its `startupTimeout` delay aborts `signal`).
+    const options = { signal, timeout: server.startupTimeoutMs };
     try {
       await client.connect(transport, options);
       const tools = client.getServerCapabilities()?.tools
@@ -113,7 +113,6 @@ export class McpServerConnection {
     } catch (err) {
       await client.close().catch(() => undefined);
       if (signal.aborted) throw new Error('startup cancelled', { cause: err });
-      if (startup.aborted) throw new Error(`timed out after ${server.startupTimeoutMs / 1000} seconds (raise startup_timeout_sec for this server)`, { cause: err });
       throw err;
     }
   }

@@ -13,6 +13,7 @@ import type { CallToolResult, ElicitRequest, ElicitResult, ReadResourceResult, R
 import type { AskForApproval, EventMsg } from '../protocol/index.js';
 import type { Logger } from '../runtime/logger.js';
 import type { McpTurnInfo, ResolvedMcpServer } from './config.js';
+import type { McpServerEvent, McpServerInput, McpServerStatus } from '../../machines/mcp-server.machine.js';
 import { McpServerConnection } from './connection.js';
 import { McpError } from './errors.js';
 import { qualifyMcpTools } from './names.js';
@@ -27,6 +28,12 @@ export interface McpToolEntry {
 /** The ports the manager needs from its thread. */
 export interface McpManagerPorts {
   emit(id: string, msg: EventMsg): void;
+  /** Spawns one `mcp:<name>` actor per server in the thread's actor tree. */
+  spawn(servers: McpServerInput[]): void;
+  /** Sends an event to a server actor (ignored when it is gone). */
+  send(name: string, event: McpServerEvent): void;
+  /** Stops every server actor; resolves when all have reached `stopped`. */
+  stopAll(): Promise<void>;
   activeTurnId(): string | null;
   approvalPolicy(): AskForApproval;
   logger: Logger;
@@ -38,7 +45,12 @@ interface Entry {
   server: ResolvedMcpServer;
   status: Status;
   conn: McpServerConnection | null;
-  startup: Promise<void>;
+  /** The connect attempt in flight (settles after its cleanup). */
+  connecting: Promise<void> | null;
+  /** Resolves once startup ended (ready, failed or cancelled). */
+  settled: Promise<void>;
+  settle(): void;
+  generation: number;
 }
 
 interface PendingElicitation {
@@ -50,7 +62,8 @@ const elicitationKey = (server: string, id: string | number) => `${server}\0${St
 
 export class McpConnectionManager {
   private entries = new Map<string, Entry>();
-  private startupAbort = new AbortController();
+  private generation = 0;
+  private readonly completed = new Set<number>();
   private pendingRefresh: ResolvedMcpServer[] | null = null;
   private readonly elicitations = new Map<string, PendingElicitation>();
   private turn: { turnId: string; headers: Map<string, Record<string, string>> } | null = null;
@@ -58,45 +71,76 @@ export class McpConnectionManager {
 
   constructor(private readonly ports: McpManagerPorts) {}
 
-  /** Starts the servers (does not wait); events carry the id `""` as Codex's do. */
+  /**
+   * Starts the servers (does not wait): each becomes an `mcp:<name>` actor of the thread,
+   * whose states drive the startup events. Events carry the id `""` as Codex's do.
+   */
   start(servers: ResolvedMcpServer[]): void {
     const enabled = servers.filter((s) => s.enabled);
-    this.startupAbort = new AbortController();
-    this.qualified = null;
-    const signal = this.startupAbort.signal;
-    for (const server of enabled) {
-      const entry: Entry = { server, status: { state: 'starting' }, conn: null, startup: Promise.resolve() };
-      this.entries.set(server.name, entry);
-      this.ports.emit('', { type: 'mcp_startup_update', server: server.name, status: { state: 'starting' } });
-      entry.startup = McpServerConnection.connect(server, this.hooks(), signal).then(
-        (conn) => {
-          entry.conn = conn;
-          // Shut down while connecting: `shutdown` closes it after this settles.
-          if (signal.aborted) {
-            entry.status = { state: 'cancelled' };
-            return;
-          }
-          entry.status = { state: 'ready' };
-          this.ports.emit('', { type: 'mcp_startup_update', server: server.name, status: { state: 'ready' } });
-        },
-        (err: unknown) => {
-          if (signal.aborted) {
-            entry.status = { state: 'cancelled' };
-            return;
-          }
-          const error = `MCP client for \`${server.name}\` failed to start: ${err instanceof Error ? err.message : String(err)}`;
-          entry.status = { state: 'failed', error };
-          this.ports.emit('', { type: 'mcp_startup_update', server: server.name, status: { state: 'failed', error } });
-        },
-      );
-    }
     if (enabled.length === 0) return;
-    const mine = [...this.entries.values()];
-    void Promise.all(mine.map((e) => e.startup)).then(() => {
-      const ready = mine.filter((e) => e.status.state === 'ready' || e.status.state === 'closed').map((e) => e.server.name);
-      const failed = mine.flatMap((e) => (e.status.state === 'failed' ? [{ server: e.server.name, error: e.status.error }] : []));
-      const cancelled = mine.filter((e) => e.status.state === 'cancelled').map((e) => e.server.name);
-      this.ports.emit('', { type: 'mcp_startup_complete', ready, failed, cancelled });
+    this.qualified = null;
+    const generation = ++this.generation;
+    for (const server of enabled) {
+      let settle = () => {};
+      const settled = new Promise<void>((resolve) => (settle = resolve));
+      this.entries.set(server.name, { server, status: { state: 'starting' }, conn: null, connecting: null, settled, settle, generation });
+    }
+    this.ports.spawn(enabled.map((s) => ({ name: s.name, startupTimeoutMs: s.startupTimeoutMs })));
+  }
+
+  /** The `connectMcpServer` effect of a server actor; `signal` aborts when it leaves `starting`. */
+  async connect(name: string, signal: AbortSignal): Promise<{ tools: number }> {
+    const entry = this.entries.get(name);
+    if (!entry) throw new Error(`MCP server ${name} is not configured`);
+    const attempt = McpServerConnection.connect(entry.server, this.hooks(), signal);
+    entry.connecting = attempt.then(
+      () => undefined,
+      () => undefined,
+    );
+    const conn = await attempt;
+    if (signal.aborted) {
+      // Timed out, cancelled or stopped meanwhile: a late connection is closed, never kept.
+      await conn.close();
+      throw new Error('startup cancelled');
+    }
+    entry.conn = conn;
+    return { tools: conn.tools.length };
+  }
+
+  /** The `disconnectMcpServer` effect: waits for a connect still unwinding, then closes. */
+  async disconnect(name: string): Promise<void> {
+    const entry = this.entries.get(name);
+    if (!entry) return;
+    await entry.connecting;
+    const conn = entry.conn;
+    entry.conn = null;
+    await conn?.close();
+  }
+
+  /** The `reportStatus` action of a server actor: events, and the startup summary. */
+  report(name: string, state: McpServerStatus, error: string | null): void {
+    const entry = this.entries.get(name);
+    if (!entry) return;
+    const message = `MCP client for \`${name}\` failed to start: ${error ?? 'unknown error'}`;
+    entry.status = state === 'failed' ? { state, error: message } : { state };
+    if (state === 'closed') {
+      this.qualified = null;
+      this.ports.logger.warn('MCP server connection closed', { server: name });
+      return;
+    }
+    if (state === 'starting' || state === 'ready') this.ports.emit('', { type: 'mcp_startup_update', server: name, status: { state } });
+    if (state === 'failed') this.ports.emit('', { type: 'mcp_startup_update', server: name, status: { state, error: message } });
+    if (state === 'starting') return;
+    entry.settle();
+    const mine = [...this.entries.values()].filter((e) => e.generation === entry.generation);
+    if (mine.some((e) => e.status.state === 'starting')) return;
+    if (this.completed.has(entry.generation)) return;
+    this.completed.add(entry.generation);
+    this.ports.emit('', {
+      type: 'mcp_startup_complete',
+      ready: mine.filter((e) => e.status.state === 'ready' || e.status.state === 'closed').map((e) => e.server.name),
+      failed: mine.flatMap((e) => (e.status.state === 'failed' ? [{ server: e.server.name, error: e.status.error }] : [])),
+      cancelled: mine.filter((e) => e.status.state === 'cancelled').map((e) => e.server.name),
     });
   }
 
@@ -104,17 +148,13 @@ export class McpConnectionManager {
     return {
       logger: this.ports.logger,
       onElicitation: (server: string, id: string | number, params: ElicitRequest['params'], signal: AbortSignal) => this.serverElicitation(server, id, params, signal),
-      onClosed: (server: string) => {
-        const entry = this.entries.get(server);
-        if (entry) entry.status = { state: 'closed' };
-        this.ports.logger.warn('MCP server connection closed', { server });
-      },
+      onClosed: (server: string) => this.ports.send(server, { type: 'CONNECTION.CLOSED' }),
     };
   }
 
   /** Interrupt while idle: servers still starting are reported as cancelled. */
   cancelStartup(): void {
-    this.startupAbort.abort();
+    for (const [name, e] of this.entries) if (e.status.state === 'starting') this.ports.send(name, { type: 'CANCEL_STARTUP' });
   }
 
   /** Names of configured servers and their state. */
@@ -129,7 +169,7 @@ export class McpConnectionManager {
 
   /** Every tool of every ready server, qualified; waits for startups still running. */
   async tools(): Promise<McpToolEntry[]> {
-    await Promise.all([...this.entries.values()].map((e) => e.startup));
+    await Promise.all([...this.entries.values()].map((e) => e.settled));
     if (this.qualified) return this.qualified;
     const byKey = new Map<string, Tool>();
     const raw = [...this.entries.values()].flatMap((e) => {
@@ -154,7 +194,7 @@ export class McpConnectionManager {
   private async connection(server: string): Promise<McpServerConnection> {
     const entry = this.entries.get(server);
     if (!entry) throw new McpError('mcp_unknown_server', 'host', `unknown MCP server '${server}'`);
-    await entry.startup;
+    await entry.settled;
     if (entry.status.state === 'closed') throw new McpError('mcp_server_unavailable', 'engine', `MCP server '${server}' has disconnected`);
     if (!entry.conn || entry.status.state !== 'ready') {
       const why = entry.status.state === 'failed' ? entry.status.error : `it is ${entry.status.state}`;
@@ -281,14 +321,11 @@ export class McpConnectionManager {
     return true;
   }
 
-  /** Cancels startups and closes every server; resolves when their processes are gone. */
+  /** Stops every server actor; resolves when their connections (and processes) are gone. */
   async shutdown(): Promise<void> {
-    this.startupAbort.abort();
-    const entries = [...this.entries.values()];
+    await this.ports.stopAll();
     this.entries = new Map();
     this.qualified = null;
-    await Promise.all(entries.map((e) => e.startup));
-    await Promise.all(entries.map((e) => e.conn?.close()));
     for (const [key, p] of this.elicitations) {
       this.elicitations.delete(key);
       p.resolve({ action: 'cancel' });

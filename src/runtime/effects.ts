@@ -9,6 +9,7 @@ import type { RecorderRequest, RunnerEvent, ToolCallSpec, TurnSpec } from '../..
 import { toolCallMachine } from '../../machines/tool-call.machine.js';
 import { recorderMachine } from '../../machines/recorder.machine.js';
 import { goalMachine } from '../../machines/goal.machine.js';
+import { mcpServerMachine } from '../../machines/mcp-server.machine.js';
 import { taskMachine } from '../../machines/task.machine.js';
 import { threadMachine } from '../../machines/thread.machine.js';
 import { turnMachine } from '../../machines/turn.machine.js';
@@ -209,7 +210,15 @@ const turnLogic = turnMachine.provide({
 export const threadLogic = threadMachine.provide({
   actors: {
     turn: turnLogic,
-    stopMcpServers: fromPromise<void, void>(({ system }) => runtimeOf(system).mcp.shutdown()),
+    mcpServer: mcpServerMachine.provide({
+      actors: {
+        connect: fromPromise<{ tools: number }, { name: string }>(({ input, signal, system }) => runtimeOf(system).mcp.connect(input.name, signal)),
+        disconnect: fromPromise<void, { name: string }>(({ input, system }) => runtimeOf(system).mcp.disconnect(input.name)),
+      },
+      actions: {
+        reportStatus: ({ system }, { name, status, error }) => runtimeOf(system).mcp.report(name, status, error),
+      },
+    }),
     goal: goalMachine.provide({
       actions: {
         announceGoal: ({ system }, { goal, turnId }) => {

@@ -7,6 +7,7 @@
  */
 import { createActor, type ActorRefFrom, type AnyActorRef, type InspectionEvent, type Observer } from 'xstate';
 import { turnActorId, type threadMachine } from '../../machines/thread.machine.js';
+import { mcpServerActorId } from '../../machines/mcp-server.machine.js';
 import type { turnMachine } from '../../machines/turn.machine.js';
 import type { goalMachine } from '../../machines/goal.machine.js';
 import type { TurnSpec } from '../../machines/contracts.js';
@@ -96,6 +97,9 @@ export class ThreadRuntime {
     this.viewFeeder = new ViewFeeder(this.view);
     this.mcp = new McpConnectionManager({
       emit: (id, msg) => this.emit(id, msg),
+      spawn: (servers) => this.actor.send({ type: 'MCP.START', servers }),
+      send: (name, event) => (this.actor.getSnapshot().children[mcpServerActorId(name)] as AnyActorRef | undefined)?.send(event),
+      stopAll: () => this.stopMcpServers(),
       activeTurnId: () => this.activeTurn()?.turnId ?? null,
       approvalPolicy: () => this.session().settings.approval_policy,
       logger: config.logger,
@@ -376,5 +380,27 @@ export class ThreadRuntime {
 
   start(): void {
     this.actor.start();
+  }
+
+  /** Asks every MCP server actor to stop; resolves once none is left (or the thread stopped). */
+  private stopMcpServers(): Promise<void> {
+    const none = () => this.actor.getSnapshot().status !== 'active' || this.actor.getSnapshot().context.mcpServers.length === 0;
+    if (none()) return Promise.resolve();
+    this.actor.send({ type: 'MCP.STOP' });
+    return new Promise((resolve) => {
+      const sub = this.actor.subscribe({
+        next: () => {
+          if (!none()) return;
+          sub.unsubscribe();
+          resolve();
+        },
+        complete: () => resolve(),
+        error: () => resolve(),
+      });
+      if (none()) {
+        sub.unsubscribe();
+        resolve();
+      }
+    });
   }
 }
