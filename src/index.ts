@@ -7,7 +7,7 @@ export * from './errors.js';
 export { createThread, type CreateThreadOptions } from './runtime/create-thread.js';
 export { Thread, SUBMISSION_QUEUE_CAPACITY } from './runtime/thread.js';
 export type { SessionTask, TaskContext, ApprovalRequest, TaskKind } from './tasks/session-task.js';
-export { defineTool, ToolRouter, type ToolDefinition, type ToolCallContext, type ToolResult } from './tasks/tools.js';
+export { defineTool, ToolRouter, type ToolDefinition, type ToolCallContext, type ToolResult, type DynamicToolSource } from './tasks/tools.js';
 export type { TurnEngineOptions } from './tasks/engine-options.js';
 export type { ModelClient, ModelRequest, ResponseEvent, ToolSpec } from './model/types.js';
 export { ModelError, type ModelErrorKind } from './model/types.js';

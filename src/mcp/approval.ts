@@ -15,7 +15,11 @@ import type { McpConnectionManager } from './manager.js';
 /** How an approval question ended. */
 export type McpApprovalDecision = 'accept' | 'accept_for_session' | 'decline' | 'cancel';
 
-/** Prefix of the elicitation id of an approval question (`<prefix>_<call_id>`). */
+/**
+ * Prefix of the elicitation id of an approval question (`<prefix>_<call_id>`).
+ * @example
+ * await thread.submit({ type: 'resolve_elicitation', server_name: 'docs', request_id: `${MCP_TOOL_APPROVAL_ID_PREFIX}_call_1`, decision: 'accept' });
+ */
 export const MCP_TOOL_APPROVAL_ID_PREFIX = 'mcp_tool_call_approval';
 
 /**

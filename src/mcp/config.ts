@@ -11,8 +11,17 @@ import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { TurnstateError } from '../errors.js';
 
-/** Codex defaults: 10 s to start (initialize + tools/list), 120 s per tool call. */
+/**
+ * Codex's default startup budget (initialize + tools/list), in ms.
+ * @example
+ * resolveMcpServer('docs', { command: 'srv' }).startupTimeoutMs === DEFAULT_MCP_STARTUP_TIMEOUT_MS; // true
+ */
 export const DEFAULT_MCP_STARTUP_TIMEOUT_MS = 10_000;
+/**
+ * Codex's default per-call timeout, in ms.
+ * @example
+ * resolveMcpServer('docs', { command: 'srv' }).toolTimeoutMs; // 120000
+ */
 export const DEFAULT_MCP_TOOL_TIMEOUT_MS = 120_000;
 
 /**
@@ -29,14 +38,23 @@ export class McpConfigError extends TurnstateError {
   }
 }
 
-/** Per-tool approval override (Codex `tools.<name>.approval_mode`). */
+/**
+ * Per-tool approval override (Codex `tools.<name>.approval_mode`): `auto` follows the tool's
+ * annotations, `prompt` always asks, `approve` never asks.
+ * @example
+ * McpToolApprovalMode.parse('prompt');
+ */
 export const McpToolApprovalMode = z.enum(['auto', 'prompt', 'approve']);
 export type McpToolApprovalMode = z.infer<typeof McpToolApprovalMode>;
 
 const strMap = z.record(z.string(), z.string());
 const seconds = z.number().nonnegative();
 
-/** One `[mcp_servers.<name>]` table, with Codex's keys. Unknown keys are kept and ignored. */
+/**
+ * One `[mcp_servers.<name>]` table, with Codex's keys. Unknown keys are kept and ignored.
+ * @example
+ * McpServerToml.parse({ command: 'npx', args: ['-y', '@acme/docs-mcp'], tool_timeout_sec: 30 });
+ */
 export const McpServerToml = z.looseObject({
   command: z.string().min(1).optional(),
   args: z.array(z.string()).optional(),
@@ -57,7 +75,11 @@ export const McpServerToml = z.looseObject({
 });
 export type McpServerToml = z.infer<typeof McpServerToml>;
 
-/** What a turn's per-turn header hook receives. */
+/**
+ * What a server's `turnHeaders` hook receives when a turn starts.
+ * @example
+ * const turnHeaders = ({ threadId, turnId }: McpTurnInfo) => ({ 'x-thread': threadId, 'x-turn': turnId });
+ */
 export interface McpTurnInfo {
   threadId: string;
   turnId: string;

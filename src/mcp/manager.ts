@@ -114,6 +114,7 @@ export class McpConnectionManager {
     await entry.connecting;
     const conn = entry.conn;
     entry.conn = null;
+    entry.status = { state: 'closed' };
     await conn?.close();
   }
 

@@ -8,7 +8,11 @@
 import { createHash } from 'node:crypto';
 
 const DELIMITER = '__';
-/** Responses API limit on tool names. */
+/**
+ * Responses API limit on tool names, in bytes.
+ * @example
+ * qualifyMcpTools([{ server: 's', tool: 'x'.repeat(99) }])[0]?.qualifiedName.length; // MAX_TOOL_NAME_LENGTH
+ */
 export const MAX_TOOL_NAME_LENGTH = 64;
 const HASH_LEN = 12;
 

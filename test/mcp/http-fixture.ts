@@ -33,7 +33,7 @@ export async function startHttpMcpServer(): Promise<HttpMcpFixture> {
     content: [{ type: 'text', text: `http echo: ${text}` }],
   }));
   // `pair` answers "together" only when two calls are in flight at once (so serialised calls
-  // would answer "alone" after a second).
+  // would answer "alone" after three seconds).
   let waiting: Array<(v: string) => void> = [];
   mcp.registerTool('pair', { description: 'Waits for a second concurrent call', annotations: { readOnlyHint: true } }, () =>
     new Promise<{ content: Array<{ type: 'text'; text: string }> }>((resolve) => {
@@ -47,7 +47,7 @@ export async function startHttpMcpServer(): Promise<HttpMcpFixture> {
       setTimeout(() => {
         waiting = waiting.filter((w) => w !== done);
         done('alone');
-      }, 1000);
+      }, 3000);
     }),
   );
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID() });
