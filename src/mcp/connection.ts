@@ -111,7 +111,9 @@ export class McpServerConnection {
       };
       return conn;
     } catch (err) {
+      const pid = transport instanceof StdioClientTransport ? transport.pid : null;
       await client.close().catch(() => undefined);
+      if (pid !== null) await waitForExit(pid);
       if (signal.aborted) throw new Error('startup cancelled', { cause: err });
       throw err;
     }

@@ -92,19 +92,22 @@ export class McpConnectionManager {
   async connect(name: string, signal: AbortSignal): Promise<{ tools: number }> {
     const entry = this.entries.get(name);
     if (!entry) throw new Error(`MCP server ${name} is not configured`);
-    const attempt = McpServerConnection.connect(entry.server, this.hooks(), signal);
-    entry.connecting = attempt.then(
+    const run = (async () => {
+      const conn = await McpServerConnection.connect(entry.server, this.hooks(), signal);
+      if (signal.aborted) {
+        // Timed out, cancelled or stopped meanwhile: a late connection is closed, never kept.
+        await conn.close();
+        throw new Error('startup cancelled');
+      }
+      entry.conn = conn;
+      return { tools: conn.tools.length };
+    })();
+    // `disconnect` waits for this, cleanup included.
+    entry.connecting = run.then(
       () => undefined,
       () => undefined,
     );
-    const conn = await attempt;
-    if (signal.aborted) {
-      // Timed out, cancelled or stopped meanwhile: a late connection is closed, never kept.
-      await conn.close();
-      throw new Error('startup cancelled');
-    }
-    entry.conn = conn;
-    return { tools: conn.tools.length };
+    return run;
   }
 
   /** The `disconnectMcpServer` effect: waits for a connect still unwinding, then closes. */
