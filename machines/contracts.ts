@@ -88,6 +88,10 @@ export const contracts = {
   runTool: fromPromise<ResponseItem, ToolCallSpec>(async () => notProvided('runTool')),
   /** Performs one persist or flush; reports whether the rollout now exists. */
   recorderOp: fromPromise<{ materialized: boolean }, RecorderRequest>(async () => notProvided('recorderOp')),
+  /** Connects one MCP server (initialize + tools/list); aborting the signal cancels it. */
+  connectMcpServer: fromPromise<{ tools: number }, { name: string }>(async () => notProvided('connectMcpServer')),
+  /** Closes one MCP server's connection; resolves when its process (if any) is gone. */
+  disconnectMcpServer: fromPromise<void, { name: string }>(async () => notProvided('disconnectMcpServer')),
   /** Drains and closes the rollout writer. */
   closeRecorder: fromPromise<void, void>(async () => notProvided('closeRecorder')),
 };

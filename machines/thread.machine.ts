@@ -4,8 +4,8 @@
  * Invariants encoded by the transitions:
  * - at most one turn is active; starting a task over an active one first aborts it with
  *   `replaced` and starts the new one only after the old one has fully ended;
- * - `shutdown` aborts an active turn with `interrupted`, drains the recorder, then emits
- *   `shutdown_complete` and stops for good;
+ * - `shutdown` aborts an active turn with `interrupted`, stops the MCP servers, drains the
+ *   recorder, then emits `shutdown_complete` and stops for good;
  * - states tagged `settling` are waiting for a turn to end or the recorder to drain; the
  *   submission loop does not take the next op until the thread stops settling.
  */
@@ -13,6 +13,7 @@ import { and, assign, enqueueActions, sendTo, setup, spawnChild, stopChild } fro
 import type { ResponseInputItem, ReviewDecision } from '../src/protocol/index.js';
 import type { TurnSpec } from './contracts.js';
 import { goalMachine } from './goal.machine.js';
+import { mcpServerActorId, mcpServerMachine, type McpServerInput } from './mcp-server.machine.js';
 import { recorderMachine } from './recorder.machine.js';
 import { turnMachine, type TurnOutput } from './turn.machine.js';
 
@@ -31,6 +32,8 @@ export interface ThreadContext<S extends SessionData = SessionData> {
   session: S;
   /** Whether the rollout already existed when the thread started (resume). */
   recorderMaterialized: boolean;
+  /** Names of the MCP server actors (`mcp:<name>`) still running. */
+  mcpServers: string[];
 }
 
 export type ThreadEvent =
@@ -42,6 +45,8 @@ export type ThreadEvent =
   | { type: 'APPROVAL.DECIDE'; approvalId: string; decision: ReviewDecision }
   | { type: 'SESSION_APPROVAL.GRANT'; key: string }
   | { type: 'SESSION.SET'; patch: SessionData }
+  | { type: 'MCP.START'; servers: McpServerInput[] }
+  | { type: 'MCP.STOP' }
   | { type: `xstate.done.actor.${string}`; output: TurnOutput; actorId: string };
 
 export const turnActorId = (turnId: string) => `turn:${turnId}`;
@@ -54,7 +59,7 @@ export const threadMachine = setup({
     context: {} as ThreadContext,
     events: {} as ThreadEvent,
   },
-  actors: { turn: turnMachine, goal: goalMachine, recorder: recorderMachine },
+  actors: { turn: turnMachine, goal: goalMachine, recorder: recorderMachine, mcpServer: mcpServerMachine },
   actions: {
     /** Called after a turn ended and the thread settled; may start queued work. */
     turnEnded: (_, _params: TurnOutput) => {},
@@ -77,6 +82,20 @@ export const threadMachine = setup({
         });
       }
     }),
+    spawnMcpServers: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'MCP.START') return;
+      const fresh = event.servers.filter((s) => !context.mcpServers.includes(s.name));
+      for (const input of fresh) enqueue(spawnChild('mcpServer', { id: mcpServerActorId(input.name), input }));
+      enqueue.assign({ mcpServers: [...context.mcpServers, ...fresh.map((s) => s.name)] });
+    }),
+    stopMcpServers: enqueueActions(({ context, enqueue }) => {
+      for (const name of context.mcpServers) enqueue.sendTo(mcpServerActorId(name), { type: 'STOP' });
+    }),
+    releaseMcpServer: enqueueActions(({ context, event, enqueue }) => {
+      const actorId = (event as { actorId?: string }).actorId ?? '';
+      enqueue(stopChild(actorId));
+      enqueue.assign({ mcpServers: context.mcpServers.filter((name) => mcpServerActorId(name) !== actorId) });
+    }),
     releaseTurn: enqueueActions(({ event, enqueue }) => {
       const actorId = (event as { actorId?: string }).actorId;
       if (actorId) enqueue(stopChild(actorId));
@@ -88,6 +107,8 @@ export const threadMachine = setup({
     isAbortDecision: ({ event }) => event.type === 'APPROVAL.DECIDE' && isAbortDecision(event.decision),
     /** A turn actor finished (the goal actor never does). */
     isTurnDone: ({ event }) => ((event as { actorId?: string }).actorId ?? '').startsWith('turn:'),
+    isMcpServerDone: ({ event }) => ((event as { actorId?: string }).actorId ?? '').startsWith('mcp:'),
+    noMcpServers: ({ context }) => context.mcpServers.length === 0,
   },
 }).createMachine({
   id: 'thread',
@@ -99,6 +120,7 @@ export const threadMachine = setup({
     sessionApprovals: [],
     session: input.session,
     recorderMaterialized: input.recorderMaterialized,
+    mcpServers: [],
   }),
   invoke: [
     { id: 'goal', src: 'goal', input: ({ context }) => ({ threadId: context.threadId }) },
@@ -106,6 +128,10 @@ export const threadMachine = setup({
   ],
   on: {
     'SESSION.SET': { actions: assign({ session: ({ context, event }) => ({ ...context.session, ...event.patch }) }) },
+    'MCP.START': { actions: 'spawnMcpServers' },
+    'MCP.STOP': { actions: 'stopMcpServers' },
+    // An MCP server actor finished stopping (turn actors are handled by the states).
+    'xstate.done.actor.*': { guard: 'isMcpServerDone', actions: 'releaseMcpServer' },
     'SESSION_APPROVAL.GRANT': {
       actions: assign({
         sessionApprovals: ({ context, event }) =>
@@ -122,7 +148,7 @@ export const threadMachine = setup({
         // An interrupt while idle changes nothing.
         INTERRUPT: {},
         SHUTDOWN: {
-          target: 'shuttingDown.flushing',
+          target: 'shuttingDown.stoppingMcp',
           actions: assign({ shutdownSubmissionId: ({ event }) => event.submissionId }),
         },
       },
@@ -188,7 +214,13 @@ export const threadMachine = setup({
       initial: 'abortingTurn',
       states: {
         abortingTurn: {
-          on: { 'xstate.done.actor.*': { guard: 'isTurnDone', target: 'flushing', actions: 'releaseTurn' } },
+          on: { 'xstate.done.actor.*': { guard: 'isTurnDone', target: 'stoppingMcp', actions: 'releaseTurn' } },
+        },
+        stoppingMcp: {
+          // Every MCP server stops (its process is gone) before the rollout is closed.
+          entry: 'stopMcpServers',
+          on: { 'MCP.START': {} },
+          always: { guard: 'noMcpServers', target: 'flushing' },
         },
         flushing: {
           // The recorder finishes queued writes, drains and closes; then the thread is done.

@@ -7,7 +7,7 @@ export * from './errors.js';
 export { createThread, type CreateThreadOptions } from './runtime/create-thread.js';
 export { Thread, SUBMISSION_QUEUE_CAPACITY } from './runtime/thread.js';
 export type { SessionTask, TaskContext, ApprovalRequest, TaskKind } from './tasks/session-task.js';
-export { defineTool, ToolRouter, type ToolDefinition, type ToolCallContext, type ToolResult } from './tasks/tools.js';
+export { defineTool, ToolRouter, type ToolDefinition, type ToolCallContext, type ToolResult, type DynamicToolSource } from './tasks/tools.js';
 export type { TurnEngineOptions } from './tasks/engine-options.js';
 export type { ModelCapabilities, ModelClient, ModelRequest, ResponseEvent, ToolSpec } from './model/types.js';
 export { modelCapabilities, requestReasoning, withCapabilities } from './model/capabilities.js';
@@ -48,3 +48,7 @@ export {
 export type { ForkSpec } from './runtime/persistence-wiring.js';
 export type { GhostSnapshotOptions } from './runtime/ghost-snapshots.js';
 export { GhostCommit, parseGhostCommit, NotAGitRepositoryError, GitCommandError, InvalidGhostCommitError } from './git/index.js';
+export { McpConfigError, loadMcpServersFromConfig, type McpServerConfig, type McpTurnInfo, type McpToolApprovalMode } from './mcp/config.js';
+export { McpError, type McpErrorCode } from './mcp/errors.js';
+export { qualifyMcpTools, sanitizeToolName, MAX_TOOL_NAME_LENGTH } from './mcp/names.js';
+export { requiresMcpToolApproval, MCP_TOOL_APPROVAL_ID_PREFIX } from './mcp/approval.js';

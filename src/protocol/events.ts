@@ -47,6 +47,9 @@ export const PatchApplyStatus = z.enum(['completed', 'failed', 'declined']);
 export const ParsedCommand = z.looseObject({ type: str, cmd: str });
 
 const itemMeta = { thread_id: str, turn_id: str };
+/** Which MCP tool a call went to (raw server and tool names, parsed arguments). */
+export const McpInvocation = z.looseObject({ server: str, tool: str, arguments: z.unknown().optional() });
+export type McpInvocation = z.infer<typeof McpInvocation>;
 /** Fields shared by `exec_command_begin` and `exec_command_end`. */
 const execCommand = {
   call_id: str,
@@ -188,8 +191,14 @@ const events = [
     changes: z.record(str, FileChange).default({}),
     status: PatchApplyStatus,
   }),
-  ev('mcp_tool_call_begin', { call_id: str }),
-  ev('mcp_tool_call_end', { call_id: str }),
+  ev('mcp_tool_call_begin', { call_id: str, invocation: McpInvocation }),
+  ev('mcp_tool_call_end', {
+    call_id: str,
+    invocation: McpInvocation,
+    duration: z.unknown(),
+    // Rust's `Result<CallToolResult, String>` as serde writes it.
+    result: z.union([z.looseObject({ Ok: z.unknown() }), z.looseObject({ Err: str })]),
+  }),
   ev('view_image_tool_call', { call_id: str, path: str }),
   ev('request_permissions', { call_id: str, turn_id: str, reason: optStr, permissions: z.unknown(), cwd: optStr }),
   ev('request_user_input', { call_id: str, turn_id: str, questions: z.array(z.unknown()) }),
@@ -211,9 +220,26 @@ const events = [
   ev('collab_resume_begin', { call_id: str }),
   ev('collab_resume_end', { call_id: str }),
   // Other
-  ev('mcp_startup_update', {}),
-  ev('mcp_startup_complete', {}),
-  ev('mcp_list_tools_response', { tools: z.record(str, z.unknown()).default({}) }),
+  ev('mcp_startup_update', {
+    server: str,
+    status: z.discriminatedUnion('state', [
+      z.looseObject({ state: z.literal('starting') }),
+      z.looseObject({ state: z.literal('ready') }),
+      z.looseObject({ state: z.literal('failed'), error: str }),
+      z.looseObject({ state: z.literal('cancelled') }),
+    ]),
+  }),
+  ev('mcp_startup_complete', {
+    ready: z.array(str).default([]),
+    failed: z.array(z.looseObject({ server: str, error: str })).default([]),
+    cancelled: z.array(str).default([]),
+  }),
+  ev('mcp_list_tools_response', {
+    tools: z.record(str, z.unknown()).default({}),
+    resources: z.record(str, z.array(z.unknown())).default({}),
+    resource_templates: z.record(str, z.array(z.unknown())).default({}),
+    auth_statuses: z.record(str, z.string()).default({}),
+  }),
   ev('list_skills_response', { skills: z.array(z.unknown()).default([]) }),
   ev('list_models_response', { models: z.array(z.unknown()).default([]) }),
   ev('get_history_entry_response', { offset: z.number(), log_id: z.number(), entry: z.unknown().nullish() }),

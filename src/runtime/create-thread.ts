@@ -44,6 +44,8 @@ import { applyGoalResumeRuntimeEffects } from './thread-goals.js';
 import { InvalidRequestError } from '../errors.js';
 import { ghostSnapshotSettings, type GhostSnapshotOptions } from './ghost-snapshots.js';
 import { ThreadRuntime } from './thread-runtime.js';
+import { loadMcpServersFromConfig, resolveMcpServer, type McpServerConfig } from '../mcp/config.js';
+import { mcpToolSource } from '../mcp/tools.js';
 
 /** Options for `createThread`. Everything is optional; a model is needed for user turns. */
 export interface CreateThreadOptions {
@@ -134,6 +136,11 @@ export interface CreateThreadOptions {
    * can restore it (default on; silent outside a git repository). `false` turns them off.
    */
   ghostSnapshots?: boolean | GhostSnapshotOptions;
+  /**
+   * MCP servers by name (stdio `command` or streamable HTTP `url`), added to (and overriding)
+   * the `[mcp_servers.<name>]` tables of `<home>/config.toml`. They start with the thread.
+   */
+  mcpServers?: Record<string, McpServerConfig>;
 }
 
 /**
@@ -177,6 +184,8 @@ async function openThread(options: CreateThreadOptions, held: { lease: ThreadLea
     developer_instructions: options.developerInstructions ?? null,
     user_instructions: userInstructions,
   };
+  const mcpConfigs = { ...(await loadMcpServersFromConfig(home)), ...options.mcpServers };
+  const mcpServers = Object.entries(mcpConfigs).map(([name, config]) => resolveMcpServer(name, config));
   const store = options.store ?? new JsonlThreadStore({ home });
   // One writer per thread (ThreadStore contract): the lease is taken before anything is written,
   // and before a resumed rollout is read, so no other writer's lines can follow that read.
@@ -250,7 +259,7 @@ async function openThread(options: CreateThreadOptions, held: { lease: ThreadLea
   const engine = { shell: process.env.SHELL ?? (os.platform() === 'win32' ? 'powershell' : 'bash'), ...options.engine };
   const builtins = options.builtinTools === false ? [] : builtinTools({ shell: true, applyPatch: true, updatePlan: true, ...options.builtinTools });
   const tools = [...builtins, ...(options.tools ?? [])];
-  const regular = model ? regularTask({ model, tools, ...engine }) : null;
+  const regular = model ? regularTask({ model, tools, dynamicTools: mcpToolSource(rt.mcp), ...engine }) : null;
   const compact = model ? compactTask({ model, ...engine }) : null;
   const userShell = userShellRunner({ shell: engine.shell });
   thread = new Thread(rt, { regular: () => regular, compact: () => compact, userShell: () => userShell }, { store, history });
@@ -275,6 +284,7 @@ async function openThread(options: CreateThreadOptions, held: { lease: ThreadLea
     rollout_path: recorder.rolloutPath,
   });
   for (const message of warnings.splice(0)) rt.emit('', { type: 'warning', message });
+  rt.mcp.start(mcpServers);
   if (start) {
     if (start.unreadLines > 0) {
       rt.emit('', { type: 'warning', message: `Skipped ${start.unreadLines} unreadable line(s) while loading the rollout.` });

@@ -9,6 +9,7 @@ import type { RecorderRequest, RunnerEvent, ToolCallSpec, TurnSpec } from '../..
 import { toolCallMachine } from '../../machines/tool-call.machine.js';
 import { recorderMachine } from '../../machines/recorder.machine.js';
 import { goalMachine } from '../../machines/goal.machine.js';
+import { mcpServerMachine } from '../../machines/mcp-server.machine.js';
 import { taskMachine } from '../../machines/task.machine.js';
 import { threadMachine } from '../../machines/thread.machine.js';
 import { turnMachine } from '../../machines/turn.machine.js';
@@ -83,6 +84,8 @@ const taskRunner = fromCallback<{ type: 'CANCEL' }, TurnSpec, RunnerEvent>(({ in
 function endTurn(rt: ThreadRuntime, turnId: string) {
   const entry = rt.turns.get(turnId);
   rt.turns.delete(turnId);
+  // The turn's MCP headers are dropped and its open elicitations declined.
+  rt.mcp.endTurn(turnId);
   const t = rt.clock.now();
   return {
     timing: { completed_at: Math.floor(t / 1000), duration_ms: entry ? t - entry.startedAt : null },
@@ -215,6 +218,15 @@ const turnLogic = turnMachine.provide({
 export const threadLogic = threadMachine.provide({
   actors: {
     turn: turnLogic,
+    mcpServer: mcpServerMachine.provide({
+      actors: {
+        connect: fromPromise<{ tools: number }, { name: string }>(({ input, signal, system }) => runtimeOf(system).mcp.connect(input.name, signal)),
+        disconnect: fromPromise<void, { name: string }>(({ input, system }) => runtimeOf(system).mcp.disconnect(input.name)),
+      },
+      actions: {
+        reportStatus: ({ system }, { name, status, error }) => runtimeOf(system).mcp.report(name, status, error),
+      },
+    }),
     goal: goalMachine.provide({
       actions: {
         announceGoal: ({ system }, { goal, turnId }) => {

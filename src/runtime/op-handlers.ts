@@ -11,6 +11,7 @@ import type { TurnSettings } from './session-data.js';
 import type { EngineContext } from './task-context.js';
 import type { MessageHistory, ThreadStore } from '../persistence/index.js';
 import { rollbackThread } from './rollback.js';
+import { parseMcpServersTable, resolveMcpServer } from '../mcp/config.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 
 /** Builds the engine's own tasks; the model-backed ones need a model client. */
@@ -62,9 +63,11 @@ export class OpHandlers {
       case 'user_input':
       case 'user_input_with_turn_context':
       case 'user_turn':
-        this.userInput(id, op);
+        await this.userInput(id, op);
         break;
       case 'interrupt':
+        // Idle: an interrupt cancels MCP servers still starting (Codex `interrupt_task`).
+        if (rt.activeTurn() === null) rt.mcp.cancelStartup();
         rt.actor.send({ type: 'INTERRUPT' });
         break;
       case 'shutdown':
@@ -113,7 +116,7 @@ export class OpHandlers {
         await this.rollback(id, op.num_turns);
         break;
       case 'list_mcp_tools':
-        rt.emit(id, { type: 'mcp_list_tools_response', tools: {} });
+        rt.emit(id, await rt.mcp.snapshot());
         break;
       case 'list_skills':
         rt.emit(id, { type: 'list_skills_response', skills: [] });
@@ -122,19 +125,31 @@ export class OpHandlers {
         rt.emit(id, { type: 'list_models_response', models: [{ slug: rt.session().settings.model }] });
         break;
       case 'refresh_mcp_servers':
+        this.refreshMcp(id, op.config);
+        break;
       case 'reload_user_config':
       case 'clean_background_terminals':
-        // Nothing to refresh or kill: turnstate starts no MCP servers or background terminals.
+        // Nothing to reload or kill: turnstate keeps no user config layer or background terminals.
         break;
       case 'drop_memories':
       case 'update_memories':
         rt.emit(id, { type: 'warning', message: 'Memories are not supported by turnstate; nothing was changed.' });
         break;
-      case 'resolve_elicitation':
+      case 'resolve_elicitation': {
+        const response = {
+          action: op.decision,
+          ...(op.content !== undefined ? { content: op.content as Record<string, string> } : {}),
+          ...(op.meta !== undefined ? { _meta: op.meta as Record<string, unknown> } : {}),
+        };
+        if (!rt.mcp.resolveElicitation(op.server_name, op.request_id, response)) {
+          rt.logger.warn('ignoring resolve_elicitation: no such elicitation is pending', { server: op.server_name, id: op.request_id });
+        }
+        break;
+      }
       case 'user_input_answer':
       case 'request_permissions_response':
       case 'dynamic_tool_response':
-        rt.logger.warn(`ignoring ${op.type}: no such request is pending`, { id: 'id' in op ? op.id : op.request_id });
+        rt.logger.warn(`ignoring ${op.type}: no such request is pending`, { id: op.id });
         break;
       case 'review':
         this.notBuilt(id, 'Review mode');
@@ -167,7 +182,7 @@ export class OpHandlers {
     await rt.waitSettled();
   }
 
-  private userInput(id: string, op: UserOp): void {
+  private async userInput(id: string, op: UserOp): Promise<void> {
     const rt = this.rt;
     // The emptiness check runs first: no turn is started and no settings change.
     if (op.items.length === 0) {
@@ -203,6 +218,8 @@ export class OpHandlers {
       this.error(id, 'no model is configured: create the thread with a model client to run user turns', 'bad_request');
       return;
     }
+    // A requested MCP refresh takes effect when the next turn starts.
+    await rt.mcp.applyPendingRefresh();
     rt.startTurn({ turnId: id, kind: 'regular', steerable: true, announcesStart: true }, regular, op.items);
   }
 
@@ -217,6 +234,16 @@ export class OpHandlers {
     if (!path.isAbsolute(next.cwd)) return `cwd must be an absolute path: ${next.cwd}`;
     this.rt.updateSession({ settings: next });
     return null;
+  }
+
+  /** `refresh_mcp_servers{config: {mcp_servers}}`: parsed now, applied when the next turn starts. */
+  private refreshMcp(id: string, config: unknown): void {
+    try {
+      const tables = parseMcpServersTable((config as { mcp_servers?: unknown } | null)?.mcp_servers ?? {}, 'refresh_mcp_servers.config.mcp_servers');
+      this.rt.mcp.requestRefresh(Object.entries(tables).map(([name, c]) => resolveMcpServer(name, c)));
+    } catch (err) {
+      this.error(id, err instanceof Error ? err.message : String(err), 'bad_request');
+    }
   }
 
   private userShell(id: string, command: string): void {

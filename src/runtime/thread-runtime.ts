@@ -7,6 +7,7 @@
  */
 import { createActor, type ActorRefFrom, type AnyActorRef, type InspectionEvent, type Observer } from 'xstate';
 import { turnActorId, type threadMachine } from '../../machines/thread.machine.js';
+import { mcpServerActorId } from '../../machines/mcp-server.machine.js';
 import type { turnMachine } from '../../machines/turn.machine.js';
 import type { goalMachine } from '../../machines/goal.machine.js';
 import type { TurnSpec } from '../../machines/contracts.js';
@@ -36,6 +37,7 @@ import type { LiveTaskContext } from './task-context.js';
 import type { ViewStore } from './view.js';
 import type { GhostSnapshotSettings } from './ghost-snapshots.js';
 import { createViewStore, ViewFeeder } from './view.js';
+import { McpConnectionManager } from '../mcp/manager.js';
 
 /** Inter-agent mail as model-visible input: an assistant message carrying the mail as JSON. */
 export function mailToInput(mail: InterAgentCommunication): ResponseInputItem {
@@ -92,6 +94,8 @@ export class ThreadRuntime {
   readonly actor: ThreadActor;
   /** The durable copy of the goal (written on every goal change). */
   readonly goals: GoalPersistence;
+  /** The thread's MCP servers (their clients and child processes live here, not in context). */
+  readonly mcp: McpConnectionManager;
   private agentStatus: AgentStatus = 'pending_init';
   private statusListeners = new Set<(s: AgentStatus) => void>();
   private eventListeners = new Set<(e: Event) => void>();
@@ -104,6 +108,15 @@ export class ThreadRuntime {
       goalStore && { store: goalStore, threadId: config.threadId, materialize: () => this.materializeForGoal() },
       (error) => this.emit(this.activeTurn()?.turnId ?? '', { type: 'warning', message: `Failed to save the thread goal: ${errorMessage(error)}` }),
     );
+    this.mcp = new McpConnectionManager({
+      emit: (id, msg) => this.emit(id, msg),
+      spawn: (servers) => this.actor.send({ type: 'MCP.START', servers }),
+      send: (name, event) => (this.actor.getSnapshot().children[mcpServerActorId(name)] as AnyActorRef | undefined)?.send(event),
+      stopAll: () => this.stopMcpServers(),
+      activeTurnId: () => this.activeTurn()?.turnId ?? null,
+      approvalPolicy: () => this.session().settings.approval_policy,
+      logger: config.logger,
+    });
     this.actor = createActor(threadLogic, {
       input: { threadId: config.threadId, session: config.session, recorderMaterialized: config.recorder.materialized ?? false },
       ...(config.actorClock ? { clock: config.actorClock as never } : {}),
@@ -206,6 +219,7 @@ export class ThreadRuntime {
     const session = this.session();
     const usage = this.totalUsage();
     this.goalRef().send({ type: 'GOAL.TURN_STARTED', turnId, usage, now: this.clock.now(), continuation: entry?.continuation ?? false });
+    this.mcp.beginTurn({ threadId: this.threadId, turnId });
     const queued = [...session.idlePendingInput, ...session.mailbox.map(mailToInput)];
     if (queued.length > 0) {
       this.updateSession({ idlePendingInput: [], mailbox: [], mailboxOpenForCurrentTurn: true });
@@ -391,5 +405,27 @@ export class ThreadRuntime {
 
   start(): void {
     this.actor.start();
+  }
+
+  /** Asks every MCP server actor to stop; resolves once none is left (or the thread stopped). */
+  private stopMcpServers(): Promise<void> {
+    const none = () => this.actor.getSnapshot().status !== 'active' || this.actor.getSnapshot().context.mcpServers.length === 0;
+    if (none()) return Promise.resolve();
+    this.actor.send({ type: 'MCP.STOP' });
+    return new Promise((resolve) => {
+      const sub = this.actor.subscribe({
+        next: () => {
+          if (!none()) return;
+          sub.unsubscribe();
+          resolve();
+        },
+        complete: () => resolve(),
+        error: () => resolve(),
+      });
+      if (none()) {
+        sub.unsubscribe();
+        resolve();
+      }
+    });
   }
 }

@@ -21,6 +21,7 @@ import {
 } from '../protocol/index.js';
 import { InvalidRequestError, SteerInputError, ThreadClosedError, TurnstateError } from '../errors.js';
 import type { SessionTask } from '../tasks/session-task.js';
+import type { CallToolResult, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import { AsyncQueue, QueueClosedError } from './async-queue.js';
 import { applyExternalGoalClear, applyExternalGoalSet, startGoalContinuation } from './thread-goals.js';
 import { OpHandlers, userMessageInput, type TaskFactory, type ThreadServices } from './op-handlers.js';
@@ -291,6 +292,38 @@ export class Thread {
   /** Whether out-of-band elicitations currently pause the thread. */
   isPausedForElicitation(): boolean {
     return this.rt.session().outOfBandElicitations > 0;
+  }
+
+  /**
+   * Calls a tool of one of the thread's MCP servers directly (no approval, no events), as
+   * Codex's `call_mcp_tool`; waits for the server if it is still starting. Throws `McpError`
+   * (`mcp_unknown_server`, `mcp_server_unavailable`) or the server's error.
+   * @example
+   * const result = await thread.callMcpTool('docs', 'search', { query: 'xstate' });
+   * console.log(result.content);
+   */
+  callMcpTool(server: string, tool: string, args?: Record<string, unknown>): Promise<CallToolResult> {
+    return this.rt.mcp.callTool(server, tool, args);
+  }
+
+  /**
+   * Reads a resource of one of the thread's MCP servers (Codex `read_mcp_resource`).
+   * Throws `McpError` or the server's error.
+   * @example
+   * const { contents } = await thread.readMcpResource('docs', 'docs://readme');
+   */
+  readMcpResource(server: string, uri: string): Promise<ReadResourceResult> {
+    return this.rt.mcp.readResource(server, uri);
+  }
+
+  /**
+   * The state of each MCP server: `starting`, `ready`, `failed`, `cancelled`, or `closed`
+   * (the connection dropped after startup).
+   * @example
+   * thread.mcpServerStatus(); // { docs: 'ready' }
+   */
+  mcpServerStatus(): Record<string, string> {
+    return this.rt.mcp.statuses();
   }
 
   /**

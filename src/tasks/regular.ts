@@ -16,11 +16,13 @@ import { asModelError, backoffMs, errorEvent, exhaustedErrorEvent, markContextWi
 import { defaultEngineOptions, withEngineDefaults, type TurnEngineOptions } from './engine-options.js';
 import { buildRequest, runSamplingRequest, type SamplingDeps, type SamplingResult, type TurnState } from './sampling.js';
 import type { SessionTask } from './session-task.js';
-import { ToolRouter, type ToolDefinition } from './tools.js';
+import { ToolRouter, type DynamicToolSource, type ToolDefinition } from './tools.js';
 
 export interface RegularTaskOptions extends Partial<TurnEngineOptions> {
   model: ModelClient;
   tools: ToolDefinition<unknown>[];
+  /** Tools whose set changes while the thread runs (MCP servers). */
+  dynamicTools?: DynamicToolSource | null;
 }
 
 /** Whether history has reached the auto-compact limit. */
@@ -37,6 +39,12 @@ type SampleOutcome = { kind: 'ok'; result: SamplingResult } | { kind: 'failed' }
 /** One sampling request with stream-level retries; a failure has emitted its `error`. */
 async function sampleWithRetries(ctx: EngineContext, deps: SamplingDeps, opts: TurnEngineOptions): Promise<SampleOutcome> {
   const max = Math.min(opts.streamMaxRetries, 100);
+  try {
+    // Dynamic tools (MCP servers, possibly still starting) are listed before each request.
+    await deps.router.prepare(ctx.signal);
+  } catch {
+    return { kind: 'cancelled' };
+  }
   const request = buildRequest(ctx, deps);
   for (let attempt = 1; ; attempt++) {
     try {
@@ -105,7 +113,7 @@ export async function runTurn(ctx: EngineContext, input: UserInput[], deps: Samp
  */
 export function regularTask(options: RegularTaskOptions): SessionTask<UserInput[]> {
   const opts = withEngineDefaults(options);
-  const router = new ToolRouter(options.tools);
+  const router = new ToolRouter(options.tools, options.dynamicTools ?? null);
   return {
     kind: 'regular',
     steerable: true,

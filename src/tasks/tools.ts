@@ -71,6 +71,21 @@ export function abortedToolOutput(shellLike: boolean, wallMs: number): string {
 }
 
 /**
+ * Tools whose set can change while a thread runs (MCP servers start, fail, refresh). The
+ * router asks for their specs before each sampling request.
+ * @example
+ * const router = new ToolRouter(builtins, mcpToolSource(manager));
+ */
+export interface DynamicToolSource {
+  /** Function specs to offer now (may wait, e.g. for servers still starting). */
+  specs(): Promise<ToolSpec[]>;
+  /** Whether a function call by this name is one of these tools (as of the last `specs()`). */
+  handles(name: string): boolean;
+  /** Runs a call with its raw JSON arguments; throws only when cancelled. */
+  run(name: string, rawArguments: string, ctx: ToolCallContext): Promise<FunctionCallOutputBody>;
+}
+
+/**
  * Dispatches tool calls by name.
  * @example
  * const router = new ToolRouter([add]); router.specs(); // [{ type: 'function', name: 'add', ... }]
@@ -78,8 +93,31 @@ export function abortedToolOutput(shellLike: boolean, wallMs: number): string {
 export class ToolRouter {
   private readonly byName = new Map<string, ToolDefinition<unknown>>();
 
-  constructor(tools: ToolDefinition<unknown>[]) {
+  private dynamicSpecs: ToolSpec[] = [];
+
+  constructor(
+    tools: ToolDefinition<unknown>[],
+    private readonly dynamic: DynamicToolSource | null = null,
+  ) {
     for (const tool of tools) this.byName.set(tool.name, tool);
+  }
+
+  /** Refreshes the dynamic tools' specs before a request; rejects when `signal` aborts first. */
+  async prepare(signal: AbortSignal): Promise<void> {
+    if (!this.dynamic) return;
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new Error('cancelled while waiting for tools'));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      const specs = await Promise.race([this.dynamic.specs(), aborted]);
+      this.dynamicSpecs = specs.filter((s) => s.type !== 'function' || !this.byName.has(s.name));
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      aborted.catch(() => undefined);
+    }
   }
 
   get size(): number {
@@ -88,9 +126,10 @@ export class ToolRouter {
 
   private cachedSpecs: ToolSpec[] | null = null;
 
-  /** The tool specs sent with each request (computed once: the tool set is fixed). */
+  /** The tool specs sent with each request: the fixed tools (computed once), then the dynamic ones. */
   specs(): ToolSpec[] {
-    return (this.cachedSpecs ??= this.buildSpecs());
+    const fixed = (this.cachedSpecs ??= this.buildSpecs());
+    return this.dynamicSpecs.length === 0 ? fixed : [...fixed, ...this.dynamicSpecs];
   }
 
   private buildSpecs(): ToolSpec[] {
@@ -137,6 +176,7 @@ export class ToolRouter {
   private async run(call: ToolCallItem, ctx: ToolCallContext): Promise<FunctionCallOutputBody> {
     const name = this.toolName(call);
     const tool = this.byName.get(name);
+    if (!tool && call.type === 'function_call' && this.dynamic?.handles(name)) return this.dynamic.run(name, call.arguments, ctx);
     if (!tool) return `unsupported call: ${name}`;
     let raw: unknown;
     if (call.type === 'custom_tool_call') raw = { input: call.input };

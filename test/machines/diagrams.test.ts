@@ -13,6 +13,7 @@ import { toolCallMachine } from '../../machines/tool-call.machine.js';
 import { taskMachine } from '../../machines/task.machine.js';
 import { threadMachine } from '../../machines/thread.machine.js';
 import { turnMachine } from '../../machines/turn.machine.js';
+import { mcpServerMachine } from '../../machines/mcp-server.machine.js';
 
 const nameOf = (node: DirectedGraphNode) => node.stateNode.path.join('_') || node.stateNode.machine.id;
 
@@ -61,7 +62,7 @@ export function toMermaid(machine: AnyStateMachine): string {
   return [...lines, ...edges].join('\n');
 }
 
-const MACHINES: AnyStateMachine[] = [threadMachine, turnMachine, taskMachine, approvalMachine, goalMachine, recorderMachine, toolCallMachine];
+const MACHINES: AnyStateMachine[] = [threadMachine, turnMachine, taskMachine, approvalMachine, goalMachine, recorderMachine, toolCallMachine, mcpServerMachine];
 
 function renderSection(): string {
   return MACHINES.map((m) => `#### ${m.id}\n\n\`\`\`mermaid\n${toMermaid(m)}\n\`\`\``).join('\n\n');
