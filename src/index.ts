@@ -4,7 +4,7 @@
  */
 export * from './protocol/index.js';
 export * from './errors.js';
-export { createThread, type CreateThreadOptions } from './runtime/create-thread.js';
+export { createThread, type CreateThreadOptions, type ThreadOptions } from './runtime/create-thread.js';
 export { Thread, SUBMISSION_QUEUE_CAPACITY } from './runtime/thread.js';
 export type { SessionTask, TaskContext, ApprovalRequest, TaskKind } from './tasks/session-task.js';
 export { defineTool, ToolRouter, type ToolDefinition, type ToolCallContext, type ToolResult } from './tasks/tools.js';

@@ -222,7 +222,7 @@ const events = [
 const EVENT_ALIASES: Record<string, string> = { turn_started: 'task_started', turn_complete: 'task_complete' };
 
 /**
- * Every event a thread can emit.
+ * Every event a thread can emit (runtime schema; it keeps unknown fields).
  * @example
  * EventMsg.parse({ type: 'turn_started', turn_id: 't1' }).type; // 'task_started'
  */
@@ -231,7 +231,18 @@ export const EventMsg = z.preprocess((raw) => {
   const type = (raw as { type?: unknown }).type;
   return typeof type === 'string' && type in EVENT_ALIASES ? { ...raw, type: EVENT_ALIASES[type] } : raw;
 }, z.discriminatedUnion('type', events));
-export type EventMsg = z.infer<typeof EventMsg>;
+
+/**
+ * Drops the `[key: string]: unknown` index signature `looseObject` adds, so reading a
+ * misspelled field of an event fails to compile (the parsed value still keeps unknown fields).
+ */
+type KnownFields<T> = T extends unknown ? { [K in keyof T as string extends K ? never : K]: T[K] } : never;
+
+/**
+ * Every event a thread can emit, as a discriminated union on `type`; narrow it with a
+ * `switch`, `isEvent(msg, 'task_complete')`, or use a named type such as `TaskCompleteEvent`.
+ */
+export type EventMsg = KnownFields<z.output<typeof EventMsg>>;
 export type EventType = EventMsg['type'];
 /** The payload of one event variant. */
 export type EventOf<T extends EventType> = Extract<EventMsg, { type: T }>;
@@ -242,6 +253,108 @@ export type EventOf<T extends EventType> = Extract<EventMsg, { type: T }>;
  * Event.parse({ id: '', msg: { type: 'shutdown_complete' } });
  */
 export const Event = z.object({ id: z.string(), msg: EventMsg });
-export type Event = z.infer<typeof Event>;
+/** An event with the id of the submission (turn) that caused it. */
+export interface Event<M extends EventMsg = EventMsg> {
+  id: string;
+  msg: M;
+}
+
+/**
+ * Narrows an event payload (or an `Event`) to one variant by its `type`.
+ * @example
+ * for await (const event of thread.events()) {
+ *   if (isEvent(event.msg, 'task_complete')) console.log(event.msg.last_agent_message);
+ *   if (isEvent(event, 'exec_approval_request')) console.log(event.msg.command);
+ * }
+ */
+export function isEvent<T extends EventType>(value: EventMsg, type: T): value is EventOf<T>;
+export function isEvent<T extends EventType>(value: Event, type: T): value is Event<EventOf<T>>;
+export function isEvent<T extends EventType>(value: EventMsg | Event, type: T): boolean {
+  const msg = 'msg' in value && typeof value.msg === 'object' && value.msg !== null && 'type' in value.msg ? value.msg : value;
+  return (msg as { type?: unknown }).type === type;
+}
 
 export { UserInput };
+
+// One named type per event (PascalCase of the wire `type` + `Event`).
+export type SessionConfiguredEvent = EventOf<'session_configured'>;
+export type TaskStartedEvent = EventOf<'task_started'>;
+export type TaskCompleteEvent = EventOf<'task_complete'>;
+export type TurnAbortedEvent = EventOf<'turn_aborted'>;
+export type ShutdownCompleteEvent = EventOf<'shutdown_complete'>;
+export type ErrorEvent = EventOf<'error'>;
+export type WarningEvent = EventOf<'warning'>;
+export type GuardianWarningEvent = EventOf<'guardian_warning'>;
+export type StreamErrorEvent = EventOf<'stream_error'>;
+export type BackgroundEventEvent = EventOf<'background_event'>;
+export type DeprecationNoticeEvent = EventOf<'deprecation_notice'>;
+export type ThreadNameUpdatedEvent = EventOf<'thread_name_updated'>;
+export type ThreadGoalUpdatedEvent = EventOf<'thread_goal_updated'>;
+export type ThreadRolledBackEvent = EventOf<'thread_rolled_back'>;
+export type ContextCompactedEvent = EventOf<'context_compacted'>;
+export type EnteredReviewModeEvent = EventOf<'entered_review_mode'>;
+export type ExitedReviewModeEvent = EventOf<'exited_review_mode'>;
+export type UndoStartedEvent = EventOf<'undo_started'>;
+export type UndoCompletedEvent = EventOf<'undo_completed'>;
+export type ModelRerouteEvent = EventOf<'model_reroute'>;
+export type ModelVerificationEvent = EventOf<'model_verification'>;
+export type TokenCountEvent = EventOf<'token_count'>;
+export type TurnDiffEvent = EventOf<'turn_diff'>;
+export type PlanUpdateEvent = EventOf<'plan_update'>;
+export type SkillsUpdateAvailableEvent = EventOf<'skills_update_available'>;
+export type BuddyReactionEvent = EventOf<'buddy_reaction'>;
+export type ItemStartedEvent = EventOf<'item_started'>;
+export type ItemCompletedEvent = EventOf<'item_completed'>;
+export type RawResponseItemEvent = EventOf<'raw_response_item'>;
+export type AgentMessageContentDeltaEvent = EventOf<'agent_message_content_delta'>;
+export type PlanDeltaEvent = EventOf<'plan_delta'>;
+export type ReasoningContentDeltaEvent = EventOf<'reasoning_content_delta'>;
+export type ReasoningRawContentDeltaEvent = EventOf<'reasoning_raw_content_delta'>;
+export type UserMessageEvent = EventOf<'user_message'>;
+export type AgentMessageEvent = EventOf<'agent_message'>;
+export type AgentMessageDeltaEvent = EventOf<'agent_message_delta'>;
+export type AgentReasoningEvent = EventOf<'agent_reasoning'>;
+export type AgentReasoningDeltaEvent = EventOf<'agent_reasoning_delta'>;
+export type AgentReasoningRawContentEvent = EventOf<'agent_reasoning_raw_content'>;
+export type AgentReasoningRawContentDeltaEvent = EventOf<'agent_reasoning_raw_content_delta'>;
+export type AgentReasoningSectionBreakEvent = EventOf<'agent_reasoning_section_break'>;
+export type WebSearchBeginEvent = EventOf<'web_search_begin'>;
+export type WebSearchEndEvent = EventOf<'web_search_end'>;
+export type ImageGenerationBeginEvent = EventOf<'image_generation_begin'>;
+export type ImageGenerationEndEvent = EventOf<'image_generation_end'>;
+export type ExecCommandBeginEvent = EventOf<'exec_command_begin'>;
+export type ExecCommandOutputDeltaEvent = EventOf<'exec_command_output_delta'>;
+export type TerminalInteractionEvent = EventOf<'terminal_interaction'>;
+export type ExecCommandEndEvent = EventOf<'exec_command_end'>;
+export type ExecApprovalRequestEvent = EventOf<'exec_approval_request'>;
+export type ApplyPatchApprovalRequestEvent = EventOf<'apply_patch_approval_request'>;
+export type PatchApplyBeginEvent = EventOf<'patch_apply_begin'>;
+export type PatchApplyUpdatedEvent = EventOf<'patch_apply_updated'>;
+export type PatchApplyEndEvent = EventOf<'patch_apply_end'>;
+export type McpToolCallBeginEvent = EventOf<'mcp_tool_call_begin'>;
+export type McpToolCallEndEvent = EventOf<'mcp_tool_call_end'>;
+export type ViewImageToolCallEvent = EventOf<'view_image_tool_call'>;
+export type RequestPermissionsEvent = EventOf<'request_permissions'>;
+export type RequestUserInputEvent = EventOf<'request_user_input'>;
+export type ElicitationRequestEvent = EventOf<'elicitation_request'>;
+export type DynamicToolCallRequestEvent = EventOf<'dynamic_tool_call_request'>;
+export type DynamicToolCallResponseEvent = EventOf<'dynamic_tool_call_response'>;
+export type GuardianAssessmentEvent = EventOf<'guardian_assessment'>;
+export type HookStartedEvent = EventOf<'hook_started'>;
+export type HookCompletedEvent = EventOf<'hook_completed'>;
+export type CollabAgentSpawnBeginEvent = EventOf<'collab_agent_spawn_begin'>;
+export type CollabAgentSpawnEndEvent = EventOf<'collab_agent_spawn_end'>;
+export type CollabAgentInteractionBeginEvent = EventOf<'collab_agent_interaction_begin'>;
+export type CollabAgentInteractionEndEvent = EventOf<'collab_agent_interaction_end'>;
+export type CollabWaitingBeginEvent = EventOf<'collab_waiting_begin'>;
+export type CollabWaitingEndEvent = EventOf<'collab_waiting_end'>;
+export type CollabCloseBeginEvent = EventOf<'collab_close_begin'>;
+export type CollabCloseEndEvent = EventOf<'collab_close_end'>;
+export type CollabResumeBeginEvent = EventOf<'collab_resume_begin'>;
+export type CollabResumeEndEvent = EventOf<'collab_resume_end'>;
+export type McpStartupUpdateEvent = EventOf<'mcp_startup_update'>;
+export type McpStartupCompleteEvent = EventOf<'mcp_startup_complete'>;
+export type McpListToolsResponseEvent = EventOf<'mcp_list_tools_response'>;
+export type ListSkillsResponseEvent = EventOf<'list_skills_response'>;
+export type ListModelsResponseEvent = EventOf<'list_models_response'>;
+export type GetHistoryEntryResponseEvent = EventOf<'get_history_entry_response'>;

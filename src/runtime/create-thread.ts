@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import type { InspectionEvent, Observer } from 'xstate';
+import type { z } from 'zod';
 import {
   AskForApproval,
   SandboxPolicy,
@@ -36,7 +37,7 @@ import { InvalidRequestError } from '../errors.js';
 import { ThreadRuntime } from './thread-runtime.js';
 
 /** Options for `createThread`. Everything is optional; a model is needed for user turns. */
-export interface CreateThreadOptions {
+export interface ThreadOptions {
   /** The model provider (e.g. `openaiModel(...)` or `scriptedModel(...)`). */
   model?: ModelClient;
   /** Host-defined tools the model may call. */
@@ -47,8 +48,10 @@ export interface CreateThreadOptions {
   home?: string;
   /** Working directory of the session (default: `process.cwd()`). */
   cwd?: string;
-  approvalPolicy?: AskForApproval | string;
-  sandboxPolicy?: SandboxPolicy | { type: string };
+  /** When commands need approval (default `on-request`); validated at run time too. */
+  approvalPolicy?: z.input<typeof AskForApproval>;
+  /** Where commands may write (default `{ type: 'workspace-write' }`). */
+  sandboxPolicy?: z.input<typeof SandboxPolicy>;
   effort?: ReasoningEffort | null;
   summary?: ReasoningSummary;
   /** System instructions sent with every request. */
@@ -90,6 +93,9 @@ export interface CreateThreadOptions {
   reactivatePausedGoalOnResume?: boolean;
 }
 
+/** The former name of `ThreadOptions`. */
+export type CreateThreadOptions = ThreadOptions;
+
 const DEFAULT_BASE_INSTRUCTIONS =
   'You are a coding agent running in a workspace on the user\'s machine. Use the available tools to inspect and change files and run commands. Keep the user informed with short messages and finish with a concise summary of what you did.';
 
@@ -99,7 +105,7 @@ const DEFAULT_BASE_INSTRUCTIONS =
  * const thread = await createThread({ model: openaiModel({ model: 'gpt-5.1' }) });
  * await thread.submit({ type: 'user_input', items: [{ type: 'text', text: 'hi' }] });
  */
-export async function createThread(options: CreateThreadOptions = {}): Promise<Thread> {
+export async function createThread(options: ThreadOptions = {}): Promise<Thread> {
   const clock = options.clock ?? systemClock;
   const newId = options.newId ?? (() => uuidv7(clock.now()));
   const model = options.model;
@@ -229,7 +235,7 @@ interface StartState {
 }
 
 /** Reads the rollout a resumed or forked thread starts from. */
-async function loadStart(options: CreateThreadOptions, store: ThreadStore, newId: () => string): Promise<StartState | null> {
+async function loadStart(options: ThreadOptions, store: ThreadStore, newId: () => string): Promise<StartState | null> {
   if (options.resume && options.fork) throw new InvalidRequestError('resume and fork cannot be combined');
   if (options.resume) {
     const rollout = await store.read(options.resume);

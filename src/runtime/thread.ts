@@ -13,6 +13,8 @@ import {
   UserInput,
   parseAtEdge,
   type AgentStatus,
+  type UserInputInit,
+  type DeepReadonly,
   type Event,
   type OpInput,
   type ResponseItem,
@@ -71,7 +73,7 @@ export class Thread {
    * @example
    * const id = await thread.submit({ type: 'user_input', items: [{ type: 'text', text: 'hi' }] });
    */
-  async submit(op: OpInput | unknown): Promise<string> {
+  async submit(op: OpInput | DeepReadonly<OpInput>): Promise<string> {
     const parsed = parseAtEdge(Op, op, 'op');
     const id = this.rt.config.newId();
     await this.enqueueSubmission({ id, op: parsed });
@@ -83,7 +85,7 @@ export class Thread {
    * @example
    * await thread.submitWithId({ id: 'turn-1', op: { type: 'interrupt' } });
    */
-  async submitWithId(sub: SubmissionInput | unknown): Promise<string> {
+  async submitWithId(sub: SubmissionInput | DeepReadonly<SubmissionInput>): Promise<string> {
     const parsed = parseAtEdge(Submission, sub, 'submission');
     await this.enqueueSubmission(parsed);
     return parsed.id;
@@ -152,11 +154,13 @@ export class Thread {
 
   /**
    * Adds input to the active regular turn (sent with its next model request).
-   * Returns the active turn id; throws `SteerInputError` as Codex's `steer_input` does.
+   * The input is added at once (before this call returns); the promise resolves with the
+   * active turn id, or rejects with `SteerInputError` (`kind` as Codex's `steer_input`) or
+   * `ProtocolParseError` for malformed items.
    * @example
    * await thread.steerInput([{ type: 'text', text: 'also run the tests' }]);
    */
-  steerInput(items: unknown[], expectedTurnId?: string): string {
+  async steerInput(items: readonly UserInputInit[], expectedTurnId?: string): Promise<string> {
     const input = parseAtEdge(UserInput.array(), items, 'steer input');
     if (input.length === 0) throw new SteerInputError('empty_input', 'input must not be empty');
     const active = this.rt.activeTurn();
@@ -183,7 +187,7 @@ export class Thread {
    * @example
    * await thread.injectResponseItems([{ type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'note' }] }]);
    */
-  async injectResponseItems(items: unknown[]): Promise<'pending_input' | 'history'> {
+  async injectResponseItems(items: readonly unknown[]): Promise<'pending_input' | 'history'> {
     const parsed: ResponseItem[] = parseAtEdge(ResponseItems, items, 'response items');
     if (parsed.length === 0) throw new InvalidRequestError('items must not be empty');
     const active = this.rt.activeTurn();

@@ -163,11 +163,9 @@ const commands = [
   ),
   fc.constant(
     cmd('steer', async (r) => {
-      try {
-        r.thread.steerInput([{ type: 'text', text: 'steered' }]);
-      } catch (err) {
+      await r.thread.steerInput([{ type: 'text', text: 'steered' }]).catch((err: unknown) => {
         expect((err as { code?: string }).code).toMatch(/^steer_/);
-      }
+      });
     }),
   ),
   fc.constant(cmd('setGoal', async (r) => void (await r.thread.setGoal({ objective: 'finish the job' })))),
