@@ -23,6 +23,14 @@ export interface CustomToolSpec {
 }
 export type ToolSpec = FunctionToolSpec | CustomToolSpec;
 
+/** Responses `text.format` of type `json_schema` (Chat: `response_format.json_schema`). */
+export interface JsonSchemaTextFormat {
+  type: 'json_schema';
+  name: string;
+  schema: Record<string, unknown>;
+  strict: boolean;
+}
+
 /** One sampling request. */
 export interface ModelRequest {
   model: string;
@@ -35,7 +43,8 @@ export interface ModelRequest {
   turn_state?: string | null;
   /** Turn metadata header value (`x-codex-turn-metadata`). */
   turn_metadata?: string | null;
-  text?: { format?: Record<string, unknown> } | null;
+  /** Output format: a strict JSON Schema when the turn asks for structured output. */
+  text?: { format?: JsonSchemaTextFormat } | null;
   prompt_cache_key?: string;
 }
 

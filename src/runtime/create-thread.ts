@@ -91,6 +91,8 @@ export interface ThreadOptions {
    * `setGoal`.
    */
   reactivatePausedGoalOnResume?: boolean;
+  /** Aborting it shuts the thread down (as `thread.shutdown()`). */
+  signal?: AbortSignal;
 }
 
 /** The former name of `ThreadOptions`. */
@@ -223,7 +225,16 @@ export async function createThread(options: ThreadOptions = {}): Promise<Thread>
       await rt.flushRollout();
     }
   }
+  watchSignal(thread, options.signal);
   return thread;
+}
+
+/** Shuts the thread down when the host's signal aborts (at once if it already has). */
+function watchSignal(thread: Thread, signal: AbortSignal | undefined): void {
+  if (!signal) return;
+  const stop = () => void thread.shutdown().catch(() => undefined);
+  if (signal.aborted) stop();
+  else signal.addEventListener('abort', stop, { once: true });
 }
 
 interface StartState {

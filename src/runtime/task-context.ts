@@ -49,6 +49,8 @@ export interface EngineContext extends TaskContext {
   readonly services: EngineServices;
   /** The thread goal, as the model's goal tools see it. */
   readonly goals: GoalAccess;
+  /** JSON Schema the turn's final message must follow (`final_output_json_schema`), if any. */
+  readonly outputSchema: Record<string, unknown> | null;
 }
 
 /** What the model's goal tools may do with the thread goal. */
@@ -82,6 +84,10 @@ export class LiveTaskContext implements EngineContext {
 
   get live(): boolean {
     return !this.detached;
+  }
+
+  get outputSchema(): Record<string, unknown> | null {
+    return this.rt.turns.get(this.turnId)?.outputSchema ?? null;
   }
 
   /** Makes the context inert; called when the task stops or its turn ends. */

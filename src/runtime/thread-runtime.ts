@@ -54,6 +54,8 @@ export interface TurnEntry {
   ctx: LiveTaskContext | null;
   /** Per-turn storage for tools. */
   scratch?: Map<string, unknown>;
+  /** JSON Schema the turn's final message must follow (`final_output_json_schema`). */
+  outputSchema?: Record<string, unknown> | null;
 }
 
 export interface RuntimeConfig {
@@ -344,7 +346,12 @@ export class ThreadRuntime {
   // ---- turns --------------------------------------------------------------------------
 
   /** Registers a task for a turn id and asks the thread to start it (replacing any active turn). */
-  startTurn(spec: TurnSpec, task: SessionTask<unknown>, input: unknown, opts: { ifIdle?: boolean; continuation?: boolean } = {}): boolean {
+  startTurn(
+    spec: TurnSpec,
+    task: SessionTask<unknown>,
+    input: unknown,
+    opts: { ifIdle?: boolean; continuation?: boolean; outputSchema?: Record<string, unknown> | null } = {},
+  ): boolean {
     if (opts.ifIdle && this.actor.getSnapshot().context.turn !== null) return false;
     this.turns.set(spec.turnId, {
       spec,
@@ -355,6 +362,7 @@ export class ThreadRuntime {
       toolCalls: 0,
       continuation: opts.continuation ?? false,
       ctx: null,
+      outputSchema: opts.outputSchema ?? null,
     });
     this.actor.send({ type: opts.ifIdle ? 'TURN.START_IF_IDLE' : 'TURN.START', spec });
     return true;

@@ -28,6 +28,9 @@ import { applyExternalGoalClear, applyExternalGoalSet, startGoalContinuation } f
 import { OpHandlers, userMessageInput, type TaskFactory, type ThreadServices } from './op-handlers.js';
 import type { ThreadActor, ThreadRuntime } from './thread-runtime.js';
 import type { ViewStore } from './view.js';
+import { approvalOp, type ApprovalRequestEvent, type ReviewDecisionInit } from './approve.js';
+import type { OutputSchema, StructuredOutputOf } from './output-schema.js';
+import { runStreamed, startRun, type RunInput, type RunOptions, type RunResult, type RunStream } from './turn-run.js';
 
 /** Codex: `SUBMISSION_CHANNEL_CAPACITY`. */
 export const SUBMISSION_QUEUE_CAPACITY = 512;
@@ -78,6 +81,47 @@ export class Thread {
     const id = this.rt.config.newId();
     await this.enqueueSubmission({ id, op: parsed });
     return id;
+  }
+
+  /**
+   * Runs one regular turn to its end: starts it (the thread must be idle, else
+   * `TurnActiveError`), streams its events as usual, and resolves with its outcome. Aborting
+   * `signal` interrupts exactly this turn (status `interrupted`, `turn_aborted` emitted); with
+   * `outputSchema` (zod or JSON Schema) the model is asked for JSON of that shape and the
+   * final message is parsed into `structuredOutput` (status `failed` with a
+   * `StructuredOutputError` when it does not match). Malformed input rejects with `ProtocolParseError`.
+   * @example
+   * const { status, finalMessage } = await thread.run('Summarise README.md', { signal: AbortSignal.timeout(60_000) });
+   */
+  run<S extends OutputSchema | undefined = undefined>(input: RunInput, options: RunOptions<S> = {}): Promise<RunResult<StructuredOutputOf<S>>> {
+    return startRun(this.runHost(), input, options).result;
+  }
+
+  /**
+   * Like `run`, as an async iterable of this turn's events only (ending with its
+   * `task_complete` or `turn_aborted`); `result` resolves like `run`.
+   * @example
+   * const stream = thread.runStreamed('Fix the failing test');
+   * for await (const { msg } of stream) if (msg.type === 'agent_message_delta') process.stdout.write(msg.delta);
+   * const { status } = await stream.result;
+   */
+  runStreamed<S extends OutputSchema | undefined = undefined>(input: RunInput, options: RunOptions<S> = {}): RunStream<StructuredOutputOf<S>> {
+    return runStreamed(this.runHost(), input, options);
+  }
+
+  /**
+   * Answers an approval request (the `msg` of an `exec_approval_request` or
+   * `apply_patch_approval_request` event) with the right op and id; resolves with the
+   * submission id. Default decision: `approved`.
+   * @example
+   * if (msg.type === 'exec_approval_request') await thread.approve(msg, 'approved_for_session');
+   */
+  approve(request: ApprovalRequestEvent, decision: ReviewDecisionInit = 'approved'): Promise<string> {
+    return this.submit(approvalOp(request, decision));
+  }
+
+  private runHost() {
+    return { rt: this.rt, handlers: this.handlers, runJob: (fn: () => Promise<void>) => this.runJob(fn) };
   }
 
   /**
