@@ -36,3 +36,4 @@ export {
   type StoredRollout,
 } from './persistence/index.js';
 export type { ForkSpec } from './runtime/persistence-wiring.js';
+export { inspectorSanitizers, type InspectorSanitizerOptions, type RedactKind } from './inspect/sanitizers.js';
