@@ -35,6 +35,7 @@ import { Thread } from './thread.js';
 import { applyGoalResumeRuntimeEffects } from './thread-goals.js';
 import { InvalidRequestError } from '../errors.js';
 import { ThreadRuntime } from './thread-runtime.js';
+import { ThreadTracing } from './tracing.js';
 
 /** Options for `createThread`. Everything is optional; a model is needed for user turns. */
 export interface ThreadOptions {
@@ -161,6 +162,7 @@ export async function createThread(options: ThreadOptions = {}): Promise<Thread>
           onWarning: (m) => emitWarning(m),
         }));
   const history = new MessageHistory({ home });
+  const tracing = await ThreadTracing.start(threadId, { model: settings.model, cwd: settings.cwd });
   let thread: Thread | null = null;
   const rt = new ThreadRuntime({
     threadId,
@@ -177,7 +179,9 @@ export async function createThread(options: ThreadOptions = {}): Promise<Thread>
     home,
     // The goal is durable with the rollout (not for ephemeral threads or custom recorders).
     goalStore: options.recorder || options.ephemeral ? null : store,
+    tracing,
   });
+  rt.onEvent((event) => tracing.observe(event));
   emitWarning = (message) => rt.emit(rt.activeTurn()?.turnId ?? '', { type: 'warning', message });
   const engine = { shell: process.env.SHELL ?? (os.platform() === 'win32' ? 'powershell' : 'bash'), ...options.engine };
   const builtins = options.builtinTools === false ? [] : builtinTools({ shell: true, applyPatch: true, updatePlan: true, ...options.builtinTools });

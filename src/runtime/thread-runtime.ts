@@ -35,6 +35,7 @@ import { registerRuntime, threadLogic } from './effects.js';
 import type { LiveTaskContext } from './task-context.js';
 import type { ViewStore } from './view.js';
 import { createViewStore, ViewFeeder } from './view.js';
+import { ThreadTracing } from './tracing.js';
 
 /** Inter-agent mail as model-visible input: an assistant message carrying the mail as JSON. */
 export function mailToInput(mail: InterAgentCommunication): ResponseInputItem {
@@ -77,6 +78,8 @@ export interface RuntimeConfig {
   home: string;
   /** Where the goal is kept durably (null: in memory only). */
   goalStore?: ThreadStore | null;
+  /** OpenTelemetry spans of this thread (default: none). */
+  tracing?: ThreadTracing;
 }
 
 export type ThreadActor = ActorRefFrom<typeof threadMachine>;
@@ -302,6 +305,11 @@ export class ThreadRuntime {
     if (!waiter) return;
     if (error === null) waiter.resolve();
     else waiter.reject(new Error(error));
+  }
+
+  /** The thread's OpenTelemetry spans (no-ops without `@opentelemetry/api` and an SDK). */
+  get tracing(): ThreadTracing {
+    return this.config.tracing ?? ThreadTracing.noop;
   }
 
   // ---- events -------------------------------------------------------------------------

@@ -138,6 +138,7 @@ export class Thread {
   private async enqueueSubmission(sub: Submission): Promise<void> {
     if (this.closed) throw new ThreadClosedError(this.id);
     if (sub.op.type === 'shutdown') this.closed = true;
+    this.rt.tracing.noteSubmission(sub);
     await this.jobs.put(() => this.handlers.handle(sub));
   }
 

@@ -104,6 +104,7 @@ export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps,
   // (Codex drops their futures with the failed stream).
   const attempt = new AbortController();
   const toolSignal = AbortSignal.any([ctx.signal, attempt.signal]);
+  const span = ctx.startSpan('sampling_request', { model: request.model, 'tools.count': request.tools.length });
 
   try {
     for await (const ev of deps.model.stream(request, ctx.signal)) {
@@ -115,9 +116,12 @@ export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps,
     // An interrupt ends the stream; the tools already started still report below.
     if (!ctx.signal.aborted) {
       attempt.abort();
+      span.end(err);
       throw err;
     }
   }
+  span.setAttributes({ completed, interrupted: ctx.signal.aborted });
+  span.end();
   function handleEvent(ev: ResponseEvent): 'completed' | void {
     switch (ev.type) {
       case 'output_item_added': {
