@@ -40,7 +40,7 @@ function setUpHost(): void {
   writeFileSync(path.join(host, 'package.json'), JSON.stringify({ name: 'host', private: true, type: 'module', dependencies: { turnstate: `file:${tarball}` } }));
   writeFileSync(path.join(host, 'tsconfig.json'), JSON.stringify({ ...readmeTsconfig(), include: ['src'] }));
   mkdirSync(path.join(host, 'src'));
-  for (const example of ['embed.ts', 'host.ts', 'render-machine.ts']) cpSync(path.join(repo, 'examples', example), path.join(host, 'src', example));
+  for (const example of ['embed.ts', 'host.ts', 'render-machine.ts', 'watch-live.ts']) cpSync(path.join(repo, 'examples', example), path.join(host, 'src', example));
 }
 
 const TYPOS: Record<string, string> = {
