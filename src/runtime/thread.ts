@@ -10,7 +10,6 @@ import {
   Op,
   ResponseItems,
   Submission,
-  UserInput,
   parseAtEdge,
   type AgentStatus,
   type UserInputInit,
@@ -21,15 +20,16 @@ import {
   type SubmissionInput,
   type ThreadGoal,
 } from '../protocol/index.js';
-import { InvalidRequestError, SteerInputError, ThreadClosedError, TurnstateError } from '../errors.js';
+import { InvalidRequestError, ThreadClosedError, TurnstateError } from '../errors.js';
 import type { SessionTask } from '../tasks/session-task.js';
 import { AsyncQueue, QueueClosedError } from './async-queue.js';
 import { applyExternalGoalClear, applyExternalGoalSet, startGoalContinuation } from './thread-goals.js';
-import { OpHandlers, userMessageInput, type TaskFactory, type ThreadServices } from './op-handlers.js';
+import { OpHandlers, type TaskFactory, type ThreadServices } from './op-handlers.js';
 import type { ThreadActor, ThreadRuntime } from './thread-runtime.js';
 import type { ViewStore } from './view.js';
 import { approvalOp, type ApprovalRequestEvent, type ReviewDecisionInit } from './approve.js';
 import type { OutputSchema, StructuredOutputOf } from './output-schema.js';
+import { steerActiveTurn } from './steer.js';
 import { runStreamed, startRun, type RunInput, type RunOptions, type RunResult, type RunStream } from './turn-run.js';
 
 /** Codex: `SUBMISSION_CHANNEL_CAPACITY`. */
@@ -206,24 +206,7 @@ export class Thread {
    * await thread.steerInput([{ type: 'text', text: 'also run the tests' }]);
    */
   async steerInput(items: readonly UserInputInit[], expectedTurnId?: string): Promise<string> {
-    const input = parseAtEdge(UserInput.array(), items, 'steer input');
-    if (input.length === 0) throw new SteerInputError('empty_input', 'input must not be empty');
-    const active = this.rt.activeTurn();
-    const turn = active ? this.rt.turnRef(active.turnId)?.getSnapshot() : undefined;
-    if (!active || !turn?.hasTag('steerable')) throw new SteerInputError('no_active_turn', 'no active turn to steer');
-    if (expectedTurnId !== undefined && expectedTurnId !== active.turnId) {
-      throw new SteerInputError('expected_turn_mismatch', `expected active turn id \`${expectedTurnId}\` but found \`${active.turnId}\``, {
-        expected: expectedTurnId,
-        actual: active.turnId,
-      });
-    }
-    if (!active.steerable) {
-      const turnKind = active.kind === 'review' ? 'review' : active.kind === 'compact' ? 'compact' : undefined;
-      throw new SteerInputError('active_turn_not_steerable', `cannot steer a ${active.kind} turn`, turnKind ? { turnKind } : {});
-    }
-    this.rt.actor.send({ type: 'STEER', items: [userMessageInput(input)] });
-    this.rt.updateSession({ mailboxOpenForCurrentTurn: true });
-    return active.turnId;
+    return steerActiveTurn(this.rt, items, expectedTurnId);
   }
 
   /**
