@@ -162,7 +162,7 @@ export async function createThread(options: ThreadOptions = {}): Promise<Thread>
           onWarning: (m) => emitWarning(m),
         }));
   const history = new MessageHistory({ home });
-  const tracing = await ThreadTracing.start(threadId, { model: settings.model, cwd: settings.cwd });
+  const tracing = ThreadTracing.start(threadId, { model: settings.model, cwd: settings.cwd });
   let thread: Thread | null = null;
   const rt = new ThreadRuntime({
     threadId,

@@ -7,6 +7,7 @@
  * `tool_name`, `call_id`, `decision`) plus `turn.*` and the GenAI token-usage names.
  * A submission's W3C `trace` (`traceparent`/`tracestate`) becomes the parent of its turn.
  */
+import { createRequire } from 'node:module';
 import type * as OtelApi from '@opentelemetry/api';
 import type { Event, Submission } from '../protocol/index.js';
 
@@ -21,13 +22,20 @@ export interface SpanHandle {
 
 const NOOP_SPAN: SpanHandle = { setAttributes: () => {}, end: () => {} };
 
-let otelModule: Promise<Otel | null> | null = null;
-/** Loads `@opentelemetry/api` once; null when it is not installed. */
-function loadOtel(): Promise<Otel | null> {
-  otelModule ??= import('@opentelemetry/api').then(
-    (m) => m,
-    () => null,
-  );
+let otelModule: Otel | null | undefined;
+/**
+ * Loads `@opentelemetry/api` once; null when it is not installed. `require` (not `import()`)
+ * keeps it synchronous and out of bundles; the API keeps its global tracer provider on a
+ * global symbol, so this copy sees the SDK a host registered through `import`.
+ */
+function loadOtel(): Otel | null {
+  if (otelModule === undefined) {
+    try {
+      otelModule = createRequire(import.meta.url)('@opentelemetry/api') as Otel;
+    } catch {
+      otelModule = null;
+    }
+  }
   return otelModule;
 }
 
@@ -55,10 +63,10 @@ export class ThreadTracing {
   /**
    * Starts the thread span (the global tracer `turnstate`; a no-op without an SDK).
    * @example
-   * const tracing = await ThreadTracing.start('thread-1', { model: 'gpt-5.1' });
+   * const tracing = ThreadTracing.start('thread-1', { model: 'gpt-5.1' });
    */
-  static async start(threadId: string, attributes: Attributes): Promise<ThreadTracing> {
-    const otel = await loadOtel();
+  static start(threadId: string, attributes: Attributes): ThreadTracing {
+    const otel = loadOtel();
     const tracing = new ThreadTracing(otel);
     if (otel) tracing.thread = tracing.tracer().startSpan('thread', { attributes: clean({ 'conversation.id': threadId, ...attributes }) });
     return tracing;
