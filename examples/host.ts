@@ -11,7 +11,8 @@ export async function main(log: (line: string) => void = console.log): Promise<v
   const model = openaiModel({ model: 'gpt-5.1', baseURL: server.url, apiKey: 'sk-local' });
   const thread = await createThread({ model, ephemeral: true, approvalPolicy: 'untrusted', sandboxPolicy: { type: 'danger-full-access' } });
   for await (const { msg } of thread.runStreamed('Which node version is installed?')) {
-    if (msg.type === 'exec_approval_request') await thread.approve(msg, 'approved'); // or 'denied', 'abort', ...
+    const asks = msg.type === 'exec_approval_request' || msg.type === 'apply_patch_approval_request';
+    if (asks) await thread.approve(msg, 'approved'); // or 'approved_for_session', 'denied', 'abort'
     if (msg.type === 'exec_command_end') log(`ran ${msg.command.join(' ')}: exit ${msg.exit_code}`);
     if (msg.type === 'task_complete') log(`assistant: ${msg.last_agent_message}`);
   }
