@@ -237,8 +237,14 @@ export async function createThread(options: ThreadOptions = {}): Promise<Thread>
 function watchSignal(thread: Thread, signal: AbortSignal | undefined): void {
   if (!signal) return;
   const stop = () => void thread.shutdown().catch(() => undefined);
-  if (signal.aborted) stop();
-  else signal.addEventListener('abort', stop, { once: true });
+  if (signal.aborted) return stop();
+  signal.addEventListener('abort', stop, { once: true });
+  // A thread shut down otherwise no longer needs the listener (nor should the signal keep it alive).
+  const off = thread.onEvent(({ msg }) => {
+    if (msg.type !== 'shutdown_complete') return;
+    signal.removeEventListener('abort', stop);
+    off();
+  });
 }
 
 interface StartState {
