@@ -11,6 +11,7 @@ export default defineConfig({
     // Tests import the public entry points by name and run against the sources.
     alias: [
       { find: /^turnstate\/openai$/, replacement: src('./src/model/openai/index.ts') },
+      { find: /^turnstate\/machines$/, replacement: src('./machines/index.ts') },
       { find: /^turnstate\/testing$/, replacement: src('./src/testing/index.ts') },
       { find: /^turnstate\/postgres$/, replacement: src('./src/postgres/index.ts') },
       { find: /^turnstate$/, replacement: src('./src/index.ts') },

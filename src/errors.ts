@@ -95,3 +95,51 @@ export class InvalidRequestError extends TurnstateError {
     super('invalid_request', 'host', message);
   }
 }
+
+/**
+ * `thread.run()` / `runStreamed()` was called while another turn is active (they start a new
+ * turn; add input to the active one with `steerInput`).
+ * @example
+ * new TurnActiveError('t1').code; // 'turn_active'
+ */
+export class TurnActiveError extends TurnstateError {
+  readonly activeTurnId: string;
+  constructor(activeTurnId: string) {
+    super('turn_active', 'host', `turn ${activeTurnId} is active: run() starts a new turn only on an idle thread (steer the active one with steerInput)`);
+    this.activeTurnId = activeTurnId;
+  }
+}
+
+/**
+ * A turn that `thread.run()` ran reported an `error` event (the model request failed after
+ * its retries, or was refused); `message` is the event's message.
+ * @example
+ * new TurnFailedError('t1', 'stream disconnected', 'other').code; // 'turn_failed'
+ */
+export class TurnFailedError extends TurnstateError {
+  readonly turnId: string;
+  /** The `codex_error_info` of the error event, if any. */
+  readonly codexErrorInfo: unknown;
+  constructor(turnId: string, message: string, codexErrorInfo: unknown = null) {
+    super('turn_failed', 'model', message);
+    this.turnId = turnId;
+    this.codexErrorInfo = codexErrorInfo;
+  }
+}
+
+/**
+ * The final message of a turn run with an output schema is not JSON, or does not match the
+ * schema. `issues` lists what failed (zod's issues, or Ajv's errors as `{ path, message }`).
+ * @example
+ * new StructuredOutputError('not JSON', [], 'hello').code; // 'structured_output_invalid'
+ */
+export class StructuredOutputError extends TurnstateError {
+  readonly issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>;
+  /** The final message that failed. */
+  readonly text: string | null;
+  constructor(message: string, issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>, text: string | null) {
+    super('structured_output_invalid', 'model', message);
+    this.issues = issues;
+    this.text = text;
+  }
+}

@@ -4,8 +4,11 @@
  */
 export * from './protocol/index.js';
 export * from './errors.js';
-export { createThread, type CreateThreadOptions } from './runtime/create-thread.js';
+export { createThread, type CreateThreadOptions, type ThreadOptions } from './runtime/create-thread.js';
 export { Thread, SUBMISSION_QUEUE_CAPACITY } from './runtime/thread.js';
+export type { RunInput, RunOptions, RunResult, RunStream } from './runtime/turn-run.js';
+export type { OutputSchema, StructuredOutputOf } from './runtime/output-schema.js';
+export { approvalOp, type ApprovalRequestEvent, type ReviewDecisionInit } from './runtime/approve.js';
 export type { SessionTask, TaskContext, ApprovalRequest, TaskKind } from './tasks/session-task.js';
 export { defineTool, ToolRouter, type ToolDefinition, type ToolCallContext, type ToolResult, type DynamicToolSource } from './tasks/tools.js';
 export type { TurnEngineOptions } from './tasks/engine-options.js';
@@ -52,3 +55,4 @@ export { McpConfigError, loadMcpServersFromConfig, type McpServerConfig, type Mc
 export { McpError, type McpErrorCode } from './mcp/errors.js';
 export { qualifyMcpTools, sanitizeToolName, MAX_TOOL_NAME_LENGTH } from './mcp/names.js';
 export { requiresMcpToolApproval, MCP_TOOL_APPROVAL_ID_PREFIX } from './mcp/approval.js';
+export { inspectorSanitizers, type InspectorSanitizerOptions, type RedactKind } from './inspect/sanitizers.js';

@@ -40,6 +40,14 @@ export interface ModelCapabilities {
   defaultEffort: ReasoningEffort | null;
 }
 
+/** Responses `text.format` of type `json_schema` (Chat: `response_format.json_schema`). */
+export interface JsonSchemaTextFormat {
+  type: 'json_schema';
+  name: string;
+  schema: Record<string, unknown>;
+  strict: boolean;
+}
+
 /** One sampling request. */
 export interface ModelRequest {
   model: string;
@@ -52,7 +60,8 @@ export interface ModelRequest {
   turn_state?: string | null;
   /** Turn metadata header value (`x-codex-turn-metadata`). */
   turn_metadata?: string | null;
-  text?: { format?: Record<string, unknown> } | null;
+  /** Output format: a strict JSON Schema when the turn asks for structured output. */
+  text?: { format?: JsonSchemaTextFormat } | null;
   prompt_cache_key?: string;
 }
 

@@ -32,6 +32,8 @@ export const UserInput = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mention'), name: z.string(), path: z.string() }),
 ]);
 export type UserInput = z.infer<typeof UserInput>;
+/** User input as a host writes it (`text_elements` optional). */
+export type UserInputInit = z.input<typeof UserInput>;
 
 export const ImageDetail = z.enum(['auto', 'low', 'high', 'original']);
 

@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import type { InspectionEvent, Observer } from 'xstate';
+import type { z } from 'zod';
 import {
   AskForApproval,
   SandboxPolicy,
@@ -46,9 +47,10 @@ import { ghostSnapshotSettings, type GhostSnapshotOptions } from './ghost-snapsh
 import { ThreadRuntime } from './thread-runtime.js';
 import { loadMcpServersFromConfig, resolveMcpServer, type McpServerConfig } from '../mcp/config.js';
 import { mcpToolSource } from '../mcp/tools.js';
+import { ThreadTracing } from './tracing.js';
 
 /** Options for `createThread`. Everything is optional; a model is needed for user turns. */
-export interface CreateThreadOptions {
+export interface ThreadOptions {
   /** The model provider (e.g. `openaiModel(...)` or `scriptedModel(...)`). */
   model?: ModelClient;
   /** Corrections, for this thread, to what the model family table says about the model (see `modelCapabilities`). */
@@ -61,8 +63,10 @@ export interface CreateThreadOptions {
   home?: string;
   /** Working directory of the session (default: `process.cwd()`). */
   cwd?: string;
-  approvalPolicy?: AskForApproval | string;
-  sandboxPolicy?: SandboxPolicy | { type: string };
+  /** When commands need approval (default `on-request`); validated at run time too. */
+  approvalPolicy?: z.input<typeof AskForApproval>;
+  /** Where commands may write (default `{ type: 'workspace-write' }`). */
+  sandboxPolicy?: z.input<typeof SandboxPolicy>;
   effort?: ReasoningEffort | null;
   summary?: ReasoningSummary;
   /**
@@ -141,7 +145,12 @@ export interface CreateThreadOptions {
    * the `[mcp_servers.<name>]` tables of `<home>/config.toml`. They start with the thread.
    */
   mcpServers?: Record<string, McpServerConfig>;
+  /** Aborting it shuts the thread down (as `thread.shutdown()`). */
+  signal?: AbortSignal;
 }
+
+/** The former name of `ThreadOptions`. */
+export type CreateThreadOptions = ThreadOptions;
 
 /**
  * Creates a thread and starts it; the first event is `session_configured` (id `""`).
@@ -153,7 +162,7 @@ export interface CreateThreadOptions {
  * const thread = await createThread({ model: openaiModel({ model: 'gpt-5.1' }) });
  * await thread.submit({ type: 'user_input', items: [{ type: 'text', text: 'hi' }] });
  */
-export async function createThread(options: CreateThreadOptions = {}): Promise<Thread> {
+export async function createThread(options: ThreadOptions = {}): Promise<Thread> {
   const held: { lease: ThreadLease | null } = { lease: null };
   try {
     return await openThread(options, held);
@@ -163,7 +172,7 @@ export async function createThread(options: CreateThreadOptions = {}): Promise<T
   }
 }
 
-async function openThread(options: CreateThreadOptions, held: { lease: ThreadLease | null }): Promise<Thread> {
+async function openThread(options: ThreadOptions, held: { lease: ThreadLease | null }): Promise<Thread> {
   const clock = options.clock ?? systemClock;
   const newId = options.newId ?? (() => uuidv7(clock.now()));
   const model = options.model && options.modelCapabilities ? withCapabilities(options.model, options.modelCapabilities) : options.model;
@@ -237,6 +246,7 @@ async function openThread(options: CreateThreadOptions, held: { lease: ThreadLea
           onWarning: (m) => emitWarning(m),
         }));
   const history = new MessageHistory({ home });
+  const tracing = ThreadTracing.start(threadId, { model: settings.model, cwd: settings.cwd });
   let thread: Thread | null = null;
   const rt = new ThreadRuntime({
     threadId,
@@ -254,7 +264,9 @@ async function openThread(options: CreateThreadOptions, held: { lease: ThreadLea
     // The goal is durable with the rollout (not for ephemeral threads or custom recorders).
     goalStore: options.recorder || options.ephemeral ? null : store,
     ghostSnapshots: ghostSnapshotSettings(options.ghostSnapshots),
+    tracing,
   });
+  rt.onEvent((event) => tracing.observe(event));
   emitWarning = (message) => rt.emit(rt.activeTurn()?.turnId ?? '', { type: 'warning', message });
   const engine = { shell: process.env.SHELL ?? (os.platform() === 'win32' ? 'powershell' : 'bash'), ...options.engine };
   const builtins = options.builtinTools === false ? [] : builtinTools({ shell: true, applyPatch: true, updatePlan: true, ...options.builtinTools });
@@ -306,7 +318,22 @@ async function openThread(options: CreateThreadOptions, held: { lease: ThreadLea
       await rt.flushRollout();
     }
   }
+  watchSignal(thread, options.signal);
   return thread;
+}
+
+/** Shuts the thread down when the host's signal aborts (at once if it already has). */
+function watchSignal(thread: Thread, signal: AbortSignal | undefined): void {
+  if (!signal) return;
+  const stop = () => void thread.shutdown().catch(() => undefined);
+  if (signal.aborted) return stop();
+  signal.addEventListener('abort', stop, { once: true });
+  // A thread shut down otherwise no longer needs the listener (nor should the signal keep it alive).
+  const off = thread.onEvent(({ msg }) => {
+    if (msg.type !== 'shutdown_complete') return;
+    signal.removeEventListener('abort', stop);
+    off();
+  });
 }
 
 interface StartState {
@@ -333,7 +360,7 @@ function startFacts(rollout: StoredRollout): Pick<StartState, 'baseInstructions'
 }
 
 /** Reads the rollout a resumed or forked thread starts from. */
-async function loadStart(options: CreateThreadOptions, store: ThreadStore, newId: () => string): Promise<StartState | null> {
+async function loadStart(options: ThreadOptions, store: ThreadStore, newId: () => string): Promise<StartState | null> {
   if (options.resume && options.fork) throw new InvalidRequestError('resume and fork cannot be combined');
   if (options.resume) {
     const rollout = await store.read(options.resume);

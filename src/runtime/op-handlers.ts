@@ -220,7 +220,13 @@ export class OpHandlers {
     }
     // A requested MCP refresh takes effect when the next turn starts.
     await rt.mcp.applyPendingRefresh();
-    rt.startTurn({ turnId: id, kind: 'regular', steerable: true, announcesStart: true }, regular, op.items);
+    const schema = op.final_output_json_schema ?? null;
+    if (schema !== null && (typeof schema !== 'object' || Array.isArray(schema))) {
+      this.error(id, 'final_output_json_schema must be a JSON Schema object', 'bad_request');
+      return;
+    }
+    const outputSchema = schema as Record<string, unknown> | null;
+    rt.startTurn({ turnId: id, kind: 'regular', steerable: true, announcesStart: true }, regular, op.items, { outputSchema });
   }
 
   /** Applies persistent setting overrides; returns an error message when one is invalid. */

@@ -14,6 +14,7 @@ import type { ApprovalRequest, TaskContext } from '../tasks/session-task.js';
 import type { TurnSettings } from './session-data.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 import type { GhostSnapshotSettings } from './ghost-snapshots.js';
+import type { SpanHandle } from './tracing.js';
 
 /** The error a cancelled wait rejects with. */
 export function abortError(message = 'the turn was cancelled'): Error {
@@ -50,6 +51,10 @@ export interface EngineContext extends TaskContext {
   readonly services: EngineServices;
   /** The thread goal, as the model's goal tools see it. */
   readonly goals: GoalAccess;
+  /** JSON Schema the turn's final message must follow (`final_output_json_schema`), if any. */
+  readonly outputSchema: Record<string, unknown> | null;
+  /** Starts an OpenTelemetry span inside this turn (a no-op without tracing). */
+  startSpan(name: string, attributes: Record<string, string | number | boolean | undefined>): SpanHandle;
 }
 
 /** What the model's goal tools may do with the thread goal. */
@@ -85,6 +90,10 @@ export class LiveTaskContext implements EngineContext {
 
   get live(): boolean {
     return !this.detached;
+  }
+
+  get outputSchema(): Record<string, unknown> | null {
+    return this.rt.turns.get(this.turnId)?.outputSchema ?? null;
   }
 
   /** Makes the context inert; called when the task stops or its turn ends. */
@@ -150,7 +159,17 @@ export class LiveTaskContext implements EngineContext {
   }
 
   runToolCall(callId: string, name: string, run: () => Promise<ResponseItem>): Promise<ResponseItem> {
-    return this.rt.runToolCall(this.turnId, callId, name, run);
+    const span = this.startSpan('tool_call', { tool_name: name, call_id: callId });
+    const result = this.rt.runToolCall(this.turnId, callId, name, run);
+    result.then(
+      () => span.end(),
+      (err: unknown) => span.end(err),
+    );
+    return result;
+  }
+
+  startSpan(name: string, attributes: Record<string, string | number | boolean | undefined>): SpanHandle {
+    return this.rt.tracing.startInTurn(this.turnId, name, attributes);
   }
 
   injectPendingInput(items: ResponseInputItem[]): void {
@@ -193,6 +212,19 @@ export class LiveTaskContext implements EngineContext {
   }
 
   requestApproval(request: ApprovalRequest): Promise<ReviewDecision> {
+    const span = this.startSpan('approval_wait', { 'approval.id': request.approvalId, 'approval.kind': request.kind });
+    const decided = this.waitForApproval(request);
+    decided.then(
+      (decision) => {
+        span.setAttributes({ decision: typeof decision === 'string' ? decision : Object.keys(decision)[0] });
+        span.end();
+      },
+      (err: unknown) => span.end(err),
+    );
+    return decided;
+  }
+
+  private waitForApproval(request: ApprovalRequest): Promise<ReviewDecision> {
     if (this.detached || this.signal.aborted) return Promise.reject(abortError());
     const turn = this.rt.turnRef(this.turnId);
     if (!turn) return Promise.reject(abortError('the turn has ended'));

@@ -38,6 +38,7 @@ import type { ViewStore } from './view.js';
 import type { GhostSnapshotSettings } from './ghost-snapshots.js';
 import { createViewStore, ViewFeeder } from './view.js';
 import { McpConnectionManager } from '../mcp/manager.js';
+import { ThreadTracing } from './tracing.js';
 
 /** Inter-agent mail as model-visible input: an assistant message carrying the mail as JSON. */
 export function mailToInput(mail: InterAgentCommunication): ResponseInputItem {
@@ -57,6 +58,8 @@ export interface TurnEntry {
   ctx: LiveTaskContext | null;
   /** Per-turn storage for tools. */
   scratch?: Map<string, unknown>;
+  /** JSON Schema the turn's final message must follow (`final_output_json_schema`). */
+  outputSchema?: Record<string, unknown> | null;
 }
 
 export interface RuntimeConfig {
@@ -80,6 +83,8 @@ export interface RuntimeConfig {
   goalStore?: ThreadStore | null;
   /** Ghost snapshots before regular turns' tool calls (null: off). */
   ghostSnapshots?: GhostSnapshotSettings | null;
+  /** OpenTelemetry spans of this thread (default: none). */
+  tracing?: ThreadTracing;
 }
 
 export type ThreadActor = ActorRefFrom<typeof threadMachine>;
@@ -319,6 +324,11 @@ export class ThreadRuntime {
     else waiter.reject(new Error(error));
   }
 
+  /** The thread's OpenTelemetry spans (no-ops without `@opentelemetry/api` and an SDK). */
+  get tracing(): ThreadTracing {
+    return this.config.tracing ?? ThreadTracing.noop;
+  }
+
   // ---- events -------------------------------------------------------------------------
 
   /** Persists (by policy) then delivers an event, followed by its legacy projection. */
@@ -361,7 +371,12 @@ export class ThreadRuntime {
   // ---- turns --------------------------------------------------------------------------
 
   /** Registers a task for a turn id and asks the thread to start it (replacing any active turn). */
-  startTurn(requested: TurnSpec, task: SessionTask<unknown>, input: unknown, opts: { ifIdle?: boolean; continuation?: boolean } = {}): boolean {
+  startTurn(
+    requested: TurnSpec,
+    task: SessionTask<unknown>,
+    input: unknown,
+    opts: { ifIdle?: boolean; continuation?: boolean; outputSchema?: Record<string, unknown> | null } = {},
+  ): boolean {
     if (opts.ifIdle && this.actor.getSnapshot().context.turn !== null) return false;
     // Regular turns snapshot the working tree before their tools run (SPEC §4.6).
     const snapshots = requested.kind === 'regular' ? this.config.ghostSnapshots : null;
@@ -375,6 +390,7 @@ export class ThreadRuntime {
       toolCalls: 0,
       continuation: opts.continuation ?? false,
       ctx: null,
+      outputSchema: opts.outputSchema ?? null,
     });
     this.actor.send({ type: opts.ifIdle ? 'TURN.START_IF_IDLE' : 'TURN.START', spec });
     return true;

@@ -10,23 +10,28 @@ import {
   Op,
   ResponseItems,
   Submission,
-  UserInput,
   parseAtEdge,
   type AgentStatus,
+  type UserInputInit,
+  type DeepReadonly,
   type Event,
   type OpInput,
   type ResponseItem,
   type SubmissionInput,
   type ThreadGoal,
 } from '../protocol/index.js';
-import { InvalidRequestError, SteerInputError, ThreadClosedError, TurnstateError } from '../errors.js';
+import { InvalidRequestError, ThreadClosedError, TurnstateError } from '../errors.js';
 import type { SessionTask } from '../tasks/session-task.js';
 import type { CallToolResult, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
 import { AsyncQueue, QueueClosedError } from './async-queue.js';
 import { applyExternalGoalClear, applyExternalGoalSet, startGoalContinuation } from './thread-goals.js';
-import { OpHandlers, userMessageInput, type TaskFactory, type ThreadServices } from './op-handlers.js';
+import { OpHandlers, type TaskFactory, type ThreadServices } from './op-handlers.js';
 import type { ThreadActor, ThreadRuntime } from './thread-runtime.js';
 import type { ViewStore } from './view.js';
+import { approvalOp, type ApprovalRequestEvent, type ReviewDecisionInit } from './approve.js';
+import type { OutputSchema, StructuredOutputOf } from './output-schema.js';
+import { steerActiveTurn } from './steer.js';
+import { runStreamed, startRun, type RunInput, type RunOptions, type RunResult, type RunStream } from './turn-run.js';
 
 /** Codex: `SUBMISSION_CHANNEL_CAPACITY`. */
 export const SUBMISSION_QUEUE_CAPACITY = 512;
@@ -72,7 +77,7 @@ export class Thread {
    * @example
    * const id = await thread.submit({ type: 'user_input', items: [{ type: 'text', text: 'hi' }] });
    */
-  async submit(op: OpInput | unknown): Promise<string> {
+  async submit(op: OpInput | DeepReadonly<OpInput>): Promise<string> {
     const parsed = parseAtEdge(Op, op, 'op');
     const id = this.rt.config.newId();
     await this.enqueueSubmission({ id, op: parsed });
@@ -80,11 +85,52 @@ export class Thread {
   }
 
   /**
+   * Runs one regular turn to its end: starts it (the thread must be idle, else
+   * `TurnActiveError`), streams its events as usual, and resolves with its outcome. Aborting
+   * `signal` interrupts exactly this turn (status `interrupted`, `turn_aborted` emitted); with
+   * `outputSchema` (zod or JSON Schema) the model is asked for JSON of that shape and the
+   * final message is parsed into `structuredOutput` (status `failed` with a
+   * `StructuredOutputError` when it does not match). Malformed input rejects with `ProtocolParseError`.
+   * @example
+   * const { status, finalMessage } = await thread.run('Summarise README.md', { signal: AbortSignal.timeout(60_000) });
+   */
+  run<S extends OutputSchema | undefined = undefined>(input: RunInput, options: RunOptions<S> = {}): Promise<RunResult<StructuredOutputOf<S>>> {
+    return startRun(this.runHost(), input, options).result;
+  }
+
+  /**
+   * Like `run`, as an async iterable of this turn's events only (ending with its
+   * `task_complete` or `turn_aborted`); `result` resolves like `run`.
+   * @example
+   * const stream = thread.runStreamed('Fix the failing test');
+   * for await (const { msg } of stream) if (msg.type === 'agent_message_delta') process.stdout.write(msg.delta);
+   * const { status } = await stream.result;
+   */
+  runStreamed<S extends OutputSchema | undefined = undefined>(input: RunInput, options: RunOptions<S> = {}): RunStream<StructuredOutputOf<S>> {
+    return runStreamed(this.runHost(), input, options);
+  }
+
+  /**
+   * Answers an approval request (the `msg` of an `exec_approval_request` or
+   * `apply_patch_approval_request` event) with the right op and id; resolves with the
+   * submission id. Default decision: `approved`.
+   * @example
+   * if (msg.type === 'exec_approval_request') await thread.approve(msg, 'approved_for_session');
+   */
+  approve(request: ApprovalRequestEvent, decision: ReviewDecisionInit = 'approved'): Promise<string> {
+    return this.submit(approvalOp(request, decision));
+  }
+
+  private runHost() {
+    return { rt: this.rt, handlers: this.handlers, runJob: (fn: () => Promise<void>) => this.runJob(fn) };
+  }
+
+  /**
    * Submits with a caller-chosen id.
    * @example
    * await thread.submitWithId({ id: 'turn-1', op: { type: 'interrupt' } });
    */
-  async submitWithId(sub: SubmissionInput | unknown): Promise<string> {
+  async submitWithId(sub: SubmissionInput | DeepReadonly<SubmissionInput>): Promise<string> {
     const parsed = parseAtEdge(Submission, sub, 'submission');
     await this.enqueueSubmission(parsed);
     return parsed.id;
@@ -93,6 +139,7 @@ export class Thread {
   private async enqueueSubmission(sub: Submission): Promise<void> {
     if (this.closed) throw new ThreadClosedError(this.id);
     if (sub.op.type === 'shutdown') this.closed = true;
+    this.rt.tracing.noteSubmission(sub);
     await this.jobs.put(() => this.handlers.handle(sub));
   }
 
@@ -153,29 +200,14 @@ export class Thread {
 
   /**
    * Adds input to the active regular turn (sent with its next model request).
-   * Returns the active turn id; throws `SteerInputError` as Codex's `steer_input` does.
+   * The input is added at once (before this call returns); the promise resolves with the
+   * active turn id, or rejects with `SteerInputError` (`kind` as Codex's `steer_input`) or
+   * `ProtocolParseError` for malformed items.
    * @example
    * await thread.steerInput([{ type: 'text', text: 'also run the tests' }]);
    */
-  steerInput(items: unknown[], expectedTurnId?: string): string {
-    const input = parseAtEdge(UserInput.array(), items, 'steer input');
-    if (input.length === 0) throw new SteerInputError('empty_input', 'input must not be empty');
-    const active = this.rt.activeTurn();
-    const turn = active ? this.rt.turnRef(active.turnId)?.getSnapshot() : undefined;
-    if (!active || !turn?.hasTag('steerable')) throw new SteerInputError('no_active_turn', 'no active turn to steer');
-    if (expectedTurnId !== undefined && expectedTurnId !== active.turnId) {
-      throw new SteerInputError('expected_turn_mismatch', `expected active turn id \`${expectedTurnId}\` but found \`${active.turnId}\``, {
-        expected: expectedTurnId,
-        actual: active.turnId,
-      });
-    }
-    if (!active.steerable) {
-      const turnKind = active.kind === 'review' ? 'review' : active.kind === 'compact' ? 'compact' : undefined;
-      throw new SteerInputError('active_turn_not_steerable', `cannot steer a ${active.kind} turn`, turnKind ? { turnKind } : {});
-    }
-    this.rt.actor.send({ type: 'STEER', items: [userMessageInput(input)] });
-    this.rt.updateSession({ mailboxOpenForCurrentTurn: true });
-    return active.turnId;
+  async steerInput(items: readonly UserInputInit[], expectedTurnId?: string): Promise<string> {
+    return steerActiveTurn(this.rt, items, expectedTurnId);
   }
 
   /**
@@ -184,7 +216,7 @@ export class Thread {
    * @example
    * await thread.injectResponseItems([{ type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'note' }] }]);
    */
-  async injectResponseItems(items: unknown[]): Promise<'pending_input' | 'history'> {
+  async injectResponseItems(items: readonly unknown[]): Promise<'pending_input' | 'history'> {
     const parsed: ResponseItem[] = parseAtEdge(ResponseItems, items, 'response items');
     if (parsed.length === 0) throw new InvalidRequestError('items must not be empty');
     const active = this.rt.activeTurn();

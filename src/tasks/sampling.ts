@@ -11,7 +11,7 @@
  */
 import { appendTokenUsage, type ResponseItem, type TurnItem } from '../protocol/index.js';
 import { forPrompt } from '../history/index.js';
-import { ModelError, type ModelClient, type ModelRequest, type ResponseEvent } from '../model/types.js';
+import { ModelError, type JsonSchemaTextFormat, type ModelClient, type ModelRequest, type ResponseEvent } from '../model/types.js';
 import { modelCapabilities, requestReasoning } from '../model/capabilities.js';
 import type { EngineContext } from '../runtime/task-context.js';
 import { isToolCall, type ToolCallItem, type ToolRouter } from './tools.js';
@@ -75,7 +75,22 @@ export function buildRequest(ctx: EngineContext, deps: SamplingDeps): ModelReque
     turn_state: deps.turn.turnStateToken,
     turn_metadata: deps.turn.turnMetadata,
     prompt_cache_key: ctx.threadId,
+    ...(ctx.outputSchema ? { text: { format: outputSchemaFormat(ctx.outputSchema) } } : {}),
   };
+}
+
+/** The name Codex gives the final-output schema in `text.format`. */
+export const OUTPUT_SCHEMA_NAME = 'codex_output_schema';
+
+/**
+ * The Responses `text.format` for a turn's `final_output_json_schema`: a strict JSON Schema
+ * format (as Codex sends it).
+ * @example
+ * outputSchemaFormat({ type: 'object', properties: {}, additionalProperties: false });
+ * // { type: 'json_schema', name: 'codex_output_schema', schema: {...}, strict: true }
+ */
+export function outputSchemaFormat(schema: Record<string, unknown>): JsonSchemaTextFormat {
+  return { type: 'json_schema', name: OUTPUT_SCHEMA_NAME, schema, strict: true };
 }
 
 /**
@@ -103,6 +118,7 @@ export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps,
     ctx.recordItems(items);
   };
   ctx.signal.addEventListener('abort', commit, { once: true });
+  const span = ctx.startSpan('sampling_request', { model: request.model, 'tools.count': request.tools.length });
 
   try {
     for await (const ev of deps.model.stream(request, ctx.signal)) {
@@ -114,11 +130,14 @@ export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps,
     // An interrupt ends the stream; the tools already started still report below.
     if (!ctx.signal.aborted) {
       attempt.abort();
+      span.end(err);
       throw err;
     }
   } finally {
     ctx.signal.removeEventListener('abort', commit);
   }
+  span.setAttributes({ completed, interrupted: ctx.signal.aborted });
+  span.end();
   function handleEvent(ev: ResponseEvent): 'completed' | void {
     switch (ev.type) {
       case 'output_item_added': {

@@ -5,3 +5,4 @@
 export * from './mock-server/index.js';
 export * from './scripted-model.js';
 export * from './store-conformance.js';
+export * from './lifecycle/index.js';

@@ -97,7 +97,7 @@ describe('steering', () => {
 
     const turn = await h.thread.submit(say('finish up'));
     const before = await readUntil(h.thread, 'agent_message');
-    const steeredInto = h.thread.steerInput([{ type: 'text', text: 'one more thing' }], turn);
+    const steeredInto = await h.thread.steerInput([{ type: 'text', text: 'one more thing' }], turn);
     const rest = await readTurn(h.thread);
     const events = [...before, ...rest];
 
@@ -119,7 +119,7 @@ describe('steering', () => {
 
     const turn = await h.thread.submit(say('finish up'));
     await gate.reached;
-    h.thread.steerInput([{ type: 'text', text: 'late note' }], turn);
+    await h.thread.steerInput([{ type: 'text', text: 'late note' }], turn);
     gate.release();
     const events = await readTurn(h.thread);
     await h.thread.submit(say('next'));

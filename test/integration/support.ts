@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createThread, type CreateThreadOptions, type Event, type SandboxPolicy, type Thread } from 'turnstate';
+import { createThread, type CreateThreadOptions, type Event, type ReviewDecision, type SandboxPolicy, type Thread } from 'turnstate';
 import { openaiModel } from 'turnstate/openai';
 import { ev, startMockResponsesServer, type MockEvent, type MockResponsesServer, type MockScript, type ScriptedResponse } from 'turnstate/testing';
 import { EventLog } from '../runtime/harness.js';
@@ -122,7 +122,7 @@ export function userTexts(server: MockResponsesServer, index: number): string[] 
 }
 
 /** Answers an approval request once it is pending (exec and patch). */
-export async function decide(rig: Rig, callId: string, decision: unknown, kind: 'exec' | 'patch' = 'exec'): Promise<void> {
+export async function decide(rig: Rig, callId: string, decision: ReviewDecision, kind: 'exec' | 'patch' = 'exec'): Promise<void> {
   await rig.log.until((e) => (e.msg.type === 'exec_approval_request' || e.msg.type === 'apply_patch_approval_request') && e.msg.call_id === callId);
   await rig.thread.submit({ type: kind === 'exec' ? 'exec_approval' : 'patch_approval', id: callId, decision });
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createThread, type CreateThreadOptions, type Event, type ResponseItem, type Thread } from 'turnstate';
+import { createThread, type CreateThreadOptions, type DeepReadonly, type Event, type OpInput, type ResponseItem, type Thread } from 'turnstate';
 import { EventLog } from '../runtime/harness.js';
 
 const homes: string[] = [];
@@ -42,7 +42,7 @@ export async function open(options: CreateThreadOptions & { home: string }): Pro
 }
 
 /** Submits `op` with id `id` and waits until that submission's turn completed or aborted. */
-export async function runTurn(s: Opened, id: string, op: unknown): Promise<Event[]> {
+export async function runTurn(s: Opened, id: string, op: OpInput | DeepReadonly<OpInput>): Promise<Event[]> {
   const from = s.log.events.length;
   await s.thread.submitWithId({ id, op });
   await s.log.until((e) => e.id === id && (e.msg.type === 'task_complete' || e.msg.type === 'turn_aborted'), { from });
@@ -56,7 +56,7 @@ export const say = (text: string) => ({ type: 'user_input', items: [{ type: 'tex
 export const userTurn = (s: Opened, id: string, text: string): Promise<Event[]> => runTurn(s, id, say(text));
 
 /** Submits an op and waits until it (and anything it started) has been handled; returns its events. */
-export async function runOp(s: Opened, id: string, op: unknown): Promise<Event[]> {
+export async function runOp(s: Opened, id: string, op: OpInput | DeepReadonly<OpInput>): Promise<Event[]> {
   const from = s.log.events.length;
   await s.thread.submitWithId({ id, op });
   await s.thread.whenProcessed();

@@ -16,7 +16,7 @@ describe('finishing a turn', () => {
     const gate = deferred<string>();
     const task: SessionTask<null> = { kind: 'regular', steerable: true, run: () => gate.promise };
     const turnId = await thread.spawnTask(task, null);
-    thread.steerInput([{ type: 'text', text: 'one more thing' }], turnId);
+    await thread.steerInput([{ type: 'text', text: 'one more thing' }], turnId);
     gate.resolve('answer');
     await log.untilType('task_complete', { id: turnId });
     expect(log.types({ id: turnId, keepRaw: true })).toEqual([

@@ -1,6 +1,6 @@
 /** Test harness for lifecycle tests: an event log, controllable host tasks, a simulated clock. */
 import { SimulatedClock } from 'xstate';
-import { createThread, type CreateThreadOptions, type Event, type EventMsg, type SessionTask, type Thread } from 'turnstate';
+import { createThread, type CreateThreadOptions, type Event, type EventMsg, type Thread } from 'turnstate';
 
 /** Collects every event of a thread in the background. */
 export class EventLog {
@@ -52,48 +52,8 @@ export class EventLog {
   }
 }
 
-/** A deferred value. */
-export function deferred<T = void>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-export type TaskBehaviour = 'cooperative' | 'slow' | 'nonCooperative';
-
-/** A host task the test finishes by hand; how it reacts to cancellation is configurable. */
-export function controllableTask(kind: string, behaviour: TaskBehaviour = 'cooperative') {
-  const gate = deferred<string | null>();
-  const started = deferred<void>();
-  const state = { ran: false, aborted: false, lateEmitted: false };
-  const task: SessionTask<null> = {
-    kind,
-    async run(ctx, _input, signal) {
-      state.ran = true;
-      started.resolve();
-      const onAbort = new Promise<string | null>((resolve) => {
-        signal.addEventListener('abort', () => {
-          state.aborted = true;
-          if (behaviour === 'cooperative') resolve(null);
-          if (behaviour === 'slow') setTimeout(() => resolve(null), 5);
-        });
-      });
-      const result = await (behaviour === 'nonCooperative' ? gate.promise : Promise.race([gate.promise, onAbort]));
-      if (behaviour === 'nonCooperative' && signal.aborted) {
-        // Late work after a force-stop must never surface.
-        ctx.emit({ type: 'agent_message', message: 'late message', phase: null });
-        ctx.recordItems([{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'late item' }] }]);
-        state.lateEmitted = true;
-      }
-      return result;
-    },
-  };
-  return { task, finish: (msg: string | null = 'done') => gate.resolve(msg), started: started.promise, state };
-}
+// Deferred values and controllable tasks are the shipped kit's (turnstate/testing).
+export { controllableTask, deferred, flushAsync, historyTexts, type TaskBehaviour } from 'turnstate/testing';
 
 /** Creates a thread with a simulated XState clock (machine delays advance only by hand). */
 export async function threadWithSimulatedClock(options: CreateThreadOptions = {}) {
@@ -101,15 +61,4 @@ export async function threadWithSimulatedClock(options: CreateThreadOptions = {}
   sim.set(1_700_000_000_000);
   const thread = await createThread({ cwd: '/tmp', ephemeral: true, ...options, actorClock: sim, clock: { now: () => sim.now() } });
   return { thread, sim, log: new EventLog(thread) };
-}
-
-/** Lets pending promise callbacks and immediate callbacks run. */
-export async function flushAsync(rounds = 5): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
-}
-
-/** The text of every message in history (for marker checks). */
-export function historyTexts(thread: Thread): string[] {
-  const session = thread.actor.getSnapshot().context.session as { history: { items: Array<{ type: string; content?: Array<{ text?: string }> }> } };
-  return session.history.items.flatMap((i) => (i.type === 'message' ? (i.content ?? []).map((c) => c.text ?? '') : []));
 }

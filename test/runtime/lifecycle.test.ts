@@ -57,10 +57,13 @@ describe('a simple turn', () => {
 
   it('rejects a malformed op at submit with zod issues and changes nothing', async () => {
     thread = await createThread({ cwd: '/tmp' });
+    // JavaScript hosts and JSON off the wire skip the compile-time check; the runtime one stays.
+    // @ts-expect-error a misspelled input item type
     await expect(thread.submit({ type: 'user_input', items: [{ type: 'txt', text: 'x' }] })).rejects.toMatchObject({
       code: 'invalid_input',
       issues: expect.arrayContaining([expect.objectContaining({ path: ['items', 0, 'type'] })]),
     });
+    // @ts-expect-error an op type that does not exist
     await expect(thread.submit({ type: 'no_such_op' })).rejects.toMatchObject({ code: 'invalid_input' });
     expect(thread.actor.getSnapshot().value).toBe('idle');
   });

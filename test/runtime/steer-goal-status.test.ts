@@ -25,16 +25,17 @@ describe('steerInput (§12, §14.59)', () => {
     const gate = deferred();
     thread = await createThread({ model: scriptedModel([[{ type: 'created' }, { waitFor: gate.promise }, ...scriptedTurn.reply('x')]]), cwd: '/tmp' });
     const log = new EventLog(thread);
-    expect(() => thread!.steerInput(hi)).toThrow(expect.objectContaining({ kind: 'no_active_turn', message: 'no active turn to steer' }));
+    await expect(thread.steerInput(hi)).rejects.toMatchObject({ kind: 'no_active_turn', message: 'no active turn to steer' });
     const id = await thread.submit({ type: 'user_input', items: [{ type: 'text', text: 'go' }] });
     await log.untilType('task_started', { id });
-    expect(() => thread!.steerInput([])).toThrow(expect.objectContaining({ kind: 'empty_input' }));
-    expect(() => thread!.steerInput(hi, 'other-turn')).toThrow(
-      expect.objectContaining({ kind: 'expected_turn_mismatch', message: `expected active turn id \`other-turn\` but found \`${id}\`` }),
-    );
+    await expect(thread.steerInput([])).rejects.toMatchObject({ kind: 'empty_input' });
+    await expect(thread.steerInput(hi, 'other-turn')).rejects.toMatchObject({
+      kind: 'expected_turn_mismatch',
+      message: `expected active turn id \`other-turn\` but found \`${id}\``,
+    });
     const turn = thread.actor.getSnapshot().children[`turn:${id}`] as { getSnapshot(): { context: { pendingInput: unknown[] } } };
     expect(turn.getSnapshot().context.pendingInput).toEqual([]);
-    expect(thread.steerInput(hi, id)).toBe(id);
+    await expect(thread.steerInput(hi, id)).resolves.toBe(id);
     expect(turn.getSnapshot().context.pendingInput).toHaveLength(1);
     gate.resolve();
     await log.untilType('task_complete', { id });
@@ -46,8 +47,8 @@ describe('steerInput (§12, §14.59)', () => {
     const log = new EventLog(thread);
     const compactId = await thread.submit({ type: 'compact' });
     await log.untilType('task_started', { id: compactId });
-    expect(() => thread!.steerInput(hi)).toThrow(SteerInputError);
-    expect(() => thread!.steerInput(hi)).toThrow(expect.objectContaining({ kind: 'active_turn_not_steerable', turnKind: 'compact' }));
+    await expect(thread.steerInput(hi)).rejects.toBeInstanceOf(SteerInputError);
+    await expect(thread.steerInput(hi)).rejects.toMatchObject({ kind: 'active_turn_not_steerable', turnKind: 'compact' });
     const inputId = await thread.submit({ type: 'user_input', items: hi });
     await thread.whenProcessed();
     expect(log.types({ id: inputId })).toEqual(['error']);

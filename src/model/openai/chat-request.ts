@@ -37,6 +37,8 @@ export function chatRequestBody(request: ModelRequest): OpenAI.ChatCompletionCre
     body.parallel_tool_calls = request.parallel_tool_calls;
   }
   if (request.reasoning?.effort) body.reasoning_effort = request.reasoning.effort as OpenAI.ReasoningEffort;
+  const format = request.text?.format;
+  if (format) body.response_format = { type: 'json_schema', json_schema: { name: format.name, schema: format.schema, strict: format.strict } };
   return body;
 }
 

@@ -1,0 +1,5 @@
+/** The lifecycle property-test kit: arbitraries, task behaviours, a driver and invariant checkers. */
+export * from './arbitraries.js';
+export * from './invariants.js';
+export * from './tasks.js';
+export * from './driver.js';
