@@ -56,14 +56,14 @@ export class OpHandlers {
   }
 
   /** Handles one submission; resolves when its effects (and any abort it caused) are done. */
-  async handle(sub: Submission): Promise<void> {
+  async handle(sub: Submission, opts: { signal?: AbortSignal } = {}): Promise<void> {
     const { id, op } = sub;
     const rt = this.rt;
     switch (op.type) {
       case 'user_input':
       case 'user_input_with_turn_context':
       case 'user_turn':
-        await this.userInput(id, op);
+        await this.userInput(id, op, opts.signal);
         break;
       case 'interrupt':
         // Idle: an interrupt cancels MCP servers still starting (Codex `interrupt_task`).
@@ -182,7 +182,7 @@ export class OpHandlers {
     await rt.waitSettled();
   }
 
-  private async userInput(id: string, op: UserOp): Promise<void> {
+  private async userInput(id: string, op: UserOp, signal?: AbortSignal): Promise<void> {
     const rt = this.rt;
     // The emptiness check runs first: no turn is started and no settings change.
     if (op.items.length === 0) {
@@ -226,7 +226,9 @@ export class OpHandlers {
       return;
     }
     const outputSchema = schema as Record<string, unknown> | null;
-    rt.startTurn({ turnId: id, kind: 'regular', steerable: true, announcesStart: true }, regular, op.items, { outputSchema });
+    const started = rt.startTurn({ turnId: id, kind: 'regular', steerable: true, announcesStart: true }, regular, op.items, { outputSchema });
+    // A run whose signal was aborted before the turn began: the turn starts, then is interrupted at once.
+    if (started && signal?.aborted && rt.activeTurn()?.turnId === id) rt.actor.send({ type: 'INTERRUPT' });
   }
 
   /** Applies persistent setting overrides; returns an error message when one is invalid. */

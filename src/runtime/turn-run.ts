@@ -90,10 +90,10 @@ export function startRun<S extends OutputSchema | undefined>(
         const active = rt.activeTurn();
         if (active) throw new TurnActiveError(active.turnId);
         follower.before = rt.session().history.tokenInfo?.total_token_usage ?? emptyTokenUsage();
-        const handled = host.handlers.handle({ id: turnId, op: { type: 'user_input', items, final_output_json_schema: schema } });
-        // An already-aborted signal still starts the turn, then interrupts it at once.
-        if (options.signal?.aborted && rt.activeTurn()?.turnId === turnId) rt.actor.send({ type: 'INTERRUPT' });
-        await handled;
+        // An already-aborted signal still starts the turn, then interrupts it at once (in the handler,
+        // right after the start: the handler may await an MCP refresh first).
+        const signal = options.signal;
+        await host.handlers.handle({ id: turnId, op: { type: 'user_input', items, final_output_json_schema: schema } }, signal ? { signal } : {});
       });
     } catch (err) {
       follower.stop();
