@@ -64,6 +64,7 @@ export function createRenderer(options: RenderOptions = {}): Renderer {
   const maxToolOutput = options.maxToolOutput ?? 240;
   const stats: RenderStats = { turnsStarted: 0, turnsCompleted: 0, turnsAborted: 0, toolCalls: 0, errors: 0 };
   let open: Stream = null;
+  let turnErrors = 0;
 
   /** Text of a full line (or block), closing any open stream first. */
   const line = (text: string): string => {
@@ -91,6 +92,7 @@ export function createRenderer(options: RenderOptions = {}): Renderer {
         return line(s.dim(`session ${msg.session_id} · model ${msg.model} (${msg.model_provider_id}) · cwd ${msg.cwd}`));
       case 'task_started':
         stats.turnsStarted += 1;
+        turnErrors = 0;
         return line(s.bold(`── turn ${stats.turnsStarted} ──`));
       case 'user_message':
         return line(`${s.cyan('you ›')} ${msg.message}`);
@@ -122,12 +124,14 @@ export function createRenderer(options: RenderOptions = {}): Renderer {
         return msg.info ? line(s.dim(`· ${usageLine(msg.info.last_token_usage)}`)) : '';
       case 'task_complete':
         stats.turnsCompleted += 1;
+        if (turnErrors > 0) return line(s.red(`✗ turn failed${msg.duration_ms == null ? '' : ` after ${formatMs(msg.duration_ms)}`}`));
         return line(s.green(`✓ turn complete${msg.duration_ms == null ? '' : ` in ${formatMs(msg.duration_ms)}`}`));
       case 'turn_aborted':
         stats.turnsAborted += 1;
         return line(s.yellow(`✗ turn aborted: ${msg.reason}${msg.duration_ms == null ? '' : ` after ${formatMs(msg.duration_ms)}`}`));
       case 'error':
         stats.errors += 1;
+        turnErrors += 1;
         return line(`${s.red('error ›')} ${msg.message}`);
       case 'stream_error':
         return line(`${s.yellow('retrying ›')} ${msg.message}`);

@@ -1,0 +1,135 @@
+/**
+ * What `turnstate exec` settles before the turn starts: the prompt (argument or stdin), the
+ * working directory and Git check, the output schema, the model client and the thread (new,
+ * resumed by id, or the most recent one). Failures are `ExecSetupError`s with the exit code
+ * the CLI uses.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { TurnstateError } from '../errors.js';
+import { openaiModel } from '../model/openai/index.js';
+import type { ModelClient, ModelRequest } from '../model/types.js';
+import { JsonlThreadStore, resolveTurnstateHome } from '../persistence/index.js';
+import { createThread } from '../runtime/create-thread.js';
+import type { Thread } from '../runtime/thread.js';
+import type { ExecOptions } from './args.js';
+
+/**
+ * The model `exec` uses without `--model`.
+ * @example
+ * openaiModel({ model: DEFAULT_EXEC_MODEL });
+ */
+export const DEFAULT_EXEC_MODEL = 'gpt-5.1';
+
+/**
+ * A reason `exec` cannot start; `exitCode` is 2 for usage/configuration, 1 otherwise.
+ * @example
+ * throw new ExecSetupError('OPENAI_API_KEY is not set', 2);
+ */
+export class ExecSetupError extends TurnstateError {
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number) {
+    super('cli_setup', 'configuration', message);
+    this.name = 'ExecSetupError';
+    this.exitCode = exitCode;
+  }
+}
+
+/** The prompt: the argument, or all of stdin when it is absent or `-`. */
+export async function resolvePrompt(prompt: string | null, stdin: Readable | undefined): Promise<string> {
+  if (prompt !== null) return prompt;
+  if (!stdin || (stdin as Partial<NodeJS.ReadStream>).isTTY) {
+    throw new ExecSetupError('no prompt: pass one as an argument, or pipe it on stdin with "-"', 2);
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') throw new ExecSetupError('the prompt read from stdin is empty', 2);
+  return text;
+}
+
+/** The session's working directory (absolute), checked to exist and, unless skipped, to be in a Git repository. */
+export async function resolveCwd(cwd: string | null, skipGitRepoCheck: boolean): Promise<string> {
+  const dir = path.resolve(cwd ?? process.cwd());
+  const info = await stat(dir).catch(() => null);
+  if (!info?.isDirectory()) throw new ExecSetupError(`--cd ${dir}: no such directory`, 2);
+  if (!skipGitRepoCheck && !(await insideGitRepo(dir))) {
+    throw new ExecSetupError(`${dir} is not inside a Git repository; pass --skip-git-repo-check to run here anyway`, 1);
+  }
+  return dir;
+}
+
+async function insideGitRepo(dir: string): Promise<boolean> {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (await stat(path.join(d, '.git')).catch(() => null)) return true;
+    if (path.dirname(d) === d) return false;
+  }
+}
+
+/** The JSON Schema in `file`, parsed. */
+export async function readOutputSchema(file: string | null): Promise<Record<string, unknown> | null> {
+  if (file === null) return null;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ExecSetupError(`--output-schema ${file}: ${(err as Error).message}`, 2);
+  }
+  try {
+    const schema = JSON.parse(text) as unknown;
+    if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) throw new Error('not a JSON object');
+    return schema as Record<string, unknown>;
+  } catch (err) {
+    throw new ExecSetupError(`--output-schema ${file}: not a JSON Schema object (${(err as Error).message})`, 2);
+  }
+}
+
+/**
+ * The model client: the `openai` SDK adapter, with the output schema sent as the Responses
+ * `text.format` (`json_schema`, strict, named `codex_output_schema` as Codex names it).
+ * HTTP-level retries are off: the turn loop's own retries (5, with backoff) are the whole
+ * budget, so a dead endpoint fails in seconds rather than minutes.
+ */
+export function execModel(options: ExecOptions, env: NodeJS.ProcessEnv, schema: Record<string, unknown> | null): ModelClient {
+  const apiKey = env.CODEX_API_KEY || env.OPENAI_API_KEY;
+  if (!apiKey) throw new ExecSetupError('no API key: set CODEX_API_KEY or OPENAI_API_KEY (or try `turnstate demo`, which runs offline)', 2);
+  const baseURL = options.baseURL ?? (env.OPENAI_BASE_URL || undefined);
+  const model = openaiModel({ model: options.model ?? DEFAULT_EXEC_MODEL, apiKey, api: options.api, requestMaxRetries: 0, ...(baseURL ? { baseURL } : {}) });
+  if (!schema) return model;
+  const format = { type: 'json_schema', name: 'codex_output_schema', schema, strict: true };
+  return {
+    model: model.model,
+    providerId: model.providerId,
+    contextWindow: model.contextWindow ?? null,
+    stream: (request: ModelRequest, signal: AbortSignal) => model.stream({ ...request, text: { ...request.text, format } }, signal),
+  };
+}
+
+/** Creates (or resumes) the thread `exec` runs its turn on. */
+export async function openExecThread(options: ExecOptions, env: NodeJS.ProcessEnv, model: ModelClient, cwd: string): Promise<Thread> {
+  const home = resolveTurnstateHome(env);
+  const store = new JsonlThreadStore({ home });
+  let threadId: string | null = null;
+  if (options.resume && 'threadId' in options.resume) threadId = options.resume.threadId;
+  if (options.resume && 'last' in options.resume) {
+    threadId = (await store.list({ pageSize: 1 })).threads[0]?.threadId ?? null;
+    if (threadId === null) throw new ExecSetupError(`resume --last: no saved thread under ${home}`, 1);
+  }
+  if (threadId !== null && (await store.findPath(threadId)) === null) throw new ExecSetupError(`resume: no saved thread ${threadId} under ${home}`, 1);
+  const sandbox = options.sandbox ?? 'read-only';
+  const network = options.networkAccess ?? false;
+  const sandboxPolicy = sandbox === 'danger-full-access' ? { type: sandbox } : { type: sandbox, network_access: network };
+  return createThread({
+    model,
+    cwd,
+    home,
+    store,
+    source: 'exec',
+    approvalPolicy: options.approvalPolicy ?? 'never',
+    sandboxPolicy,
+    ...(options.effort ? { effort: options.effort } : {}),
+    ephemeral: options.ephemeral,
+    ...(threadId !== null ? { resume: { threadId } } : {}),
+  });
+}
