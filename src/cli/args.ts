@@ -31,6 +31,16 @@ export interface ExecOptions extends ExecSettings {
 }
 
 /**
+ * What an interactive session (`turnstate`, `turnstate resume`) was asked to do.
+ * @example
+ * const o: SessionOptions = (parseCliArgs(['resume', '--last']) as { options: SessionOptions }).options;
+ */
+export interface SessionOptions extends ExecSettings {
+  resume: { threadId: string } | { last: true } | null;
+  api: 'responses' | 'chat';
+}
+
+/**
  * A parsed command line.
  * @example
  * const cmd: CliCommand = parseCliArgs(process.argv.slice(2));
@@ -40,6 +50,7 @@ export type CliCommand =
   | { command: 'version'; text: string }
   | { command: 'demo' }
   | { command: 'exec'; options: ExecOptions }
+  | { command: 'interactive'; options: SessionOptions }
   | { command: 'usage_error'; message: string; hint: string };
 
 /** The package version (kept in step with package.json by a test). */
@@ -48,13 +59,56 @@ export const CLI_VERSION = '0.1.0';
 const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'];
 const APPROVAL_POLICIES = ['untrusted', 'on-failure', 'on-request', 'never'];
 
+/** The options every session command takes: model, endpoint, sandbox, approvals, cwd, -c. */
+function sessionOptions(cmd: Command): Command {
+  return cmd
+    .option('-m, --model <model>', 'model slug')
+    .option('--base-url <url>', 'API base URL (same as -c openai_base_url=...)')
+    .addOption(new Option('-s, --sandbox <mode>', 'where commands may write').choices(SANDBOX_MODES))
+    .addOption(new Option('-a, --ask-for-approval <policy>', 'when to ask before running a command').choices(APPROVAL_POLICIES))
+    .option('-C, --cd <dir>', 'working directory of the session')
+    .option('-c, --config <key=value>', 'config override (openai_base_url, model, approval_policy, sandbox_mode, model_reasoning_effort); repeatable', collect, [])
+    .addOption(new Option('--api <api>', 'wire API').choices(['responses', 'chat']).default('responses'));
+}
+
+/** Settings from -c overrides, then the explicit flags (which win). */
+function settingsFrom(o: Record<string, unknown>): ExecSettings | { error: string } {
+  const settings = applyConfigOverrides((o.config as string[]) ?? []);
+  if ('error' in settings) return settings;
+  const s = settings.settings;
+  if (typeof o.model === 'string') s.model = o.model;
+  if (typeof o.baseUrl === 'string') s.baseURL = o.baseUrl;
+  if (typeof o.sandbox === 'string') s.sandbox = o.sandbox as ExecSettings['sandbox'];
+  if (typeof o.askForApproval === 'string') s.approvalPolicy = o.askForApproval as ExecSettings['approvalPolicy'];
+  if (typeof o.cd === 'string') s.cwd = o.cd;
+  if (s.model === '') return { error: '--model must not be empty' };
+  return s;
+}
+
+function toSession(o: Record<string, unknown>, resume: SessionOptions['resume']): CliCommand {
+  const s = settingsFrom(o);
+  if ('error' in s) return usage(s.error, 'Run `turnstate --help` for the options.');
+  return { command: 'interactive', options: { ...s, resume, api: o.api === 'chat' ? 'chat' : 'responses' } };
+}
+
 function buildProgram(out: { text: string }, selected: { cmd: CliCommand | null }): Command {
-  const program = new Command('turnstate')
-    .description('Run coding-agent sessions the way Codex does, as XState actors.')
+  const program = sessionOptions(new Command('turnstate'))
+    .description('Run coding-agent sessions the way Codex does, as XState actors. Without a command: an interactive session.')
     .version(CLI_VERSION, '-V, --version')
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (s) => (out.text += s), writeErr: (s) => (out.text += s), outputError: () => undefined })
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    .action((o: Record<string, unknown>) => {
+      selected.cmd = toSession(o, null);
+    });
+  sessionOptions(program.command('resume'))
+    .description('Continue a saved thread interactively.')
+    .argument('[id]', 'thread id')
+    .option('--last', 'the most recent thread')
+    .action((id: string | undefined, o: Record<string, unknown>) => {
+      selected.cmd = id ? toSession(o, { threadId: id }) : o.last === true ? toSession(o, { last: true }) : usage('resume needs a thread id or --last', 'Try `turnstate resume --last`.');
+    });
   program
     .command('demo')
     .description('Play a built-in scenario offline (a loopback mock server, no API key).')
@@ -64,20 +118,14 @@ function buildProgram(out: { text: string }, selected: { cmd: CliCommand | null 
   const exec = program
     .command('exec')
     .description('Run one turn non-interactively: exec [options] [PROMPT|-], or exec [options] resume [ID|--last] [PROMPT|-].')
-    .argument('[args...]', 'the prompt (stdin when absent or "-"), or `resume [ID] [PROMPT]`')
-    .option('-m, --model <model>', 'model slug')
-    .option('--base-url <url>', 'API base URL (same as -c openai_base_url=...)')
-    .addOption(new Option('-s, --sandbox <mode>', 'where commands may write').choices(SANDBOX_MODES))
-    .addOption(new Option('-a, --ask-for-approval <policy>', 'when to ask before running a command').choices(APPROVAL_POLICIES))
-    .option('-C, --cd <dir>', 'working directory of the session')
-    .option('-c, --config <key=value>', 'config override (openai_base_url, model, approval_policy, sandbox_mode, model_reasoning_effort); repeatable', collect, [])
+    .argument('[args...]', 'the prompt (stdin when absent or "-"), or `resume [ID] [PROMPT]`');
+  sessionOptions(exec)
     .option('--json', 'print JSON lines (Codex exec events) instead of the transcript')
     .option('--experimental-json', 'alias of --json')
     .option('--output-schema <file>', 'JSON Schema file the final answer must follow')
     .option('--skip-git-repo-check', 'allow running outside a Git repository')
     .option('--ephemeral', 'do not save the thread')
     .option('--last', 'with `resume`: the most recent thread')
-    .addOption(new Option('--api <api>', 'wire API').choices(['responses', 'chat']).default('responses'))
     .action((args: string[], o: Record<string, unknown>) => {
       selected.cmd = toExec(args, o);
     });
@@ -107,15 +155,8 @@ function toExec(args: string[], o: Record<string, unknown>): CliCommand {
   const joined = rest.join(' ');
   const prompt = rest.length === 0 || (rest.length === 1 && rest[0] === '-') ? null : joined;
   if (prompt !== null && prompt.trim() === '') return usage('the prompt is empty', 'Give a prompt, or "-" to read it from stdin.');
-  const settings = applyConfigOverrides((o.config as string[]) ?? []);
-  if ('error' in settings) return usage(settings.error, 'Config overrides look like -c model="gpt-5.1" or -c approval_policy=never.');
-  const s = settings.settings;
-  if (typeof o.model === 'string') s.model = o.model;
-  if (typeof o.baseUrl === 'string') s.baseURL = o.baseUrl;
-  if (typeof o.sandbox === 'string') s.sandbox = o.sandbox as ExecSettings['sandbox'];
-  if (typeof o.askForApproval === 'string') s.approvalPolicy = o.askForApproval as ExecSettings['approvalPolicy'];
-  if (typeof o.cd === 'string') s.cwd = o.cd;
-  if (s.model === '') return usage('--model must not be empty');
+  const s = settingsFrom(o);
+  if ('error' in s) return usage(s.error);
   return {
     command: 'exec',
     options: {
@@ -141,7 +182,12 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   const out = { text: '' };
   const selected: { cmd: CliCommand | null } = { cmd: null };
   const program = buildProgram(out, selected);
-  if (argv.length === 0) return { command: 'help', text: program.helpInformation() };
+  // The root command takes no arguments (it starts the interactive session), so a stray first
+  // word is an unknown command rather than commander's "too many arguments".
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith('-') && !program.commands.some((c) => c.name() === first) && first !== 'help') {
+    return usage(`unknown command '${first}'`, 'Run `turnstate --help` for the commands (exec, resume, demo).');
+  }
   try {
     program.parse([...argv], { from: 'user' });
   } catch (err) {

@@ -47,5 +47,19 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       const { runExec } = await import('./exec.js');
       return runExec(cmd.options, io);
     }
+    case 'interactive': {
+      const tty = (s: unknown) => (s as { isTTY?: boolean } | undefined)?.isTTY === true;
+      if (!io.stdin || !tty(io.stdin) || !tty(io.stdout)) {
+        io.stderr.write('turnstate: the interactive session needs a terminal\nFrom scripts use `turnstate exec "prompt"`; see `turnstate --help`.\n');
+        return 2;
+      }
+      const { runInteractive } = await import('./interactive.js');
+      try {
+        return await runInteractive(cmd.options, { ...io, stdin: io.stdin });
+      } catch (err) {
+        io.stderr.write(`✗ turnstate: ${err instanceof Error ? err.message : String(err)}\n`);
+        return (err as { exitCode?: number }).exitCode ?? 1;
+      }
+    }
   }
 }

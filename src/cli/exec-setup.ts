@@ -13,7 +13,10 @@ import type { ModelClient, ModelRequest } from '../model/types.js';
 import { JsonlThreadStore, resolveTurnstateHome } from '../persistence/index.js';
 import { createThread } from '../runtime/create-thread.js';
 import type { Thread } from '../runtime/thread.js';
-import type { ExecOptions } from './args.js';
+import type { SessionOptions } from './args.js';
+
+/** What opening a thread needs from the command line (`exec` and the interactive session). */
+export type ThreadSetup = SessionOptions & { ephemeral?: boolean };
 
 /**
  * The model `exec` uses without `--model`.
@@ -91,7 +94,7 @@ export async function readOutputSchema(file: string | null): Promise<Record<stri
  * HTTP-level retries are off: the turn loop's own retries (5, with backoff) are the whole
  * budget, so a dead endpoint fails in seconds rather than minutes.
  */
-export function execModel(options: ExecOptions, env: NodeJS.ProcessEnv, schema: Record<string, unknown> | null): ModelClient {
+export function execModel(options: Pick<SessionOptions, 'model' | 'baseURL' | 'api'>, env: NodeJS.ProcessEnv, schema: Record<string, unknown> | null): ModelClient {
   const apiKey = env.CODEX_API_KEY || env.OPENAI_API_KEY;
   if (!apiKey) throw new ExecSetupError('no API key: set CODEX_API_KEY or OPENAI_API_KEY (or try `turnstate demo`, which runs offline)', 2);
   const baseURL = options.baseURL ?? (env.OPENAI_BASE_URL || undefined);
@@ -107,7 +110,7 @@ export function execModel(options: ExecOptions, env: NodeJS.ProcessEnv, schema: 
 }
 
 /** Creates (or resumes) the thread `exec` runs its turn on. */
-export async function openExecThread(options: ExecOptions, env: NodeJS.ProcessEnv, model: ModelClient, cwd: string): Promise<Thread> {
+export async function openExecThread(options: ThreadSetup, env: NodeJS.ProcessEnv, model: ModelClient, cwd: string, source: 'exec' | 'cli' = 'exec'): Promise<Thread> {
   const home = resolveTurnstateHome(env);
   const store = new JsonlThreadStore({ home });
   let threadId: string | null = null;
@@ -125,11 +128,11 @@ export async function openExecThread(options: ExecOptions, env: NodeJS.ProcessEn
     cwd,
     home,
     store,
-    source: 'exec',
+    source,
     approvalPolicy: options.approvalPolicy ?? 'never',
     sandboxPolicy,
     ...(options.effort ? { effort: options.effort } : {}),
-    ephemeral: options.ephemeral,
+    ephemeral: options.ephemeral ?? false,
     ...(threadId !== null ? { resume: { threadId } } : {}),
   });
 }

@@ -6,6 +6,7 @@
  * closes that line, so a block never starts in the middle of streamed text.
  */
 import type { Event, EventMsg, FunctionCallOutputBody, ResponseItem, TokenUsage, TokenUsageInfo } from '../protocol/index.js';
+import { commandLine } from './exec-json.js';
 import { makeStyle } from './style.js';
 
 /**
@@ -107,13 +108,13 @@ export function createRenderer(options: RenderOptions = {}): Renderer {
       case 'raw_response_item':
         return renderItem(msg.item);
       case 'exec_command_begin':
-        return line(`${s.yellow('$')} ${msg.command.join(' ')}`);
+        return line(`${s.yellow('$')} ${commandLine(msg.command)}`);
       case 'exec_command_end': {
         const status = msg.exit_code === 0 ? s.green(`exit ${msg.exit_code}`) : s.red(`exit ${msg.exit_code}`);
         return line(`  ${s.dim('↳')} ${status}${msg.aggregated_output ? ` ${s.dim(clip(msg.aggregated_output, maxToolOutput))}` : ''}`);
       }
       case 'exec_approval_request':
-        return line(`${s.yellow('approval needed ›')} ${msg.command.join(' ')}${msg.reason ? ` (${msg.reason})` : ''}`);
+        return line(`${s.yellow('approval needed ›')} ${commandLine(msg.command)}${msg.reason ? ` (${msg.reason})` : ''}`);
       case 'apply_patch_approval_request':
         return line(`${s.yellow('approval needed ›')} patch ${Object.keys(msg.changes).join(', ')}`);
       case 'patch_apply_end':

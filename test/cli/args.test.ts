@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CLI_VERSION, applyConfigOverrides, parseCliArgs, parseOverrideValue } from '../../src/cli/index.js';
+import { Readable } from 'node:stream';
+import { CLI_VERSION, applyConfigOverrides, parseCliArgs, parseOverrideValue, runCli } from '../../src/cli/index.js';
+import { sink } from './helpers.js';
 
 describe('parseCliArgs', () => {
   it('parses demo, help and version', () => {
@@ -40,6 +42,22 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['exec', '-c', 'approval_policy=sometimes', 'x'])).toMatchObject({ command: 'usage_error', message: expect.stringContaining('approval_policy must be one of') });
     expect(parseCliArgs(['exec', '-c', 'novalue', 'x'])).toMatchObject({ command: 'usage_error', message: 'config override "novalue" is not key=value' });
     expect(parseCliArgs(['exec', '-m', '', 'x'])).toMatchObject({ command: 'usage_error', message: '--model must not be empty' });
+  });
+});
+
+describe('interactive session arguments', () => {
+  it('parses the bare command and resume', () => {
+    expect(parseCliArgs([])).toMatchObject({ command: 'interactive', options: { resume: null, model: null, approvalPolicy: null } });
+    expect(parseCliArgs(['-m', 'gpt-x', '-a', 'untrusted'])).toMatchObject({ command: 'interactive', options: { model: 'gpt-x', approvalPolicy: 'untrusted' } });
+    expect(parseCliArgs(['resume', 'th-9'])).toMatchObject({ command: 'interactive', options: { resume: { threadId: 'th-9' } } });
+    expect(parseCliArgs(['resume', '--last'])).toMatchObject({ command: 'interactive', options: { resume: { last: true } } });
+    expect(parseCliArgs(['resume'])).toMatchObject({ command: 'usage_error', message: 'resume needs a thread id or --last' });
+  });
+
+  it('refuses the interactive session without a terminal (exit 2, one line and a hint)', async () => {
+    const [out, err] = [sink(), sink()];
+    expect(await runCli([], { stdout: out, stderr: err, stdin: Readable.from([]), env: {} })).toBe(2);
+    expect(err.text()).toBe('turnstate: the interactive session needs a terminal\nFrom scripts use `turnstate exec "prompt"`; see `turnstate --help`.\n');
   });
 });
 

@@ -36,7 +36,7 @@ describe('runCli', () => {
     expect(out.text()).toContain('exec [options] [args...]');
     const [out2, err2] = [sink(), sink()];
     expect(await runCli(['launch'], { stdout: out2, stderr: err2, env: {} })).toBe(2);
-    expect(err2.text()).toBe("turnstate: unknown command 'launch'\nRun `turnstate --help` for usage.\n");
+    expect(err2.text()).toBe("turnstate: unknown command 'launch'\nRun `turnstate --help` for the commands (exec, resume, demo).\n");
     expect(out2.text()).toBe('');
   });
 });
