@@ -66,6 +66,8 @@ export function createRenderer(options: RenderOptions = {}): Renderer {
   const stats: RenderStats = { turnsStarted: 0, turnsCompleted: 0, turnsAborted: 0, toolCalls: 0, errors: 0 };
   let open: Stream = null;
   let turnErrors = 0;
+  /** Calls whose outcome an exec/patch end event already showed: their tool output is not repeated. */
+  const shown = new Set<string>();
 
   /** Text of a full line (or block), closing any open stream first. */
   const line = (text: string): string => {
@@ -110,6 +112,7 @@ export function createRenderer(options: RenderOptions = {}): Renderer {
       case 'exec_command_begin':
         return line(`${s.yellow('$')} ${commandLine(msg.command)}`);
       case 'exec_command_end': {
+        shown.add(msg.call_id);
         const status = msg.exit_code === 0 ? s.green(`exit ${msg.exit_code}`) : s.red(`exit ${msg.exit_code}`);
         return line(`  ${s.dim('↳')} ${status}${msg.aggregated_output ? ` ${s.dim(clip(msg.aggregated_output, maxToolOutput))}` : ''}`);
       }
@@ -118,6 +121,7 @@ export function createRenderer(options: RenderOptions = {}): Renderer {
       case 'apply_patch_approval_request':
         return line(`${s.yellow('approval needed ›')} patch ${Object.keys(msg.changes).join(', ')}`);
       case 'patch_apply_end':
+        shown.add(msg.call_id);
         return line(`${s.yellow('patch ›')} ${Object.keys(msg.changes).join(', ') || '(no files)'} ${msg.success ? s.green('applied') : s.red(msg.status)}`);
       case 'web_search_end':
         return line(`${s.yellow('search ›')} ${msg.query}`);
@@ -155,6 +159,7 @@ export function createRenderer(options: RenderOptions = {}): Renderer {
         return line(`${s.yellow('tool ›')} ${s.bold(item.name)} ${clip(item.input, maxToolOutput)}`);
       case 'function_call_output':
       case 'custom_tool_call_output':
+        if (shown.delete(item.call_id)) return '';
         return line(`  ${s.dim('↳')} ${clip(outputText(item.output), maxToolOutput)}`);
       default:
         return ''; // messages and reasoning are shown from their legacy events
