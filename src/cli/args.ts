@@ -15,6 +15,7 @@ import { applyConfigOverrides, type ExecSettings } from './config.js';
  * const o: ExecOptions = (parseCliArgs(['exec', 'hi']) as { options: ExecOptions }).options;
  */
 export interface ExecOptions extends ExecSettings {
+  addDirs: string[];
   /** The prompt; `null` means "read it from stdin". */
   prompt: string | null;
   /** Resume a stored thread by id, or the most recent one. */
@@ -36,6 +37,8 @@ export interface ExecOptions extends ExecSettings {
  * const o: SessionOptions = (parseCliArgs(['resume', '--last']) as { options: SessionOptions }).options;
  */
 export interface SessionOptions extends ExecSettings {
+  /** Extra writable roots of a `workspace-write` sandbox (`--add-dir`). */
+  addDirs: string[];
   resume: { threadId: string } | { last: true } | null;
   api: 'responses' | 'chat';
 }
@@ -68,6 +71,7 @@ function sessionOptions(cmd: Command): Command {
     .addOption(new Option('-a, --ask-for-approval <policy>', 'when to ask before running a command').choices(APPROVAL_POLICIES))
     .option('-C, --cd <dir>', 'working directory of the session')
     .option('-c, --config <key=value>', 'config override (openai_base_url, model, approval_policy, sandbox_mode, model_reasoning_effort); repeatable', collect, [])
+    .option('--add-dir <dir>', 'another directory the workspace-write sandbox may write; repeatable', collect, [])
     .addOption(new Option('--api <api>', 'wire API').choices(['responses', 'chat']).default('responses'));
 }
 
@@ -88,7 +92,7 @@ function settingsFrom(o: Record<string, unknown>): ExecSettings | { error: strin
 function toSession(o: Record<string, unknown>, resume: SessionOptions['resume']): CliCommand {
   const s = settingsFrom(o);
   if ('error' in s) return usage(s.error, 'Run `turnstate --help` for the options.');
-  return { command: 'interactive', options: { ...s, resume, api: o.api === 'chat' ? 'chat' : 'responses' } };
+  return { command: 'interactive', options: { ...s, addDirs: (o.addDir as string[]) ?? [], resume, api: o.api === 'chat' ? 'chat' : 'responses' } };
 }
 
 function buildProgram(out: { text: string }, selected: { cmd: CliCommand | null }): Command {
@@ -161,6 +165,7 @@ function toExec(args: string[], o: Record<string, unknown>): CliCommand {
     command: 'exec',
     options: {
       ...s,
+      addDirs: (o.addDir as string[]) ?? [],
       prompt,
       resume,
       json: o.json === true || o.experimentalJson === true,

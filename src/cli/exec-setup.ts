@@ -122,7 +122,13 @@ export async function openExecThread(options: ThreadSetup, env: NodeJS.ProcessEn
   if (threadId !== null && (await store.findPath(threadId)) === null) throw new ExecSetupError(`resume: no saved thread ${threadId} under ${home}`, 1);
   const sandbox = options.sandbox ?? 'read-only';
   const network = options.networkAccess ?? false;
-  const sandboxPolicy = sandbox === 'danger-full-access' ? { type: sandbox } : { type: sandbox, network_access: network };
+  const writableRoots = options.addDirs.map((d) => path.resolve(cwd, d));
+  const sandboxPolicy =
+    sandbox === 'danger-full-access'
+      ? { type: sandbox }
+      : sandbox === 'workspace-write'
+        ? { type: sandbox, network_access: network, writable_roots: writableRoots }
+        : { type: sandbox, network_access: network };
   return createThread({
     model,
     cwd,

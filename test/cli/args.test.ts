@@ -17,10 +17,10 @@ describe('parseCliArgs', () => {
   it('parses exec as the Codex SDK calls it', () => {
     const argv = ['exec', '--experimental-json', '--config', 'openai_base_url="http://127.0.0.1:4000/v1"', '--model', 'm1', '--sandbox', 'workspace-write',
       '--cd', '/tmp', '--skip-git-repo-check', '--output-schema', '/tmp/s.json', '--config', 'model_reasoning_effort="high"', '--config', 'approval_policy="never"',
-      '--config', 'web_search="disabled"', 'resume', 'th-1'];
+      '--config', 'web_search="disabled"', '--add-dir', '/data', 'resume', 'th-1'];
     expect(parseCliArgs(argv)).toEqual({
       command: 'exec',
-      options: { prompt: null, resume: { threadId: 'th-1' }, json: true, outputSchema: '/tmp/s.json', skipGitRepoCheck: true, ephemeral: false, api: 'responses',
+      options: { prompt: null, resume: { threadId: 'th-1' }, json: true, addDirs: ['/data'], outputSchema: '/tmp/s.json', skipGitRepoCheck: true, ephemeral: false, api: 'responses',
         model: 'm1', baseURL: 'http://127.0.0.1:4000/v1', sandbox: 'workspace-write', approvalPolicy: 'never', cwd: '/tmp', effort: 'high', networkAccess: null },
     });
   });
