@@ -39,7 +39,12 @@ export class ExecSetupError extends TurnstateError {
   }
 }
 
-/** The prompt: the argument, or all of stdin when it is absent or `-`. */
+/**
+ * The prompt: the argument, or all of stdin when it is absent or `-`. Throws `ExecSetupError`
+ * (exit 2) when stdin is a terminal or empty.
+ * @example
+ * await resolvePrompt(null, process.stdin); // what was piped in, trimmed
+ */
 export async function resolvePrompt(prompt: string | null, stdin: Readable | undefined): Promise<string> {
   if (prompt !== null) return prompt;
   if (!stdin || (stdin as Partial<NodeJS.ReadStream>).isTTY) {
@@ -52,7 +57,12 @@ export async function resolvePrompt(prompt: string | null, stdin: Readable | und
   return text;
 }
 
-/** The session's working directory (absolute), checked to exist and, unless skipped, to be in a Git repository. */
+/**
+ * The session's working directory (absolute), checked to exist (else exit 2) and, unless
+ * skipped, to be inside a Git repository (else exit 1, as `codex exec` refuses).
+ * @example
+ * await resolveCwd('../repo', false); // '/home/me/repo'
+ */
 export async function resolveCwd(cwd: string | null, skipGitRepoCheck: boolean): Promise<string> {
   const dir = path.resolve(cwd ?? process.cwd());
   const info = await stat(dir).catch(() => null);
@@ -70,7 +80,12 @@ async function insideGitRepo(dir: string): Promise<boolean> {
   }
 }
 
-/** The JSON Schema in `file`, parsed. */
+/**
+ * The JSON Schema object in `file`, parsed (`null` without a file); `ExecSetupError` (exit 2)
+ * when it cannot be read or is not a JSON object.
+ * @example
+ * await readOutputSchema('schema.json'); // { type: 'object', ... }
+ */
 export async function readOutputSchema(file: string | null): Promise<Record<string, unknown> | null> {
   if (file === null) return null;
   let text: string;
@@ -92,7 +107,10 @@ export async function readOutputSchema(file: string | null): Promise<Record<stri
  * The model client: the `openai` SDK adapter, with the output schema sent as the Responses
  * `text.format` (`json_schema`, strict, named `codex_output_schema` as Codex names it).
  * HTTP-level retries are off: the turn loop's own retries (5, with backoff) are the whole
- * budget, so a dead endpoint fails in seconds rather than minutes.
+ * budget, so a dead endpoint fails in seconds rather than minutes. Throws `ExecSetupError`
+ * (exit 2) without `CODEX_API_KEY` / `OPENAI_API_KEY`.
+ * @example
+ * const model = execModel({ model: 'gpt-5.1', baseURL: null, api: 'responses' }, process.env, null);
  */
 export function execModel(options: Pick<SessionOptions, 'model' | 'baseURL' | 'api'>, env: NodeJS.ProcessEnv, schema: Record<string, unknown> | null): ModelClient {
   const apiKey = env.CODEX_API_KEY || env.OPENAI_API_KEY;
@@ -109,7 +127,13 @@ export function execModel(options: Pick<SessionOptions, 'model' | 'baseURL' | 'a
   };
 }
 
-/** Creates (or resumes) the thread `exec` runs its turn on. */
+/**
+ * Creates (or resumes, by id or the most recent) the thread a CLI session runs on, saved under
+ * `TURNSTATE_HOME` unless `ephemeral`. Defaults: sandbox `read-only`, approvals `never` (as
+ * `codex exec`). Throws `ExecSetupError` (exit 1) when the thread to resume is not stored.
+ * @example
+ * const thread = await openExecThread(options, process.env, model, '/work/repo');
+ */
 export async function openExecThread(options: ThreadSetup, env: NodeJS.ProcessEnv, model: ModelClient, cwd: string, source: 'exec' | 'cli' = 'exec'): Promise<Thread> {
   const home = resolveTurnstateHome(env);
   const store = new JsonlThreadStore({ home });
