@@ -47,6 +47,7 @@ describe('turnstate exec', () => {
     server = await startMockResponsesServer([
       { events: [ev.created('r1'), ev.messageAdded('m1'), ev.textDelta('Hi '), ev.textDelta('there'), ev.assistantMessage('m1', 'Hi there'), ev.completedWithTokens('r1', 7)] },
       { events: [ev.created('r2'), ev.messageAdded('m2'), ev.assistantMessage('m2', 'Again'), ev.completedWithTokens('r2', 9)] },
+      { events: [ev.created('r3'), ev.messageAdded('m3'), ev.assistantMessage('m3', 'Third'), ev.completedWithTokens('r3', 11)] },
     ]);
     const [out, err] = [sink(), sink()];
     const stdin = Readable.from(['say hi\n']);
@@ -67,6 +68,12 @@ describe('turnstate exec', () => {
     expect(code2).toBe(0);
     expect(out2.text()).toBe('Again\n');
     expect(userTexts(server.requests[1]?.body)).toEqual(expect.arrayContaining(['say hi', 'once more']));
+
+    const [out3, err3] = [sink(), sink()];
+    const code3 = await runCli(['exec', '--skip-git-repo-check', '--base-url', server.url, 'resume', '--last', 'and again'], { stdout: out3, stderr: err3, env: env() });
+    expect(code3).toBe(0);
+    expect(out3.text()).toBe('Third\n');
+    expect(userTexts(server.requests[2]?.body).filter((t) => !t.startsWith('<environment_context>'))).toEqual(['say hi', 'once more', 'and again']);
   });
 
   it('refuses to run outside a Git repository unless told to', async () => {
