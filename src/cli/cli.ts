@@ -1,27 +1,31 @@
 /**
  * The command dispatcher: argv → a command → its exit code. `main.ts` only binds it to the
- * process; tests call `runCli` with their own streams.
+ * process; tests call `runCli` with their own streams. The engine is imported lazily, when a
+ * command needs it, so `--help` and `--version` stay fast.
  */
-import type { Writable } from 'node:stream';
-import { USAGE, parseCliArgs } from './args.js';
-import { runDemo } from './demo.js';
-import { runExec } from './exec.js';
+import type { Readable, Writable } from 'node:stream';
+import { parseCliArgs } from './args.js';
 
 /**
  * The process surface the CLI uses.
  * @example
- * const io: CliIO = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+ * const io: CliIO = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
  */
 export interface CliIO {
   stdout: Writable;
   stderr: Writable;
+  /** Where a prompt given as `-` (or not at all) is read from. */
+  stdin?: Readable;
   env: NodeJS.ProcessEnv;
   /** Subscribes to Ctrl-C; returns an unsubscribe function. */
   onInterrupt?: (handler: () => void) => () => void;
+  /** ANSI colours (default: when the output is a TTY and `NO_COLOR` is unset). */
+  color?: boolean;
 }
 
 /**
- * Runs the `turnstate` command line; resolves with the exit code.
+ * Runs the `turnstate` command line; resolves with the exit code (0 done, 1 the turn failed,
+ * 2 usage or configuration error, 130 interrupted).
  * @example
  * process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
  */
@@ -29,14 +33,33 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   const cmd = parseCliArgs(argv);
   switch (cmd.command) {
     case 'help':
-      io.stdout.write(USAGE);
+    case 'version':
+      io.stdout.write(cmd.text);
       return 0;
     case 'usage_error':
-      io.stderr.write(`turnstate: ${cmd.message}\n\n${USAGE}`);
+      io.stderr.write(`turnstate: ${cmd.message}\n${cmd.hint}\n`);
       return 2;
-    case 'demo':
+    case 'demo': {
+      const { runDemo } = await import('./demo.js');
       return (await runDemo(io.stdout)).exitCode;
-    case 'exec':
-      return runExec(cmd, io);
+    }
+    case 'exec': {
+      const { runExec } = await import('./exec.js');
+      return runExec(cmd.options, io);
+    }
+    case 'interactive': {
+      const tty = (s: unknown) => (s as { isTTY?: boolean } | undefined)?.isTTY === true;
+      if (!io.stdin || !tty(io.stdin) || !tty(io.stdout)) {
+        io.stderr.write('turnstate: the interactive session needs a terminal\nFrom scripts use `turnstate exec "prompt"`; see `turnstate --help`.\n');
+        return 2;
+      }
+      const { runInteractive } = await import('./interactive.js');
+      try {
+        return await runInteractive(cmd.options, { ...io, stdin: io.stdin });
+      } catch (err) {
+        io.stderr.write(`✗ turnstate: ${err instanceof Error ? err.message : String(err)}\n`);
+        return (err as { exitCode?: number }).exitCode ?? 1;
+      }
+    }
   }
 }

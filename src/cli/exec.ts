@@ -1,92 +1,84 @@
 /**
- * `turnstate exec "prompt"`: one turn against a real OpenAI-compatible server, rendered
- * like the demo. Ctrl-C interrupts the turn (a second Ctrl-C leaves at once).
+ * `turnstate exec`: one turn, non-interactive, with the built-in tools on. With `--json` it
+ * prints Codex's exec JSON lines on stdout (see `exec-json.ts`); otherwise the transcript goes
+ * to stderr as it streams and the final answer to stdout, last. Ctrl-C interrupts the turn (a
+ * second Ctrl-C leaves at once). Approval requests are declined: nobody is there to answer.
  */
-import type { Writable } from 'node:stream';
-import { openaiModel } from '../model/openai/index.js';
-import type { ModelClient } from '../model/types.js';
-import { createThread } from '../runtime/create-thread.js';
-import type { CliCommand } from './args.js';
-import { createRenderer, renderSummary } from './render.js';
+import type { Event } from '../protocol/index.js';
+import type { Thread } from '../runtime/thread.js';
+import type { ExecOptions } from './args.js';
+import type { CliIO } from './cli.js';
+import { createExecEventMapper } from './exec-json.js';
+import { ExecSetupError, execModel, openExecThread, readOutputSchema, resolveCwd, resolvePrompt } from './exec-setup.js';
+import { createRenderer } from './render.js';
 import { pump } from './session-io.js';
-import { shouldColor } from './style.js';
+import { makeStyle, shouldColor } from './style.js';
+
+export { DEFAULT_EXEC_MODEL } from './exec-setup.js';
 
 /**
- * The model `exec` uses without `--model`.
+ * Runs one turn; resolves with the exit code (0 completed, 1 failed, 2 usage or configuration
+ * error, 130 interrupted).
  * @example
- * openaiModel({ model: DEFAULT_EXEC_MODEL });
+ * const code = await runExec(parsed.options, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
  */
-export const DEFAULT_EXEC_MODEL = 'gpt-5.1';
-
-/**
- * Where `exec` reads and writes.
- * @example
- * const io: ExecIO = { stdout: process.stdout, stderr: process.stderr, env: process.env };
- */
-export interface ExecIO {
-  stdout: Writable;
-  stderr: Writable;
-  env: NodeJS.ProcessEnv;
-  /** Subscribes to the user's interrupt (Ctrl-C); returns an unsubscribe function. */
-  onInterrupt?: (handler: () => void) => () => void;
-  color?: boolean;
-}
-
-/**
- * Runs one turn; resolves with the exit code (0 done, 1 the turn reported an error,
- * 2 no API key, 130 interrupted).
- * @example
- * const code = await runExec({ command: 'exec', prompt: 'hi', model: undefined, baseURL: undefined, api: 'responses' },
- *   { stdout: process.stdout, stderr: process.stderr, env: process.env });
- */
-export async function runExec(cmd: Extract<CliCommand, { command: 'exec' }>, io: ExecIO): Promise<number> {
-  const apiKey = io.env.OPENAI_API_KEY;
-  if (!apiKey) {
-    io.stderr.write('turnstate exec: OPENAI_API_KEY is not set.\nExport it (and OPENAI_BASE_URL or --base-url for a compatible server), or try `turnstate demo`, which runs offline.\n');
-    return 2;
+export async function runExec(options: ExecOptions, io: CliIO): Promise<number> {
+  const color = io.color ?? shouldColor(io.stderr, io.env);
+  const s = makeStyle(color);
+  let thread: Thread;
+  let prompt: string;
+  let schema: Record<string, unknown> | null;
+  try {
+    const cwd = await resolveCwd(options.cwd, options.skipGitRepoCheck);
+    schema = await readOutputSchema(options.outputSchema);
+    const model = execModel(options, io.env);
+    prompt = await resolvePrompt(options.prompt, io.stdin);
+    thread = await openExecThread(options, io.env, model, cwd);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (options.json) io.stdout.write(JSON.stringify({ type: 'error', message }) + '\n');
+    io.stderr.write(`${s.red('✗')} turnstate exec: ${message}\n`);
+    return err instanceof ExecSetupError ? err.exitCode : 1;
   }
-  const baseURL = cmd.baseURL ?? (io.env.OPENAI_BASE_URL || undefined);
-  const color = io.color ?? shouldColor(io.stdout, io.env);
+
+  const mapper = createExecEventMapper();
   const renderer = createRenderer({ color });
-  const started = performance.now();
-  const model = openaiModel({ model: cmd.model ?? DEFAULT_EXEC_MODEL, apiKey, api: cmd.api, ...(baseURL ? { baseURL } : {}) });
-  let requests = 0;
-  const counted: ModelClient = {
-    model: model.model,
-    providerId: model.providerId,
-    contextWindow: model.contextWindow ?? null,
-    stream: (request, signal) => {
-      requests += 1;
-      return model.stream(request, signal);
-    },
-  };
-  // No built-in shell / apply_patch: this CLI does not answer approval requests yet.
-  // In memory only: a one-shot turn leaves no rollout behind. No tool writes files and a
-  // one-shot run never undoes, so no ghost snapshot either.
-  const thread = await createThread({ model: counted, builtinTools: false, ephemeral: true, ghostSnapshots: false });
   let interrupts = 0;
   const off = io.onInterrupt?.(() => {
     interrupts += 1;
     if (interrupts > 1) process.exit(130);
-    io.stdout.write(renderer.note('host › interrupt (Ctrl-C again to quit)'));
+    if (!options.json) io.stderr.write(renderer.note('interrupting (Ctrl-C again to quit)'));
     thread.submit({ type: 'interrupt' }).catch(() => undefined);
   });
+  const onEvent = async (e: Event): Promise<'stop' | undefined> => {
+    if (options.json) for (const line of mapper.map(e)) io.stdout.write(JSON.stringify(line) + '\n');
+    else mapper.map(e);
+    if (e.msg.type === 'exec_approval_request') {
+      await thread.submit({ type: 'exec_approval', id: e.msg.approval_id ?? e.msg.call_id, turn_id: e.msg.turn_id, decision: 'denied' });
+    } else if (e.msg.type === 'apply_patch_approval_request') {
+      await thread.submit({ type: 'patch_approval', id: e.msg.call_id, decision: 'denied' });
+    }
+    return e.msg.type === 'task_complete' || e.msg.type === 'turn_aborted' ? 'stop' : undefined;
+  };
+  const quiet = { render: () => '', note: () => '', end: () => '', stats: renderer.stats };
   try {
-    await thread.submit({ type: 'user_input', items: [{ type: 'text', text: cmd.prompt }] });
-    const last = await pump(
-      thread,
-      renderer,
-      io.stdout,
-      (e) => (e.msg.type === 'task_complete' || e.msg.type === 'turn_aborted' ? 'stop' : undefined),
-      600_000,
-    );
-    const usage = thread.view.getSnapshot().context.tokenUsage;
-    const stats = renderer.stats();
-    io.stdout.write('\n' + renderSummary({ stats, requests, usage, elapsedMs: performance.now() - started }, { color }));
-    if (last?.msg.type === 'turn_aborted') return 130;
-    return stats.errors > 0 ? 1 : 0;
+    // The output schema travels with the turn (Responses `text.format`, Chat `response_format`).
+    await thread.submit({ type: 'user_input', items: [{ type: 'text', text: prompt }], ...(schema ? { final_output_json_schema: schema } : {}) });
+    await pump(thread, options.json ? quiet : renderer, io.stderr, onEvent, 600_000);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (options.json) io.stdout.write(JSON.stringify({ type: 'error', message }) + '\n');
+    io.stderr.write(`${s.red('✗')} ${message}\n`);
+    return 1;
   } finally {
     off?.();
-    await thread.shutdown();
+    await thread.shutdown().catch(() => undefined);
   }
+  const outcome = mapper.outcome();
+  if (!options.json) {
+    if (!options.ephemeral) io.stderr.write(s.dim(`thread ${thread.id} · continue with: turnstate exec resume ${thread.id} "..."\n`));
+    const final = mapper.finalMessage();
+    if (outcome === 'completed' && final !== null) io.stdout.write(final.endsWith('\n') ? final : `${final}\n`);
+  }
+  return outcome === 'completed' ? 0 : outcome === 'aborted' ? 130 : 1;
 }

@@ -6,6 +6,7 @@
  * closes that line, so a block never starts in the middle of streamed text.
  */
 import type { Event, EventMsg, FunctionCallOutputBody, ResponseItem, TokenUsage, TokenUsageInfo } from '../protocol/index.js';
+import { commandLine } from './exec-json.js';
 import { makeStyle } from './style.js';
 
 /**
@@ -64,6 +65,9 @@ export function createRenderer(options: RenderOptions = {}): Renderer {
   const maxToolOutput = options.maxToolOutput ?? 240;
   const stats: RenderStats = { turnsStarted: 0, turnsCompleted: 0, turnsAborted: 0, toolCalls: 0, errors: 0 };
   let open: Stream = null;
+  let turnErrors = 0;
+  /** Calls whose outcome an exec/patch end event already showed: their tool output is not repeated. */
+  const shown = new Set<string>();
 
   /** Text of a full line (or block), closing any open stream first. */
   const line = (text: string): string => {
@@ -91,6 +95,7 @@ export function createRenderer(options: RenderOptions = {}): Renderer {
         return line(s.dim(`session ${msg.session_id} · model ${msg.model} (${msg.model_provider_id}) · cwd ${msg.cwd}`));
       case 'task_started':
         stats.turnsStarted += 1;
+        turnErrors = 0;
         return line(s.bold(`── turn ${stats.turnsStarted} ──`));
       case 'user_message':
         return line(`${s.cyan('you ›')} ${msg.message}`);
@@ -105,16 +110,18 @@ export function createRenderer(options: RenderOptions = {}): Renderer {
       case 'raw_response_item':
         return renderItem(msg.item);
       case 'exec_command_begin':
-        return line(`${s.yellow('$')} ${msg.command.join(' ')}`);
+        return line(`${s.yellow('$')} ${commandLine(msg.command)}`);
       case 'exec_command_end': {
+        shown.add(msg.call_id);
         const status = msg.exit_code === 0 ? s.green(`exit ${msg.exit_code}`) : s.red(`exit ${msg.exit_code}`);
         return line(`  ${s.dim('↳')} ${status}${msg.aggregated_output ? ` ${s.dim(clip(msg.aggregated_output, maxToolOutput))}` : ''}`);
       }
       case 'exec_approval_request':
-        return line(`${s.yellow('approval needed ›')} ${msg.command.join(' ')}${msg.reason ? ` (${msg.reason})` : ''}`);
+        return line(`${s.yellow('approval needed ›')} ${commandLine(msg.command)}${msg.reason ? ` (${msg.reason})` : ''}`);
       case 'apply_patch_approval_request':
         return line(`${s.yellow('approval needed ›')} patch ${Object.keys(msg.changes).join(', ')}`);
       case 'patch_apply_end':
+        shown.add(msg.call_id);
         return line(`${s.yellow('patch ›')} ${Object.keys(msg.changes).join(', ') || '(no files)'} ${msg.success ? s.green('applied') : s.red(msg.status)}`);
       case 'web_search_end':
         return line(`${s.yellow('search ›')} ${msg.query}`);
@@ -122,12 +129,14 @@ export function createRenderer(options: RenderOptions = {}): Renderer {
         return msg.info ? line(s.dim(`· ${usageLine(msg.info.last_token_usage)}`)) : '';
       case 'task_complete':
         stats.turnsCompleted += 1;
+        if (turnErrors > 0) return line(s.red(`✗ turn failed${msg.duration_ms == null ? '' : ` after ${formatMs(msg.duration_ms)}`}`));
         return line(s.green(`✓ turn complete${msg.duration_ms == null ? '' : ` in ${formatMs(msg.duration_ms)}`}`));
       case 'turn_aborted':
         stats.turnsAborted += 1;
         return line(s.yellow(`✗ turn aborted: ${msg.reason}${msg.duration_ms == null ? '' : ` after ${formatMs(msg.duration_ms)}`}`));
       case 'error':
         stats.errors += 1;
+        turnErrors += 1;
         return line(`${s.red('error ›')} ${msg.message}`);
       case 'stream_error':
         return line(`${s.yellow('retrying ›')} ${msg.message}`);
@@ -152,6 +161,7 @@ export function createRenderer(options: RenderOptions = {}): Renderer {
         return line(`${s.yellow('tool ›')} ${s.bold(item.name)} ${clip(item.input, maxToolOutput)}`);
       case 'function_call_output':
       case 'custom_tool_call_output':
+        if (shown.delete(item.call_id)) return '';
         return line(`  ${s.dim('↳')} ${clip(outputText(item.output), maxToolOutput)}`);
       default:
         return ''; // messages and reasoning are shown from their legacy events

@@ -17,6 +17,19 @@ const renderAll = (events: Event[], color = false) => {
 };
 
 describe('createRenderer', () => {
+  it('marks a turn that reported an error as failed, and shows a command once, shell-quoted', () => {
+    const cmd = { call_id: 'c1', turn_id: T, command: ['bash', '-lc', 'echo hi'], cwd: '/w', parsed_cmd: [], source: 'agent' as const };
+    const { text } = renderAll([
+      e({ type: 'task_started', turn_id: T, collaboration_mode_kind: 'default' }),
+      e({ type: 'exec_command_begin', ...cmd }),
+      e({ type: 'exec_command_end', ...cmd, stdout: 'hi\n', stderr: '', aggregated_output: 'hi\n', exit_code: 0, duration: null, formatted_output: '', status: 'completed' }),
+      e({ type: 'raw_response_item', item: { type: 'function_call_output', call_id: 'c1', output: 'Exit code: 0' } }),
+      e({ type: 'error', message: 'unauthorized' }),
+      e({ type: 'task_complete', turn_id: T, duration_ms: 5 }),
+    ]);
+    expect(text).toBe("── turn 1 ──\n$ bash -lc 'echo hi'\n  ↳ exit 0 hi ⏎\nerror › unauthorized\n✗ turn failed after 5 ms\n");
+  });
+
   it('writes streamed deltas inline and closes the line at the full message', () => {
     const { text } = renderAll([
       e({ type: 'task_started', turn_id: T, collaboration_mode_kind: 'default' }),

@@ -5,6 +5,7 @@
  * `chat-stream.ts`). Invariant: aborting the signal cancels the HTTP body and ends iteration
  * with an AbortError, whatever phase the request is in.
  */
+import { setMaxListeners } from 'node:events';
 import OpenAI, { OpenAIError } from 'openai';
 import { TurnstateError } from '../../errors.js';
 import { ModelError } from '../types.js';
@@ -99,8 +100,9 @@ interface StreamSettings {
 }
 
 async function* streamResponses(s: StreamSettings, request: ModelRequest, signal: AbortSignal): AsyncGenerator<ResponseEvent> {
-  const options = { signal, headers: turnHeaders(request), ...(s.retries === undefined ? {} : { maxRetries: s.retries }) };
-  const response = await open(signal, () => s.client.responses.create(responsesRequestBody(request), options).asResponse());
+  const response = await open(signal, s.client.baseURL, (sdkSignal) =>
+    s.client.responses.create(responsesRequestBody(request), requestOptions(s, request, sdkSignal)).asResponse(),
+  );
   yield* streamOpenEvents(response.headers);
   for await (const message of readSse(response.body, signal, s.idleTimeoutMs, s.maxEventLength)) {
     const event = decodeSseMessage(message);
@@ -114,8 +116,9 @@ async function* streamResponses(s: StreamSettings, request: ModelRequest, signal
 }
 
 async function* streamChat(s: StreamSettings, request: ModelRequest, signal: AbortSignal): AsyncGenerator<ResponseEvent> {
-  const options = { signal, headers: turnHeaders(request), ...(s.retries === undefined ? {} : { maxRetries: s.retries }) };
-  const response = await open(signal, () => s.client.chat.completions.create(chatRequestBody(request), options).asResponse());
+  const response = await open(signal, s.client.baseURL, (sdkSignal) =>
+    s.client.chat.completions.create(chatRequestBody(request), requestOptions(s, request, sdkSignal)).asResponse(),
+  );
   const customToolNames = request.tools.filter((t) => t.type === 'custom').map((t) => t.name);
   const converter = new ChatStreamConverter({ customToolNames });
   yield* converter.start();
@@ -139,22 +142,36 @@ async function* streamChat(s: StreamSettings, request: ModelRequest, signal: Abo
   yield* converter.finish(sawDone);
 }
 
+function requestOptions(s: StreamSettings, request: ModelRequest, signal: AbortSignal) {
+  return { signal, headers: turnHeaders(request), ...(s.retries === undefined ? {} : { maxRetries: s.retries }) };
+}
+
 /**
  * Starts the request and waits for the response headers. Abort wins at once, even while the
  * SDK sleeps between its retries (the SDK notices the aborted signal on its next attempt).
+ *
+ * The SDK gets a signal of its own, linked to the turn's by one listener removed here: the SDK
+ * adds an abort listener per HTTP attempt and never removes it, which on the long-lived turn
+ * signal piled up across retries (`MaxListenersExceededWarning`). A failed connection names
+ * the URL and the underlying cause (`ECONNREFUSED`, a DNS failure, ...).
  */
-async function open(signal: AbortSignal, start: () => Promise<Response>): Promise<Response> {
+async function open(signal: AbortSignal, baseURL: string, start: (sdkSignal: AbortSignal) => Promise<Response>): Promise<Response> {
   if (signal.aborted) throw abortError();
+  const link = new AbortController();
+  setMaxListeners(MAX_RETRIES_CAP + 2, link.signal);
+  const onAbort = () => link.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
   let pending: Promise<Response>;
   try {
-    pending = start();
+    pending = start(link.signal);
   } catch (err) {
+    signal.removeEventListener('abort', onAbort);
     throw toModelError(err, 'request');
   }
-  let onAbort: (() => void) | undefined;
+  let onAborted: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(abortError());
-    signal.addEventListener('abort', onAbort, { once: true });
+    onAborted = () => reject(abortError());
+    link.signal.addEventListener('abort', onAborted, { once: true });
   });
   try {
     return await Promise.race([pending, aborted]);
@@ -162,10 +179,24 @@ async function open(signal: AbortSignal, start: () => Promise<Response>): Promis
     // A response that arrives after the abort is not read: release its connection.
     pending.then((late) => late.body?.cancel().catch(() => undefined), () => undefined);
     if (signal.aborted || isAbortError(err)) throw abortError();
-    throw toModelError(err, 'request');
+    throw withEndpoint(toModelError(err, 'request'), baseURL);
   } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
+    signal.removeEventListener('abort', onAbort);
+    if (onAborted) link.signal.removeEventListener('abort', onAborted);
   }
+}
+
+/** A connection failure or timeout, restated with the endpoint and the deepest cause. */
+function withEndpoint(e: ModelError, baseURL: string): ModelError {
+  if (e.kind !== 'connection_failed' && e.kind !== 'timeout') return e;
+  const causes: string[] = [];
+  for (let c: unknown = e.cause; c instanceof Error && causes.length < 5; c = c.cause) {
+    const code = (c as { code?: unknown }).code;
+    causes.push(typeof code === 'string' ? `${code}${c.message && !c.message.includes(code) ? ` ${c.message}` : ''}` : c.message);
+  }
+  const cause = causes.filter((m) => m && m !== e.message && m !== 'fetch failed').at(-1);
+  const message = `${e.message.replace(/\.$/, '')}: ${baseURL}${cause ? ` (${cause})` : ''}`;
+  return new ModelError(e.kind, message, { httpStatus: e.httpStatus, retryAfterMs: e.retryAfterMs, rateLimits: e.rateLimits, cause: e.cause });
 }
 
 function createClient(options: OpenAIModelOptions): OpenAI {
