@@ -1,0 +1,129 @@
+/**
+ * The turn machine alone, with logging fakes and a SimulatedClock: the literal order of its
+ * completion and abort steps, the grace period, and every failure state (an effect that
+ * rejects is recorded in `failures` and the same next step runs).
+ */
+import { describe, expect, it } from 'vitest';
+import { fakeTurn, settle } from './fakes.js';
+
+describe('turn machine', () => {
+  it('completes: flush → pending input → goal settlement → task_complete', async () => {
+    const t = fakeTurn();
+    await settle();
+    t.finish('bye');
+    await settle();
+    expect(t.log).toEqual(['snapshot', 'task_started', 'flush', 'pendingInput', 'goalSettlement', 'task_complete bye']);
+    expect(t.actor.getSnapshot().output).toEqual({ turnId: 't1', outcome: 'completed', reason: null, lastAgentMessage: 'bye' });
+    expect(t.actor.getSnapshot().context.failures).toEqual([]);
+  });
+
+  it('interrupt order: cancel → grace → abort hook → goal settlement → marker → flush → turn_aborted → clear approvals', async () => {
+    const t = fakeTurn({ onCancel: 'ignore' });
+    await settle();
+    t.actor.send({ type: 'APPROVAL.REQUEST', approvalId: 'a1', kind: 'exec' });
+    t.actor.send({ type: 'ABORT', reason: 'interrupted' });
+    await settle();
+    expect(t.log).toEqual(['snapshot', 'task_started', 'cancel']);
+    // The task ignores the cancel: nothing moves until the 100 ms grace ends.
+    t.clock.increment(99);
+    await settle();
+    expect(t.actor.getSnapshot().value).toEqual({ aborting: 'awaitingGrace' });
+    t.clock.increment(1);
+    await settle();
+    expect(t.log).toEqual([
+      'snapshot',
+      'task_started',
+      'cancel',
+      'abortHook',
+      'goalSettlement interrupted',
+      'marker',
+      'flush',
+      'turn_aborted interrupted',
+      'approval a1 cleared',
+    ]);
+    expect(t.actor.getSnapshot().output).toMatchObject({ outcome: 'aborted', reason: 'interrupted' });
+  });
+
+  it('a replaced turn records no marker and flushes nothing', async () => {
+    const t = fakeTurn();
+    await settle();
+    t.actor.send({ type: 'ABORT', reason: 'replaced' });
+    await settle();
+    expect(t.log).toEqual(['snapshot', 'task_started', 'cancel', 'abortHook', 'goalSettlement replaced', 'turn_aborted replaced']);
+  });
+
+  it('every failing completion step is recorded and passes through its failure state', async () => {
+    const states: string[] = [];
+    const t = fakeTurn({ fail: ['flushRecorder', 'recordPendingInput', 'settleGoalOnFinish'] });
+    t.actor.subscribe((s) => states.push(JSON.stringify(s.value)));
+    await settle();
+    t.finish('bye');
+    await settle();
+    expect(t.log).toEqual(['snapshot', 'task_started', 'flush', 'pendingInput', 'goalSettlement', 'task_complete bye']);
+    expect(t.actor.getSnapshot().context.failures).toEqual([
+      { step: 'completing.flushing', code: 'flushRecorder_broken', message: 'flushRecorder failed' },
+      { step: 'completing.recordingPendingInput', code: 'recordPendingInput_broken', message: 'recordPendingInput failed' },
+      { step: 'completing.settlingGoal', code: 'settleGoalOnFinish_broken', message: 'settleGoalOnFinish failed' },
+    ]);
+    expect(t.actor.getSnapshot().output).toMatchObject({ outcome: 'completed', lastAgentMessage: 'bye' });
+  });
+
+  it('every failing abort step is recorded; the abort still ends with turn_aborted', async () => {
+    const t = fakeTurn({ fail: ['taskAbortHook', 'settleGoalOnAbort', 'recordInterruptMarker', 'flushRecorder'] });
+    await settle();
+    t.actor.send({ type: 'ABORT', reason: 'interrupted' });
+    await settle();
+    expect(t.log).toEqual(['snapshot', 'task_started', 'cancel', 'abortHook', 'goalSettlement interrupted', 'marker', 'flush', 'turn_aborted interrupted']);
+    expect(t.actor.getSnapshot().context.failures.map((f) => `${f.step} ${f.code}`)).toEqual([
+      'aborting.runningAbortHook taskAbortHook_broken',
+      'aborting.settlingGoal settleGoalOnAbort_broken',
+      'aborting.recordingMarker recordInterruptMarker_broken',
+      'aborting.flushing flushRecorder_broken',
+    ]);
+    // Failures are plain JSON (no Error objects).
+    expect(JSON.parse(JSON.stringify(t.actor.getSnapshot().context.failures))).toEqual(t.actor.getSnapshot().context.failures);
+  });
+
+  it('a failed goal settlement on a replaced abort skips the marker as on success', async () => {
+    const t = fakeTurn({ fail: ['settleGoalOnAbort'] });
+    await settle();
+    t.actor.send({ type: 'ABORT', reason: 'replaced' });
+    await settle();
+    expect(t.log).toEqual(['snapshot', 'task_started', 'cancel', 'abortHook', 'goalSettlement replaced', 'turn_aborted replaced']);
+  });
+
+  it('a failed task reports its error before task_complete', async () => {
+    const t = fakeTurn();
+    await settle();
+    t.failTask('model_failed');
+    await settle();
+    expect(t.log).toEqual(['snapshot', 'task_started', 'error model_failed', 'flush', 'pendingInput', 'goalSettlement', 'task_complete -']);
+  });
+
+  it('steered input queues while running; approvals resolve in order; unknown ids warn', async () => {
+    const t = fakeTurn();
+    await settle();
+    t.actor.send({ type: 'STEER', items: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'more' }] }] });
+    expect(t.actor.getSnapshot().context.pendingInput).toHaveLength(1);
+    t.actor.send({ type: 'APPROVAL.REQUEST', approvalId: 'a1', kind: 'exec' });
+    t.actor.send({ type: 'APPROVAL.REQUEST', approvalId: 'a1', kind: 'exec' });
+    t.actor.send({ type: 'APPROVAL.DECIDE', approvalId: 'a1', decision: 'approved' });
+    t.actor.send({ type: 'APPROVAL.DECIDE', approvalId: 'zz', decision: 'approved' });
+    t.startTool('1');
+    await settle();
+    t.finish(null);
+    await settle();
+    expect(t.log).toEqual([
+      'snapshot',
+      'task_started',
+      'warn duplicate approval a1',
+      'approval a1 approved',
+      'warn unknown approval zz',
+      'runTool c1',
+      'flush',
+      'pendingInput',
+      'goalSettlement',
+      'task_complete -',
+    ]);
+  });
+});
