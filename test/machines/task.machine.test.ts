@@ -10,7 +10,7 @@ import { coded } from './fakes.js';
 
 const spec: TurnSpec = { turnId: 't1', kind: 'regular', steerable: true, announcesStart: true };
 
-function fakeTask(behaviour: { onCancel?: 'finish' | 'ignore'; throwOnStart?: boolean } = {}) {
+function fakeTask(behaviour: { onCancel?: 'finish' | 'ignore' | 'throw'; throwOnStart?: boolean } = {}) {
   const log: string[] = [];
   const runner: { send: (e: RunnerEvent) => void } = { send: () => {} };
   const machine = taskMachine.provide({
@@ -22,6 +22,7 @@ function fakeTask(behaviour: { onCancel?: 'finish' | 'ignore'; throwOnStart?: bo
         receive(() => {
           log.push('cancel');
           if (behaviour.onCancel === 'finish') sendBack({ type: 'runner.finished', lastAgentMessage: 'stopped' });
+          if (behaviour.onCancel === 'throw') throw coded('cancel_broken', 'cancel handler threw');
         });
         return () => log.push('runner stopped');
       }),
@@ -74,5 +75,12 @@ describe('task machine', () => {
     expect(t.actor.getSnapshot().value).toBe('failed');
     expect(t.actor.getSnapshot().output).toEqual({ status: 'failed', lastAgentMessage: null, error: { code: 'runner_broken', message: 'runner failed to start' } });
     expect(t.log).toEqual(['run t1', 'done failed']);
+  });
+
+  it('a runner that throws while cancelling settles the task as cancelled with the error', () => {
+    const t = fakeTask({ onCancel: 'throw' });
+    t.actor.send({ type: 'CANCEL' });
+    expect(t.actor.getSnapshot().output).toEqual({ status: 'cancelled', lastAgentMessage: null, error: { code: 'cancel_broken', message: 'cancel handler threw' } });
+    expect(t.log).toEqual(['run t1', 'cancel', 'done cancelled']);
   });
 });

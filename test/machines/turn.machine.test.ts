@@ -4,6 +4,8 @@
  * rejects is recorded in `failures` and the same next step runs).
  */
 import { describe, expect, it } from 'vitest';
+import { createActor, fromPromise, setup, SimulatedClock } from 'xstate';
+import { turnMachine } from '../../machines/turn.machine.js';
 import { fakeTurn, settle } from './fakes.js';
 
 describe('turn machine', () => {
@@ -125,5 +127,40 @@ describe('turn machine', () => {
       'goalSettlement',
       'task_complete -',
     ]);
+  });
+
+  it('a task actor that errors settles as a failed task: error event, then the usual completion', async () => {
+    const log: string[] = [];
+    const step = (name: string) => fromPromise<void, { turnId: string }>(async () => void log.push(name));
+    // A task machine that crashes 10 ms in (an action throws).
+    const crashing = setup({}).createMachine({
+      after: {
+        10: {
+          actions: () => {
+            throw Object.assign(new Error('task machine crashed'), { code: 'task_crashed' });
+          },
+        },
+      },
+    });
+    const machine = turnMachine.provide({
+      actors: {
+        task: crashing as never,
+        ghostSnapshot: step('snapshot'),
+        flushRecorder: step('flush'),
+        recordPendingInput: step('pendingInput'),
+        settleGoalOnFinish: step('goalSettlement'),
+      },
+      actions: {
+        emitTaskError: (_, p) => log.push(`error ${p.error.code} ${p.error.message}`),
+        emitTurnComplete: (_, p) => log.push(`task_complete ${p.lastAgentMessage ?? '-'}`),
+      },
+    });
+    const clock = new SimulatedClock();
+    const actor = createActor(machine, { clock, input: { turnId: 't1', kind: 'regular', steerable: true, announcesStart: false } }).start();
+    await settle();
+    clock.increment(10);
+    await settle();
+    expect(log).toEqual(['snapshot', 'error task_crashed task machine crashed', 'flush', 'pendingInput', 'goalSettlement', 'task_complete -']);
+    expect(actor.getSnapshot().context.task).toEqual({ status: 'failed', lastAgentMessage: null, error: { code: 'task_crashed', message: 'task machine crashed' } });
   });
 });
