@@ -11,6 +11,23 @@ function notProvided(name: string): never {
   throw new Error(`turnstate machine effect "${name}" was not provided; createThread supplies it`);
 }
 
+/** A failure as plain JSON (context and params never hold an `Error` object). */
+export interface Failure {
+  code: string;
+  message: string;
+}
+
+/**
+ * The `{ code, message }` of an effect's rejection: the error's own string `code` when it has
+ * one (every `TurnstateError` does), else `fallbackCode`.
+ *
+ * @example failureOf(new Error('disk full'), 'rollout_flush_failed') // → { code: 'rollout_flush_failed', message: 'disk full' }
+ */
+export function failureOf(error: unknown, fallbackCode: string): Failure {
+  const code = (error as { code?: unknown } | null)?.code;
+  return { code: typeof code === 'string' ? code : fallbackCode, message: error instanceof Error ? error.message : String(error) };
+}
+
 /** What kind of task a turn runs; host-defined tasks use their own kind string. */
 export type TaskKind = 'regular' | 'review' | 'compact' | 'undo' | 'user_shell' | (string & {});
 

@@ -5,10 +5,11 @@
  * - startup ends exactly once, as `ready`, `failed` (an error or the startup timeout) or
  *   `cancelled` (an interrupt while idle), each announced through `reportStatus`;
  * - leaving `starting` stops the connect effect, so a late connection is closed, never kept;
- * - `STOP` from any state ends in `stopped` only after `disconnect` ran (no process left).
+ * - `STOP` from any state ends in `stopped` only after `disconnect` ran (no process left); a
+ *   disconnect that rejects records its error and passes through `disconnectFailed`.
  */
 import { assign, setup } from 'xstate';
-import { contracts } from './contracts.js';
+import { contracts, failureOf } from './contracts.js';
 
 export interface McpServerInput {
   name: string;
@@ -86,8 +87,14 @@ export const mcpServerMachine = setup({
     },
     stopping: {
       on: { STOP: {} },
-      invoke: { src: 'disconnect', input: ({ context }) => ({ name: context.name }), onDone: 'stopped', onError: 'stopped' },
+      invoke: {
+        src: 'disconnect',
+        input: ({ context }) => ({ name: context.name }),
+        onDone: 'stopped',
+        onError: { target: 'disconnectFailed', actions: assign({ error: ({ event }) => failureOf(event.error, 'mcp_disconnect_failed') }) },
+      },
     },
+    disconnectFailed: { always: 'stopped' },
     stopped: { type: 'final' },
   },
 });

@@ -3,9 +3,11 @@
  * the order they arrive (a flush is a durability barrier for everything recorded before
  * it); a shutdown request lets queued requests finish, then drains and closes for good.
  * Recording items is a synchronous append outside the machine (it happens for every event).
+ * A failed write is recorded (`lastError`, `failures`) and passes through `writeFailed` before
+ * the next request; a failed close passes through `closeFailed` before `closed`.
  */
 import { assign, setup } from 'xstate';
-import { contracts, type RecorderRequest } from './contracts.js';
+import { contracts, failureOf, type RecorderRequest } from './contracts.js';
 
 export interface RecorderContext {
   queue: RecorderRequest[];
@@ -21,10 +23,7 @@ export type RecorderEvent = { type: 'REQUEST'; request: RecorderRequest } | { ty
 
 const headId = (context: RecorderContext) => context.queue[0]?.requestId ?? -1;
 
-const errorOf = (error: unknown) => ({
-  code: (error as { code?: string } | null)?.code ?? 'rollout_write_failed',
-  message: error instanceof Error ? error.message : String(error),
-});
+const errorOf = (error: unknown) => failureOf(error, 'rollout_write_failed');
 
 export const recorderMachine = setup({
   types: {
@@ -80,21 +79,23 @@ export const recorderMachine = setup({
         input: ({ context }) => context.queue[0] as RecorderRequest,
         onDone: { target: 'idle', actions: [{ type: 'notify', params: ({ context }) => ({ requestId: headId(context), error: null }) }, 'finishHead'] },
         onError: {
-          target: 'idle',
+          target: 'writeFailed',
           actions: [{ type: 'notify', params: ({ context, event }) => ({ requestId: headId(context), error: errorOf(event.error).message }) }, 'finishHead'],
         },
       },
     },
+    writeFailed: { always: 'idle' },
     closing: {
       invoke: {
         src: 'closeRecorder',
         onDone: 'closed',
         onError: {
-          target: 'closed',
+          target: 'closeFailed',
           actions: assign({ lastError: ({ event }) => errorOf(event.error), failures: ({ context }) => context.failures + 1 }),
         },
       },
     },
+    closeFailed: { always: 'closed' },
     closed: { type: 'final' },
   },
 });

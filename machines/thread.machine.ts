@@ -7,11 +7,13 @@
  * - `shutdown` aborts an active turn with `interrupted`, stops the MCP servers, drains the
  *   recorder, then emits `shutdown_complete` and stops for good;
  * - states tagged `settling` are waiting for a turn to end or the recorder to drain; the
- *   submission loop does not take the next op until the thread stops settling.
+ *   submission loop does not take the next op until the thread stops settling;
+ * - a long-lived child (goal, recorder) that errors is recorded in `failures`; a recorder
+ *   that errors while the thread drains it ends the shutdown as if it had closed.
  */
-import { and, assign, enqueueActions, sendTo, setup, spawnChild, stopChild } from 'xstate';
+import { and, assign, enqueueActions, sendTo, setup, spawnChild, stateIn, stopChild } from 'xstate';
 import type { ResponseInputItem, ReviewDecision } from '../src/protocol/index.js';
-import type { TurnSpec } from './contracts.js';
+import { failureOf, type Failure, type TurnSpec } from './contracts.js';
 import { goalMachine } from './goal.machine.js';
 import { mcpServerActorId, mcpServerMachine, type McpServerInput } from './mcp-server.machine.js';
 import { recorderMachine } from './recorder.machine.js';
@@ -34,6 +36,8 @@ export interface ThreadContext<S extends SessionData = SessionData> {
   recorderMaterialized: boolean;
   /** Names of the MCP server actors (`mcp:<name>`) still running. */
   mcpServers: string[];
+  /** Child actors that errored, in order (`actor`: the invoke id). */
+  failures: Array<Failure & { actor: string }>;
 }
 
 export type ThreadEvent =
@@ -96,6 +100,10 @@ export const threadMachine = setup({
       enqueue(stopChild(actorId));
       enqueue.assign({ mcpServers: context.mcpServers.filter((name) => mcpServerActorId(name) !== actorId) });
     }),
+    /** Records a child actor's error in `failures`. */
+    recordChildFailure: assign(({ context, event }, params: { actor: string; code: string }) => ({
+      failures: [...context.failures, { actor: params.actor, ...failureOf((event as { error?: unknown }).error, params.code) }],
+    })),
     releaseTurn: enqueueActions(({ event, enqueue }) => {
       const actorId = (event as { actorId?: string }).actorId;
       if (actorId) enqueue(stopChild(actorId));
@@ -109,6 +117,7 @@ export const threadMachine = setup({
     isTurnDone: ({ event }) => ((event as { actorId?: string }).actorId ?? '').startsWith('turn:'),
     isMcpServerDone: ({ event }) => ((event as { actorId?: string }).actorId ?? '').startsWith('mcp:'),
     noMcpServers: ({ context }) => context.mcpServers.length === 0,
+    drainingRecorder: stateIn('#thread.shuttingDown.flushing'),
   },
 }).createMachine({
   id: 'thread',
@@ -121,10 +130,24 @@ export const threadMachine = setup({
     session: input.session,
     recorderMaterialized: input.recorderMaterialized,
     mcpServers: [],
+    failures: [],
   }),
   invoke: [
-    { id: 'goal', src: 'goal', input: ({ context }) => ({ threadId: context.threadId }) },
-    { id: 'recorder', src: 'recorder', input: ({ context }) => ({ materialized: context.recorderMaterialized }) },
+    {
+      id: 'goal',
+      src: 'goal',
+      input: ({ context }) => ({ threadId: context.threadId }),
+      onError: { actions: { type: 'recordChildFailure', params: { actor: 'goal', code: 'goal_actor_failed' } } },
+    },
+    {
+      id: 'recorder',
+      src: 'recorder',
+      input: ({ context }) => ({ materialized: context.recorderMaterialized }),
+      onError: [
+        { guard: 'drainingRecorder', target: '.shutdown', actions: { type: 'recordChildFailure', params: { actor: 'recorder', code: 'recorder_actor_failed' } } },
+        { actions: { type: 'recordChildFailure', params: { actor: 'recorder', code: 'recorder_actor_failed' } } },
+      ],
+    },
   ],
   on: {
     'SESSION.SET': { actions: assign({ session: ({ context, event }) => ({ ...context.session, ...event.patch }) }) },

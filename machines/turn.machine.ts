@@ -10,11 +10,15 @@
  * - readiness gate: every turn starts in `running.snapshotting` (the effect returns at once
  *   when the turn takes no ghost snapshot); tool calls wait until that state is left,
  *   whichever way (snapshot taken, failed, over its time limit, or the turn aborted), and
- *   the turn completes only after it.
+ *   the turn completes only after it;
+ * - failures are states: an effect that rejects records `{ step, code, message }` in
+ *   `failures` and passes through a named `…Failed` state, then the same next step runs as on
+ *   success (a failed flush still announces `turn_aborted`); a task actor that errors settles
+ *   the task as `failed`.
  */
 import { assign, enqueueActions, sendTo, setup, spawnChild } from 'xstate';
 import type { ResponseInputItem, ReviewDecision, TurnAbortReason } from '../src/protocol/index.js';
-import { contracts, type TaskOutcome, type ToolCallSpec, type TurnSpec } from './contracts.js';
+import { contracts, failureOf, type Failure, type TaskOutcome, type ToolCallSpec, type TurnSpec } from './contracts.js';
 import { toolCallMachine } from './tool-call.machine.js';
 import { approvalMachine, type ApprovalKind } from './approval.machine.js';
 import { taskMachine } from './task.machine.js';
@@ -30,6 +34,13 @@ export interface TurnContext {
   task: TaskOutcome | null;
   /** Whether tool calls must wait (the ghost snapshot is still being taken). */
   toolsGated: boolean;
+  /** Effects of this turn that rejected, in order, by the state that ran them. */
+  failures: TurnFailure[];
+}
+
+/** A rejected turn effect: the state that invoked it (`aborting.flushing`) and its failure. */
+export interface TurnFailure extends Failure {
+  step: string;
 }
 
 export interface TurnOutput {
@@ -52,10 +63,13 @@ export type TurnEvent =
 
 const approvalActorId = (approvalId: string) => `approval:${approvalId}`;
 
-/** A failure as plain data (context and params hold no Error objects). */
-const errorOf = (error: unknown) => ({
-  code: typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'ghost_snapshot_failed',
-  message: error instanceof Error ? error.message : String(error),
+/**
+ * The `onError` of a lifecycle effect: records the failure, then enters the named failure
+ * state (which moves on exactly as `onDone` would).
+ */
+const failTo = (target: string, step: string, code: string) => ({
+  target,
+  actions: { type: 'recordFailure' as const, params: { step, code } },
 });
 
 export const turnMachine = setup({
@@ -105,6 +119,10 @@ export const turnMachine = setup({
       for (const id of Object.keys(context.approvals)) enqueue.sendTo(approvalActorId(id), { type: 'CLEAR' });
     }),
     clearPendingInput: assign({ pendingInput: () => [] }),
+    /** Records a rejected effect (`code` when the error carries none) in `failures`. */
+    recordFailure: assign(({ context, event }, params: { step: string; code: string }) => ({
+      failures: [...context.failures, { step: params.step, ...failureOf((event as { error?: unknown }).error, params.code) }],
+    })),
   },
   guards: {
     taskSettled: ({ context }) => context.task !== null,
@@ -129,6 +147,7 @@ export const turnMachine = setup({
     abortReason: null,
     task: null,
     toolsGated: true,
+    failures: [],
   }),
   entry: [
     enqueueActions(({ context, enqueue, check }) => {
@@ -141,6 +160,13 @@ export const turnMachine = setup({
     src: 'task',
     input: ({ context }) => context.spec,
     onDone: { actions: assign({ task: ({ event }) => event.output }) },
+    // A task actor that errors (its machine threw) settles as a failed task: the turn
+    // reports the error and completes (or, when aborting, goes on with the abort).
+    onError: {
+      actions: assign({
+        task: ({ event }) => ({ status: 'failed' as const, lastAgentMessage: null, error: failureOf(event.error, 'task_failed') }),
+      }),
+    },
   },
   on: {
     'PENDING_INPUT.TAKE': {
@@ -235,7 +261,7 @@ export const turnMachine = setup({
               target: 'toolsReady',
               actions: {
                 type: 'warnSnapshotFailed',
-                params: ({ context, event }) => ({ turnId: context.spec.turnId, error: errorOf(event.error) }),
+                params: ({ context, event }) => ({ turnId: context.spec.turnId, error: failureOf(event.error, 'ghost_snapshot_failed') }),
               },
             },
           },
@@ -274,7 +300,7 @@ export const turnMachine = setup({
             src: 'flushRecorder',
             input: ({ context }) => ({ turnId: context.spec.turnId }),
             onDone: 'recordingPendingInput',
-            onError: 'recordingPendingInput',
+            onError: failTo('flushFailed', 'completing.flushing', 'rollout_flush_failed'),
           },
           on: {
             STEER: {
@@ -284,22 +310,25 @@ export const turnMachine = setup({
             ABORT: { target: '#turn.aborting', actions: assign({ abortReason: ({ event }) => event.reason }) },
           },
         },
+        flushFailed: { always: 'recordingPendingInput' },
         recordingPendingInput: {
           invoke: {
             src: 'recordPendingInput',
             input: ({ context }) => ({ turnId: context.spec.turnId }),
             onDone: 'settlingGoal',
-            onError: 'settlingGoal',
+            onError: failTo('pendingInputFailed', 'completing.recordingPendingInput', 'pending_input_failed'),
           },
         },
+        pendingInputFailed: { always: 'settlingGoal' },
         settlingGoal: {
           invoke: {
             src: 'settleGoalOnFinish',
             input: ({ context }) => ({ turnId: context.spec.turnId }),
             onDone: 'clearingApprovals',
-            onError: 'clearingApprovals',
+            onError: failTo('goalSettlementFailed', 'completing.settlingGoal', 'goal_settlement_failed'),
           },
         },
+        goalSettlementFailed: { always: 'clearingApprovals' },
         clearingApprovals: {
           entry: 'clearApprovals',
           always: { guard: 'noPendingApprovals', target: '#turn.completed' },
@@ -327,34 +356,38 @@ export const turnMachine = setup({
             src: 'taskAbortHook',
             input: ({ context }) => ({ turnId: context.spec.turnId }),
             onDone: 'settlingGoal',
-            onError: 'settlingGoal',
+            onError: failTo('abortHookFailed', 'aborting.runningAbortHook', 'abort_hook_failed'),
           },
         },
+        abortHookFailed: { always: 'settlingGoal' },
         settlingGoal: {
           invoke: {
             src: 'settleGoalOnAbort',
             input: ({ context }) => ({ turnId: context.spec.turnId, reason: context.abortReason ?? 'interrupted' }),
             // Only an interrupt leaves a marker; a `replaced` abort writes none.
             onDone: [{ guard: 'isInterrupt', target: 'recordingMarker' }, { target: 'announcing' }],
-            onError: [{ guard: 'isInterrupt', target: 'recordingMarker' }, { target: 'announcing' }],
+            onError: failTo('goalSettlementFailed', 'aborting.settlingGoal', 'goal_settlement_failed'),
           },
         },
+        goalSettlementFailed: { always: [{ guard: 'isInterrupt', target: 'recordingMarker' }, { target: 'announcing' }] },
         recordingMarker: {
           invoke: {
             src: 'recordInterruptMarker',
             input: ({ context }) => ({ turnId: context.spec.turnId }),
             onDone: 'flushing',
-            onError: 'flushing',
+            onError: failTo('markerFailed', 'aborting.recordingMarker', 'interrupt_marker_failed'),
           },
         },
+        markerFailed: { always: 'flushing' },
         flushing: {
           invoke: {
             src: 'flushRecorder',
             input: ({ context }) => ({ turnId: context.spec.turnId }),
             onDone: 'announcing',
-            onError: 'announcing',
+            onError: failTo('flushFailed', 'aborting.flushing', 'rollout_flush_failed'),
           },
         },
+        flushFailed: { always: 'announcing' },
         announcing: {
           entry: [
             {

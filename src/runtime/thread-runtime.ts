@@ -256,11 +256,12 @@ export class ThreadRuntime {
     }
     return new Promise((resolve, reject) => {
       const sub = actor.subscribe({
-        next: (snap: { status: string; output?: ResponseItem | null }) => {
+        next: (snap: { status: string; output?: ResponseItem | null; context?: { error?: { message: string } | null } }) => {
           if (snap.status !== 'done') return;
           sub.unsubscribe();
           if (snap.output) resolve(snap.output);
-          else reject(new Error(`tool call ${callId} ended without output`));
+          // The actor ended in `failed`: its runner rejected.
+          else reject(new Error(snap.context?.error?.message ?? `tool call ${callId} ended without output`));
         },
         error: (err: unknown) => reject(err),
       });

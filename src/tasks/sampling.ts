@@ -170,7 +170,9 @@ export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps,
           const callId = item.type === 'local_shell_call' ? (item.call_id ?? item.id ?? ctx.newId()) : item.call_id;
           const run = () => deps.router.dispatch(item, { callId, turnId: ctx.turnId, signal: toolSignal, turn: ctx });
           // Each call runs as a `toolCall` actor of the turn, visible in the inspector.
-          tools.push({ call: item, output: ctx.runToolCall(callId, deps.router.toolName(item), run) });
+          // A runner that rejects answers the model with a failed output; the turn goes on.
+          const output = ctx.runToolCall(callId, deps.router.toolName(item), run).catch((err: unknown) => deps.router.failedOutput(item, callId, err));
+          tools.push({ call: item, output });
           needsFollowUp = true;
           active = null;
           break;

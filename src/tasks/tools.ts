@@ -173,6 +173,14 @@ export class ToolRouter {
       : { type: 'function_call_output', call_id: ctx.callId, output };
   }
 
+  /** The output item of a call whose runner rejected (the model sees `tool failed: …`). */
+  failedOutput(call: ToolCallItem, callId: string, err: unknown): ResponseItem {
+    const output = `tool failed: ${err instanceof Error ? err.message : String(err)}`;
+    return call.type === 'custom_tool_call'
+      ? { type: 'custom_tool_call_output', call_id: call.call_id, name: call.name, output }
+      : { type: 'function_call_output', call_id: callId, output };
+  }
+
   private async run(call: ToolCallItem, ctx: ToolCallContext): Promise<FunctionCallOutputBody> {
     const name = this.toolName(call);
     const tool = this.byName.get(name);

@@ -1,11 +1,13 @@
 /**
  * Every state of every machine is reached by some scenario. The state lists come from
  * `xstate/graph` (`toDirectedGraph`); the visited states come from the inspection API
- * (snapshots and microsteps), so transient states count too.
+ * (snapshots and microsteps), so transient states count too. Machine delays run on a
+ * SimulatedClock (no scenario waits on a real timeout); failure states are reached with
+ * failing fakes provided to the pure machines.
  */
 import { describe, expect, it } from 'vitest';
 import { toDirectedGraph, type DirectedGraphNode } from 'xstate/graph';
-import type { AnyStateMachine, InspectionEvent, StateValue } from 'xstate';
+import { createActor, fromCallback, fromPromise, SimulatedClock, waitFor, type AnyActorRef, type AnyStateMachine, type InspectionEvent, type StateValue } from 'xstate';
 import { z } from 'zod';
 import { createThread, defineTool, type SessionTask, type Thread } from 'turnstate';
 import { scriptedModel, scriptedTurn } from 'turnstate/testing';
@@ -16,7 +18,9 @@ import { toolCallMachine } from '../../machines/tool-call.machine.js';
 import { taskMachine } from '../../machines/task.machine.js';
 import { threadMachine } from '../../machines/thread.machine.js';
 import { turnMachine } from '../../machines/turn.machine.js';
-import { controllableTask, EventLog } from '../runtime/harness.js';
+import { controllableTask, EventLog, flushAsync } from '../runtime/harness.js';
+import type { RunnerEvent, TurnSpec } from '../../machines/contracts.js';
+import { coded, fakeTurn, settle } from './fakes.js';
 
 const machines: AnyStateMachine[] = [threadMachine, turnMachine, taskMachine, approvalMachine, goalMachine, recorderMachine, toolCallMachine];
 
@@ -54,25 +58,32 @@ const asker = (id: string): SessionTask<null> => ({
   },
 });
 
+/** Resolves once the turn holds the approval (no timer: waits on the turn's snapshots). */
+async function approvalPending(thread: Thread, turnId: string, approvalId: string): Promise<void> {
+  await flushAsync();
+  const turn = thread.actor.getSnapshot().children[`turn:${turnId}`] as AnyActorRef | undefined;
+  if (!turn) throw new Error(`turn ${turnId} is not running`);
+  await waitFor(turn, (s: { context: { approvals: Record<string, unknown> } }) => approvalId in s.context.approvals);
+}
+
 async function decide(thread: Thread, log: EventLog, id: string, decision: 'approved' | 'approved_for_session' | 'denied' | 'timed_out') {
   const turnId = await thread.spawnTask(asker(id), null);
-  await new Promise((r) => setTimeout(r, 5));
+  await approvalPending(thread, turnId, id);
   await thread.submit({ type: 'exec_approval', id, decision });
   await log.untilType('task_complete', { id: turnId });
 }
 
 describe('state coverage', () => {
   it('reaches every state of every machine', async () => {
-    const thread = await createThread({ cwd: '/tmp', inspect });
+    const sim = new SimulatedClock();
+    const thread = await createThread({ cwd: '/tmp', inspect, actorClock: sim });
     const log = new EventLog(thread);
     for (const d of ['approved', 'approved_for_session', 'denied', 'timed_out'] as const) await decide(thread, log, `a-${d}`, d);
     // Abort decision, then an interrupt with an approval pending (cleared).
-    await thread.spawnTask(asker('a-abort'), null);
-    await new Promise((r) => setTimeout(r, 5));
+    await approvalPending(thread, await thread.spawnTask(asker('a-abort'), null), 'a-abort');
     await thread.submit({ type: 'exec_approval', id: 'a-abort', decision: 'abort' });
     await thread.whenProcessed();
-    await thread.spawnTask(asker('a-clear'), null);
-    await new Promise((r) => setTimeout(r, 5));
+    await approvalPending(thread, await thread.spawnTask(asker('a-clear'), null), 'a-clear');
     await thread.submit({ type: 'interrupt' });
     await thread.whenProcessed();
     // A failing task, a replaced one, a force-stopped one.
@@ -85,6 +96,8 @@ describe('state coverage', () => {
     await thread.spawnTask(stubborn.task, null);
     await stubborn.started;
     await thread.submit({ type: 'interrupt' });
+    await flushAsync();
+    sim.increment(100); // the grace period ends: the stubborn task is force-stopped
     await thread.whenProcessed();
     stubborn.finish();
     // Goals through every status.
@@ -107,6 +120,8 @@ describe('state coverage', () => {
     await last.started;
     await thread.shutdown();
 
+    await failureScenarios();
+
     if (process.env.SHOW_COVERAGE) for (const m of machines) console.log(m.id, allStates(m).join(" "));
     for (const machine of machines) {
       const seen = [...(visited.get(machine.id) ?? [])].sort();
@@ -114,3 +129,42 @@ describe('state coverage', () => {
     }
   });
 });
+
+/** The failure states, reached on the pure machines with failing fakes. */
+async function failureScenarios(): Promise<void> {
+  // Every completion step fails, then every abort step fails; a tool runner rejects.
+  const completing = fakeTurn({ inspect, fail: ['flushRecorder', 'recordPendingInput', 'settleGoalOnFinish', 'runTool'] });
+  completing.startTool('1');
+  await settle();
+  completing.finish('done');
+  const aborting = fakeTurn({ inspect, fail: ['taskAbortHook', 'settleGoalOnAbort', 'recordInterruptMarker', 'flushRecorder'] });
+  await settle();
+  aborting.actor.send({ type: 'ABORT', reason: 'interrupted' });
+  await settle();
+  expect(completing.actor.getSnapshot().status).toBe('done');
+  expect(aborting.actor.getSnapshot().status).toBe('done');
+  // A task runner that throws.
+  const thrower = taskMachine.provide({
+    actors: {
+      runTask: fromCallback<{ type: 'CANCEL' }, TurnSpec, RunnerEvent>(() => {
+        throw coded('runner_broken', 'runner failed');
+      }),
+    },
+  });
+  const task = createActor(thrower, { inspect, input: { turnId: 't', kind: 'regular', steerable: true, announcesStart: true } }).start();
+  expect(task.getSnapshot().value).toBe('failed');
+  // The recorder: a write that fails, then a close that fails.
+  const recorder = createActor(
+    recorderMachine.provide({
+      actors: {
+        recorderOp: fromPromise(async () => Promise.reject(coded('disk_full', 'no space'))),
+        closeRecorder: fromPromise(async () => Promise.reject(coded('disk_full', 'no space'))),
+      },
+    }),
+    { inspect, input: { materialized: false } },
+  ).start();
+  recorder.send({ type: 'REQUEST', request: { requestId: 1, kind: 'flush' } });
+  recorder.send({ type: 'SHUTDOWN' });
+  await settle();
+  expect(recorder.getSnapshot().status).toBe('done');
+}

@@ -3,7 +3,7 @@
  * `announceGoal` / `storeGoal` for the host-driven runtime events of seed 003.
  */
 import { describe, expect, it } from 'vitest';
-import { createActor } from 'xstate';
+import { createActor, SimulatedClock } from 'xstate';
 import { goalMachine } from '../../machines/goal.machine.js';
 import type { ThreadGoal, TokenUsage } from '../../src/protocol/index.js';
 
@@ -19,7 +19,8 @@ function goalActor() {
         storeGoal: (_, { goal }) => log.push(goal ? `store ${goal.status} ${goal.tokensUsed}t ${goal.timeUsedSeconds}s` : 'store null'),
       },
     }),
-    { input: { threadId: 't1' } },
+    // The machine keeps no timers (time comes in events as `now`); the clock proves it.
+    { input: { threadId: 't1' }, clock: new SimulatedClock() },
   ).start();
   return { actor, log };
 }

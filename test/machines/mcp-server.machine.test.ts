@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, SimulatedClock } from 'xstate';
 import { mcpServerMachine, type McpServerStatus } from '../../machines/mcp-server.machine.js';
 
-function harness(connect: (signal: AbortSignal) => Promise<{ tools: number }>) {
+function harness(connect: (signal: AbortSignal) => Promise<{ tools: number }>, disconnectError?: Error) {
   const log: string[] = [];
   const clock = new SimulatedClock();
   const machine = mcpServerMachine.provide({
@@ -16,7 +16,10 @@ function harness(connect: (signal: AbortSignal) => Promise<{ tools: number }>) {
         signal.addEventListener('abort', () => log.push('connect aborted'));
         return connect(signal);
       }),
-      disconnect: fromPromise<void, { name: string }>(async () => void log.push('disconnect')),
+      disconnect: fromPromise<void, { name: string }>(async () => {
+        log.push('disconnect');
+        if (disconnectError) throw disconnectError;
+      }),
     },
     actions: {
       reportStatus: (_, p: { status: McpServerStatus; error: string | null }) => void log.push(p.error ? `${p.status}: ${p.error}` : p.status),
@@ -73,5 +76,22 @@ describe('mcpServer machine', () => {
     await stopped.settle();
     expect(stopped.actor.getSnapshot().status).toBe('done');
     expect(stopped.log).toEqual(['connect', 'starting', 'connect aborted', 'disconnect']);
+  });
+
+  it('a disconnect that rejects records { code, message } and still ends stopped', async () => {
+    const t = harness(async () => ({ tools: 1 }), new Error('kill ESRCH'));
+    await t.settle();
+    const seen: string[] = [];
+    t.actor.system.inspect({
+      next: (ev) => {
+        if (ev.type === '@xstate.microstep') seen.push(String((ev.snapshot as unknown as { value: unknown }).value));
+      },
+    });
+    t.actor.send({ type: 'STOP' });
+    await t.settle();
+    expect(t.log).toEqual(['connect', 'starting', 'ready', 'disconnect']);
+    expect(seen).toEqual(['stopping', 'disconnectFailed', 'stopped']);
+    expect(t.actor.getSnapshot().status).toBe('done');
+    expect(t.actor.getSnapshot().context.error).toEqual({ code: 'mcp_disconnect_failed', message: 'kill ESRCH' });
   });
 });

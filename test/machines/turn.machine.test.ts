@@ -1,0 +1,166 @@
+/**
+ * The turn machine alone, with logging fakes and a SimulatedClock: the literal order of its
+ * completion and abort steps, the grace period, and every failure state (an effect that
+ * rejects is recorded in `failures` and the same next step runs).
+ */
+import { describe, expect, it } from 'vitest';
+import { createActor, fromPromise, setup, SimulatedClock } from 'xstate';
+import { turnMachine } from '../../machines/turn.machine.js';
+import { fakeTurn, settle } from './fakes.js';
+
+describe('turn machine', () => {
+  it('completes: flush → pending input → goal settlement → task_complete', async () => {
+    const t = fakeTurn();
+    await settle();
+    t.finish('bye');
+    await settle();
+    expect(t.log).toEqual(['snapshot', 'task_started', 'flush', 'pendingInput', 'goalSettlement', 'task_complete bye']);
+    expect(t.actor.getSnapshot().output).toEqual({ turnId: 't1', outcome: 'completed', reason: null, lastAgentMessage: 'bye' });
+    expect(t.actor.getSnapshot().context.failures).toEqual([]);
+  });
+
+  it('interrupt order: cancel → grace → abort hook → goal settlement → marker → flush → turn_aborted → clear approvals', async () => {
+    const t = fakeTurn({ onCancel: 'ignore' });
+    await settle();
+    t.actor.send({ type: 'APPROVAL.REQUEST', approvalId: 'a1', kind: 'exec' });
+    t.actor.send({ type: 'ABORT', reason: 'interrupted' });
+    await settle();
+    expect(t.log).toEqual(['snapshot', 'task_started', 'cancel']);
+    // The task ignores the cancel: nothing moves until the 100 ms grace ends.
+    t.clock.increment(99);
+    await settle();
+    expect(t.actor.getSnapshot().value).toEqual({ aborting: 'awaitingGrace' });
+    t.clock.increment(1);
+    await settle();
+    expect(t.log).toEqual([
+      'snapshot',
+      'task_started',
+      'cancel',
+      'abortHook',
+      'goalSettlement interrupted',
+      'marker',
+      'flush',
+      'turn_aborted interrupted',
+      'approval a1 cleared',
+    ]);
+    expect(t.actor.getSnapshot().output).toMatchObject({ outcome: 'aborted', reason: 'interrupted' });
+  });
+
+  it('a replaced turn records no marker and flushes nothing', async () => {
+    const t = fakeTurn();
+    await settle();
+    t.actor.send({ type: 'ABORT', reason: 'replaced' });
+    await settle();
+    expect(t.log).toEqual(['snapshot', 'task_started', 'cancel', 'abortHook', 'goalSettlement replaced', 'turn_aborted replaced']);
+  });
+
+  it('every failing completion step is recorded and passes through its failure state', async () => {
+    const states: string[] = [];
+    const t = fakeTurn({ fail: ['flushRecorder', 'recordPendingInput', 'settleGoalOnFinish'] });
+    t.actor.subscribe((s) => states.push(JSON.stringify(s.value)));
+    await settle();
+    t.finish('bye');
+    await settle();
+    expect(t.log).toEqual(['snapshot', 'task_started', 'flush', 'pendingInput', 'goalSettlement', 'task_complete bye']);
+    expect(t.actor.getSnapshot().context.failures).toEqual([
+      { step: 'completing.flushing', code: 'flushRecorder_broken', message: 'flushRecorder failed' },
+      { step: 'completing.recordingPendingInput', code: 'recordPendingInput_broken', message: 'recordPendingInput failed' },
+      { step: 'completing.settlingGoal', code: 'settleGoalOnFinish_broken', message: 'settleGoalOnFinish failed' },
+    ]);
+    expect(t.actor.getSnapshot().output).toMatchObject({ outcome: 'completed', lastAgentMessage: 'bye' });
+  });
+
+  it('every failing abort step is recorded; the abort still ends with turn_aborted', async () => {
+    const t = fakeTurn({ fail: ['taskAbortHook', 'settleGoalOnAbort', 'recordInterruptMarker', 'flushRecorder'] });
+    await settle();
+    t.actor.send({ type: 'ABORT', reason: 'interrupted' });
+    await settle();
+    expect(t.log).toEqual(['snapshot', 'task_started', 'cancel', 'abortHook', 'goalSettlement interrupted', 'marker', 'flush', 'turn_aborted interrupted']);
+    expect(t.actor.getSnapshot().context.failures.map((f) => `${f.step} ${f.code}`)).toEqual([
+      'aborting.runningAbortHook taskAbortHook_broken',
+      'aborting.settlingGoal settleGoalOnAbort_broken',
+      'aborting.recordingMarker recordInterruptMarker_broken',
+      'aborting.flushing flushRecorder_broken',
+    ]);
+    // Failures are plain JSON (no Error objects).
+    expect(JSON.parse(JSON.stringify(t.actor.getSnapshot().context.failures))).toEqual(t.actor.getSnapshot().context.failures);
+  });
+
+  it('a failed goal settlement on a replaced abort skips the marker as on success', async () => {
+    const t = fakeTurn({ fail: ['settleGoalOnAbort'] });
+    await settle();
+    t.actor.send({ type: 'ABORT', reason: 'replaced' });
+    await settle();
+    expect(t.log).toEqual(['snapshot', 'task_started', 'cancel', 'abortHook', 'goalSettlement replaced', 'turn_aborted replaced']);
+  });
+
+  it('a failed task reports its error before task_complete', async () => {
+    const t = fakeTurn();
+    await settle();
+    t.failTask('model_failed');
+    await settle();
+    expect(t.log).toEqual(['snapshot', 'task_started', 'error model_failed', 'flush', 'pendingInput', 'goalSettlement', 'task_complete -']);
+  });
+
+  it('steered input queues while running; approvals resolve in order; unknown ids warn', async () => {
+    const t = fakeTurn();
+    await settle();
+    t.actor.send({ type: 'STEER', items: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'more' }] }] });
+    expect(t.actor.getSnapshot().context.pendingInput).toHaveLength(1);
+    t.actor.send({ type: 'APPROVAL.REQUEST', approvalId: 'a1', kind: 'exec' });
+    t.actor.send({ type: 'APPROVAL.REQUEST', approvalId: 'a1', kind: 'exec' });
+    t.actor.send({ type: 'APPROVAL.DECIDE', approvalId: 'a1', decision: 'approved' });
+    t.actor.send({ type: 'APPROVAL.DECIDE', approvalId: 'zz', decision: 'approved' });
+    t.startTool('1');
+    await settle();
+    t.finish(null);
+    await settle();
+    expect(t.log).toEqual([
+      'snapshot',
+      'task_started',
+      'warn duplicate approval a1',
+      'approval a1 approved',
+      'warn unknown approval zz',
+      'runTool c1',
+      'flush',
+      'pendingInput',
+      'goalSettlement',
+      'task_complete -',
+    ]);
+  });
+
+  it('a task actor that errors settles as a failed task: error event, then the usual completion', async () => {
+    const log: string[] = [];
+    const step = (name: string) => fromPromise<void, { turnId: string }>(async () => void log.push(name));
+    // A task machine that crashes 10 ms in (an action throws).
+    const crashing = setup({}).createMachine({
+      after: {
+        10: {
+          actions: () => {
+            throw Object.assign(new Error('task machine crashed'), { code: 'task_crashed' });
+          },
+        },
+      },
+    });
+    const machine = turnMachine.provide({
+      actors: {
+        task: crashing as never,
+        ghostSnapshot: step('snapshot'),
+        flushRecorder: step('flush'),
+        recordPendingInput: step('pendingInput'),
+        settleGoalOnFinish: step('goalSettlement'),
+      },
+      actions: {
+        emitTaskError: (_, p) => log.push(`error ${p.error.code} ${p.error.message}`),
+        emitTurnComplete: (_, p) => log.push(`task_complete ${p.lastAgentMessage ?? '-'}`),
+      },
+    });
+    const clock = new SimulatedClock();
+    const actor = createActor(machine, { clock, input: { turnId: 't1', kind: 'regular', steerable: true, announcesStart: false } }).start();
+    await settle();
+    clock.increment(10);
+    await settle();
+    expect(log).toEqual(['snapshot', 'error task_crashed task machine crashed', 'flush', 'pendingInput', 'goalSettlement', 'task_complete -']);
+    expect(actor.getSnapshot().context.task).toEqual({ status: 'failed', lastAgentMessage: null, error: { code: 'task_crashed', message: 'task machine crashed' } });
+  });
+});
