@@ -253,7 +253,7 @@ async function openThread(options: CreateThreadOptions, held: { lease: ThreadLea
     home,
     // The goal is durable with the rollout (not for ephemeral threads or custom recorders).
     goalStore: options.recorder || options.ephemeral ? null : store,
-    ghostSnapshots: ghostSnapshotSettings(options.ghostSnapshots),
+    ghostSnapshots: ghostSnapshotSettings(options.ghostSnapshots, cwd),
   });
   emitWarning = (message) => rt.emit(rt.activeTurn()?.turnId ?? '', { type: 'warning', message });
   const engine = { shell: process.env.SHELL ?? (os.platform() === 'win32' ? 'powershell' : 'bash'), ...options.engine };
