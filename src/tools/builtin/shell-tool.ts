@@ -91,7 +91,7 @@ async function ask(turn: EngineContext, call: ExecCall, reason: string, amendmen
     case 'denied':
       return { kind: 'rejected', message: EXEC_REJECTED_MESSAGE };
     case 'approved_for_session':
-      turn.approveForSession(execApprovalKey(call.command, call.cwd));
+      turn.approveForSession(execApprovalKey(call.command, call.cwd, after));
       return { kind: 'run', sandbox: after };
     case 'timed_out':
       return { kind: 'rejected', message: 'exec command rejected: the approval request timed out' };
