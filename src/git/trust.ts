@@ -10,7 +10,9 @@
  * entry above the working directory, identified by its path, device, inode, type and birth time. A repository
  * that appears, moves or is replaced later is not used (the caller warns and skips it). A
  * working directory first seen later (a cwd changed by `override_turn_context`) is recorded
- * when first seen.
+ * when first seen. git's global configuration is a program source too (a workspace holding
+ * the home directory can write `~/.gitconfig`): when it changed since the thread started, git
+ * is not run either.
  */
 import { lstatSync } from 'node:fs';
 import path from 'node:path';
@@ -36,6 +38,30 @@ export function repositoryAnchor(cwd: string, env: NodeJS.ProcessEnv = process.e
   }
 }
 
+/**
+ * git's global configuration files (`GIT_CONFIG_GLOBAL`, or `~/.gitconfig` and
+ * `$XDG_CONFIG_HOME/git/config`) with their identity and modification time, or `-` where
+ * missing. A workspace that holds the home directory can write them as it can a `.git`.
+ * @example
+ * globalConfigState(); // '/home/me/.gitconfig\u00002049\u0000131\u00001764410000000\u0000120\n...'
+ */
+export function globalConfigState(env: NodeJS.ProcessEnv = process.env): string {
+  const home = env.HOME ?? '';
+  const files = env.GIT_CONFIG_GLOBAL
+    ? [env.GIT_CONFIG_GLOBAL]
+    : [path.join(home, '.gitconfig'), path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'git', 'config')];
+  return files
+    .map((file) => {
+      try {
+        const st = lstatSync(file);
+        return `${file}\0${st.dev}\0${st.ino}\0${st.mtimeMs}\0${st.size}`;
+      } catch {
+        return `${file}\0-`;
+      }
+    })
+    .join('\n');
+}
+
 /** Whether the engine may run git for a directory, and why not. */
 export type RepositoryVerdict = { trusted: true } | { trusted: false; reason: string };
 
@@ -47,8 +73,9 @@ export type RepositoryVerdict = { trusted: true } | { trusted: false; reason: st
  */
 export class RepositoryTrust {
   readonly #anchors = new Map<string, string | null>();
+  readonly #globalConfig = globalConfigState();
 
-  /** Records the repositories of `cwds` as they are now. */
+  /** Records the repositories of `cwds`, and git's global configuration, as they are now. */
   constructor(...cwds: string[]) {
     for (const cwd of cwds) this.#anchors.set(path.resolve(cwd), repositoryAnchor(cwd));
   }
@@ -64,7 +91,16 @@ export class RepositoryTrust {
     const now = repositoryAnchor(key);
     if (!this.#anchors.has(key)) this.#anchors.set(key, now);
     const then = this.#anchors.get(key) ?? null;
-    if (now === null || now === then) return { trusted: true };
+    if (now === null) return { trusted: true };
+    if (globalConfigState() !== this.#globalConfig) {
+      return {
+        trusted: false,
+        reason:
+          "git's global configuration (~/.gitconfig or its XDG file) changed after this thread started, so a command may have " +
+          'written it; the engine does not run git with it (start a new thread to use it)',
+      };
+    }
+    if (now === then) return { trusted: true };
     const where = now.split('\0')[0] ?? now;
     return {
       trusted: false,

@@ -47,6 +47,35 @@ describe('a repository planted by a sandboxed command', () => {
   });
 });
 
+describe("git's global configuration written by a sandboxed command", () => {
+  it.runIf(bwrap.available)('a workspace holding the home directory: a planted ~/.gitconfig fsmonitor never runs outside the sandbox', async () => {
+    const savedHome = process.env.HOME;
+    const pwned = path.join(await mkdtemp(path.join(tmpdir(), 'turnstate-pwned-')), 'pwned');
+    try {
+      const plant = ['bash', '-lc', `printf '[core]\\n\\tfsmonitor = "touch ${pwned}; false"\\n' > .gitconfig`];
+      rig = await startRig([calls('r1', shell('c1', plant)), answer('r2'), answer('r3')], {
+        approvalPolicy: 'on-request',
+        sandboxPolicy: WORKSPACE_WRITE,
+        // A user who runs in a home directory that is a repository (dotfiles).
+        prepare: (cwd) => {
+          execFileSync('git', ['init', '-q', cwd]);
+          process.env.HOME = cwd;
+        },
+      });
+      const first = await rig.thread.submit(say('plant'));
+      await rig.log.untilType('task_complete', { id: first });
+      expect(existsSync(path.join(rig.cwd, '.gitconfig'))).toBe(true);
+      const second = await rig.thread.submit(say('next turn'));
+      await rig.log.untilType('task_complete', { id: second });
+      expect(existsSync(pwned)).toBe(false);
+      expect(messages(rig.log, 'warning', second).map((w) => w.message)).toEqual([expect.stringMatching(/^No undo snapshot: git's global configuration/)]);
+    } finally {
+      process.env.HOME = savedHome;
+      await rm(path.dirname(pwned), { recursive: true, force: true });
+    }
+  });
+});
+
 describe('RepositoryTrust', () => {
   it('trusts the repository seen at the start and no .git that appears or is replaced later', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'turnstate-trust-'));
