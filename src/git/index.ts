@@ -4,3 +4,4 @@ export { DEFAULT_SNAPSHOT_LIMITS, ALWAYS_SKIPPED_DIR_NAMES, type SnapshotLimits,
 export { locateRepository, mayBeInsideGitRepository, type GitRepository } from './repository.js';
 export { NotAGitRepositoryError, GitCommandError, InvalidGhostCommitError } from './errors.js';
 export { runGit } from './run.js';
+export { RepositoryTrust, repositoryAnchor, type RepositoryVerdict } from './trust.js';

@@ -271,10 +271,17 @@ export class McpConnectionManager {
 
   /**
    * Asks the host (`elicitation_request` on the active turn) and waits for
-   * `resolve_elicitation`; resolves `decline` when the turn ends, `cancel` on `signal`.
+   * `resolve_elicitation`; resolves `decline` when the turn ends, `cancel` on `signal`. A
+   * question whose id (per server) is already pending is declined at once without asking:
+   * ids come from both the engine (tool approvals) and the server, and one answer must never
+   * settle the other question.
    */
   elicit(server: string, id: string | number, request: Record<string, unknown>, turnId: string | null, signal?: AbortSignal): Promise<ElicitResult> {
     const key = elicitationKey(server, id);
+    if (this.elicitations.has(key)) {
+      this.ports.logger.warn('declining an elicitation whose id is already pending', { server, id: String(id) });
+      return Promise.resolve({ action: 'decline' });
+    }
     return new Promise<ElicitResult>((resolve) => {
       const onAbort = () => {
         if (this.elicitations.get(key)?.resolve === settle) this.elicitations.delete(key);

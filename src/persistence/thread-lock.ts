@@ -8,8 +8,8 @@
  * namespace) for `ThreadBusyError` and that liveness check.
  */
 import { randomUUID } from 'node:crypto';
-import { readlinkSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, rmdir, utimes, writeFile } from 'node:fs/promises';
+import { readlinkSync, type Stats } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -77,16 +77,13 @@ export async function acquireThreadLock(
         judgedHolder = true;
         // A holder on this host whose process is gone left the lock: take it over now rather
         // than after `staleMs`, by aging the lock so proper-lockfile's stale takeover applies.
-        if (await holderIsDead(base)) {
-          await utimes(`${base}.lock`, 0, 0).catch(() => undefined);
-          continue;
-        }
+        if (await ageLockOfDeadHolder(base)) continue;
       }
       if (Date.now() >= deadline) throw new ThreadBusyError(threadId, (await readHolder(base))?.holder ?? 'unknown holder', { cause: error });
       await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
     }
   }
-  await writeHolder(base, holder);
+  await writeHolder(base, holder, lockIdentity(await stat(`${base}.lock`)));
   let released = false;
   return {
     threadId,
@@ -105,9 +102,9 @@ export async function acquireThreadLock(
   };
 }
 
-async function writeHolder(base: string, holder: string): Promise<void> {
+async function writeHolder(base: string, holder: string, lock: string): Promise<void> {
   const temp = `${base}.holder.${process.pid}.${randomUUID()}.tmp`;
-  await writeFile(temp, JSON.stringify({ holder, pid: process.pid, host: hostname(), pidNamespace: PID_NAMESPACE }), { mode: 0o600 });
+  await writeFile(temp, JSON.stringify({ holder, pid: process.pid, host: hostname(), pidNamespace: PID_NAMESPACE, lock }), { mode: 0o600 });
   await rename(temp, `${base}.holder`);
 }
 
@@ -130,7 +127,18 @@ interface HolderRecord {
   host: string;
   /** The holder's PID namespace (Linux), so a pid is only judged where it means the same process. */
   pidNamespace?: string | null;
+  /** The identity of the lock directory it took (`lockIdentity`): the record speaks for that lock only. */
+  lock?: string;
 }
+
+/**
+ * A lock directory's identity (`dev:ino:birthtime`; an inode number alone is soon reused), as
+ * its holder record names it. The record is written just after the lock is taken, so a record
+ * naming another identity belongs to a previous holder and says nothing about the current one.
+ * @example
+ * lockIdentity(statSync(`${base}.lock`)); // '2049:131:1764410000000'
+ */
+export const lockIdentity = (st: Stats): string => `${st.dev}:${st.ino}:${st.birthtimeMs}`;
 
 /** This process's PID namespace (`pid:[4026531836]` on Linux), or `null` where there is none. */
 const PID_NAMESPACE: string | null = (() => {
@@ -152,16 +160,39 @@ async function readHolder(base: string): Promise<HolderRecord | null> {
 }
 
 /**
- * Whether the recorded holder is a process of this host that no longer exists. The record is
- * read twice around the liveness probe, so a holder that took the lock meanwhile is not judged
- * by its predecessor's pid (the window left is the one proper-lockfile's own stale takeover has).
+ * When the lock's recorded holder is a process of this host that no longer exists, ages that
+ * very lock (so proper-lockfile's stale takeover applies at once) and returns true; of several
+ * writers doing this at once, the one that moves the record away does it. The lock
+ * directory is opened first and judged and aged through that descriptor: a record written for
+ * an earlier lock (a new holder took it and has not written its record yet) does not match
+ * the directory's identity, and a directory replaced meanwhile is not the one aged.
  */
-async function holderIsDead(base: string): Promise<boolean> {
-  const before = await readHolder(base);
-  if (before === null || before.host !== hostname() || (before.pidNamespace ?? null) !== PID_NAMESPACE) return false;
-  if (before.pid === process.pid || !processIsGone(before.pid)) return false;
-  const after = await readHolder(base);
-  return after !== null && after.pid === before.pid && after.holder === before.holder;
+async function ageLockOfDeadHolder(base: string): Promise<boolean> {
+  const handle = await open(`${base}.lock`, 'r').catch(() => null);
+  if (handle === null) return false;
+  try {
+    const record = await readHolder(base);
+    if (record === null || record.host !== hostname() || (record.pidNamespace ?? null) !== PID_NAMESPACE) return false;
+    if (record.lock !== lockIdentity(await handle.stat())) return false;
+    if (record.pid === process.pid || !processIsGone(record.pid)) return false;
+    // Claim the takeover by moving the record away (atomic: one contender wins). Two writers
+    // each taking over the same stale lock would race inside proper-lockfile's stale removal.
+    const claimed = `${base}.holder.${randomUUID()}.taken`;
+    if (!(await rename(`${base}.holder`, claimed).then(() => true, () => false))) return false;
+    const moved = await readFile(claimed, 'utf8').catch(() => '');
+    if (!moved.includes(`"lock":${JSON.stringify(record.lock)}`)) {
+      // A new holder wrote its record meanwhile: put it back, and leave its lock alone.
+      await rename(claimed, `${base}.holder`).catch(() => undefined);
+      return false;
+    }
+    await rm(claimed, { force: true });
+    await handle.utimes(0, 0);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
 }
 
 function processIsGone(pid: number): boolean {

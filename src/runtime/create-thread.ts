@@ -263,7 +263,7 @@ async function openThread(options: ThreadOptions, held: { lease: ThreadLease | n
     home,
     // The goal is durable with the rollout (not for ephemeral threads or custom recorders).
     goalStore: options.recorder || options.ephemeral ? null : store,
-    ghostSnapshots: ghostSnapshotSettings(options.ghostSnapshots),
+    ghostSnapshots: ghostSnapshotSettings(options.ghostSnapshots, cwd),
     tracing,
   });
   rt.onEvent((event) => tracing.observe(event));

@@ -3,7 +3,15 @@
  * of the working tree, recorded as a `ghost_snapshot` item (history and rollout; never sent to
  * the model), with warnings for what it left out. Outside a git repository nothing happens.
  */
-import { createGhostCommit, DEFAULT_SNAPSHOT_LIMITS, mayBeInsideGitRepository, NotAGitRepositoryError, type CaptureReport, type SnapshotLimits } from '../git/index.js';
+import {
+  createGhostCommit,
+  DEFAULT_SNAPSHOT_LIMITS,
+  mayBeInsideGitRepository,
+  NotAGitRepositoryError,
+  RepositoryTrust,
+  type CaptureReport,
+  type SnapshotLimits,
+} from '../git/index.js';
 import type { ResponseItem } from '../protocol/index.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 
@@ -12,6 +20,8 @@ export interface GhostSnapshotSettings {
   limits: SnapshotLimits;
   /** After this many ms tool calls go on without the snapshot (SPEC: 240 s). */
   timeoutMs: number;
+  /** The repositories git may run in: those seen before any tool ran (`RepositoryTrust`). */
+  trust: RepositoryTrust;
 }
 
 /**
@@ -33,10 +43,12 @@ export const GHOST_SNAPSHOT_TIMEOUT_MS = 240_000;
 
 /**
  * Resolves the `ghostSnapshots` option (default on) into settings, or null when turned off.
+ * `cwd` is the thread's working directory, whose repository is recorded now (call this before
+ * any tool runs): only that repository is snapshotted and restored later.
  * @example
- * ghostSnapshotSettings(undefined)?.timeoutMs; // 240000
+ * ghostSnapshotSettings(undefined, '/ws')?.timeoutMs; // 240000
  */
-export function ghostSnapshotSettings(option: boolean | GhostSnapshotOptions | undefined): GhostSnapshotSettings | null {
+export function ghostSnapshotSettings(option: boolean | GhostSnapshotOptions | undefined, cwd?: string): GhostSnapshotSettings | null {
   if (option === false) return null;
   const o = option === true || option === undefined ? {} : option;
   return {
@@ -45,6 +57,7 @@ export function ghostSnapshotSettings(option: boolean | GhostSnapshotOptions | u
       ignoreLargeUntrackedDirs: o.ignoreLargeUntrackedDirs ?? DEFAULT_SNAPSHOT_LIMITS.ignoreLargeUntrackedDirs,
     },
     timeoutMs: o.timeoutMs ?? GHOST_SNAPSHOT_TIMEOUT_MS,
+    trust: cwd === undefined ? new RepositoryTrust() : new RepositoryTrust(cwd),
   };
 }
 
@@ -98,6 +111,12 @@ export async function takeGhostSnapshot(rt: ThreadRuntime, turnId: string, signa
   const cwd = entry.ctx?.settings.cwd ?? rt.session().settings.cwd;
   // The common case outside a repository costs a few `stat`s, no error object, no git.
   if (!mayBeInsideGitRepository(cwd)) return;
+  // Never run git on a repository a sandboxed command may have planted (its config runs programs).
+  const verdict = settings.trust.check(cwd);
+  if (!verdict.trusted) {
+    rt.emit(turnId, { type: 'warning', message: `No undo snapshot: ${verdict.reason}.` });
+    return;
+  }
   let snapshot;
   try {
     snapshot = await createGhostCommit(cwd, settings.limits, signal);

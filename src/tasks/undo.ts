@@ -40,6 +40,9 @@ export const undoTask: SessionTask<null> = {
     try {
       const commit = parseGhostCommit(item.ghost_commit);
       const limits = engine.services?.ghostSnapshots?.limits ?? DEFAULT_SNAPSHOT_LIMITS;
+      // Restoring runs git (smudge filters): only in the repository the thread started with.
+      const verdict = engine.services?.ghostSnapshots?.trust.check(ctx.settings.cwd) ?? { trusted: true };
+      if (!verdict.trusted) throw new Error(verdict.reason);
       // Not cancellable once started: a half-restored tree would be worse than either state.
       await restoreGhostCommit(ctx.settings.cwd, commit, limits);
     } catch (err) {

@@ -39,16 +39,22 @@ export interface Rig {
 }
 
 /** Options of {@link startRig}: thread options (the model and directories are provided). */
-export type RigOptions = Omit<CreateThreadOptions, 'model' | 'cwd'> & { home?: string };
+export type RigOptions = Omit<CreateThreadOptions, 'model' | 'cwd'> & {
+  home?: string;
+  /** Prepares the workspace before the thread starts (e.g. makes it a git repository). */
+  prepare?: (cwd: string) => void | Promise<void>;
+};
 
 /** Starts a thread on a fresh mock server in a fresh temporary root. */
 export async function startRig(script: MockScript, options: RigOptions = {}): Promise<Rig> {
   const root = await mkdtemp(path.join(tmpdir(), 'turnstate-it-'));
   const [cwd, outside, defaultHome] = ['ws', 'outside', 'home'].map((d) => path.join(root, d)) as [string, string, string];
   await Promise.all([mkdir(cwd), mkdir(outside), mkdir(defaultHome)]);
+  const { prepare, ...threadOptions } = options;
+  await prepare?.(cwd);
   const server = await startMockResponsesServer(script);
   const model = openaiModel({ model: 'test-model', baseURL: server.url, apiKey: 'k', requestMaxRetries: 0 });
-  const thread = await createThread({ model, cwd, home: defaultHome, ...options });
+  const thread = await createThread({ model, cwd, home: defaultHome, ...threadOptions });
   const log = new EventLog(thread);
   await log.untilType('session_configured');
   return {

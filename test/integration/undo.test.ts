@@ -70,8 +70,7 @@ function rolloutSnapshots(rolloutPath: string): string[] {
 
 describe('ghost snapshots and undo', () => {
   it('undo restores the tree before the turn byte for byte, then goes one turn further back', async () => {
-    rig = await startRig(twoTurns(), { approvalPolicy: 'never', sandboxPolicy: FULL_ACCESS });
-    initRepo(rig.cwd);
+    rig = await startRig(twoTurns(), { prepare: initRepo, approvalPolicy: 'never', sandboxPolicy: FULL_ACCESS });
     const before = await repoState(rig.cwd);
 
     await runTurn(rig, 'change files');
@@ -104,8 +103,7 @@ describe('ghost snapshots and undo', () => {
   });
 
   it('snapshots survive a resume, and an undone snapshot stays undone', async () => {
-    rig = await startRig(twoTurns(), { approvalPolicy: 'never', sandboxPolicy: FULL_ACCESS });
-    initRepo(rig.cwd);
+    rig = await startRig(twoTurns(), { prepare: initRepo, approvalPolicy: 'never', sandboxPolicy: FULL_ACCESS });
     const before = await repoState(rig.cwd);
     await runTurn(rig, 'change files');
     await runTurn(rig, 'change more');
@@ -127,8 +125,7 @@ describe('ghost snapshots and undo', () => {
   });
 
   it('snapshots survive a compaction, so undo still reaches the turn before it', async () => {
-    rig = await startRig([calls('r1', patch('p1', TURN1_PATCH)), answer('r2'), answer('r3', 'SUMMARY')], { approvalPolicy: 'never', sandboxPolicy: FULL_ACCESS });
-    initRepo(rig.cwd);
+    rig = await startRig([calls('r1', patch('p1', TURN1_PATCH)), answer('r2'), answer('r3', 'SUMMARY')], { prepare: initRepo, approvalPolicy: 'never', sandboxPolicy: FULL_ACCESS });
     const before = await repoState(rig.cwd);
     await runTurn(rig, 'change files');
     const compact = await rig.thread.submit({ type: 'compact' });
@@ -151,15 +148,13 @@ describe('ghost snapshots and undo', () => {
   });
 
   it('ghostSnapshots: false takes no snapshot inside a repository', async () => {
-    rig = await startRig([calls('r1', patch('p1', TURN1_PATCH)), answer('r2')], { approvalPolicy: 'never', sandboxPolicy: FULL_ACCESS, ghostSnapshots: false });
-    initRepo(rig.cwd);
+    rig = await startRig([calls('r1', patch('p1', TURN1_PATCH)), answer('r2')], { prepare: initRepo, approvalPolicy: 'never', sandboxPolicy: FULL_ACCESS, ghostSnapshots: false });
     await runTurn(rig, 'change files');
     expect(rolloutSnapshots(rig.thread.rolloutPath!)).toEqual([]);
   });
 
   it('a snapshot over its time limit warns and lets the tools go on (and records nothing)', async () => {
-    rig = await startRig([calls('r1', patch('p1', TURN1_PATCH)), answer('r2')], { approvalPolicy: 'never', sandboxPolicy: FULL_ACCESS, ghostSnapshots: { timeoutMs: 0 } });
-    initRepo(rig.cwd);
+    rig = await startRig([calls('r1', patch('p1', TURN1_PATCH)), answer('r2')], { prepare: initRepo, approvalPolicy: 'never', sandboxPolicy: FULL_ACCESS, ghostSnapshots: { timeoutMs: 0 } });
     const turn = await runTurn(rig, 'change files');
     expect(readFileSync(path.join(rig.cwd, 'mod.txt'), 'utf8')).toBe('one\nTWO\n');
     expect(messages(rig.log, 'warning', turn).map((w) => w.message)).toEqual([expect.stringMatching(/^The undo snapshot of the working tree took longer than 0 s; tools go on without it/)]);
@@ -168,11 +163,11 @@ describe('ghost snapshots and undo', () => {
 
   it('a failing snapshot warns and the turn goes on; large untracked files are left out with a warning', async () => {
     rig = await startRig([calls('r1', patch('p1', TURN1_PATCH)), answer('r2'), answer('r3')], {
+      prepare: initRepo,
       approvalPolicy: 'never',
       sandboxPolicy: FULL_ACCESS,
       ghostSnapshots: { ignoreLargeUntrackedFiles: 100 },
     });
-    initRepo(rig.cwd);
     writeFiles(rig.cwd, { 'big.bin': 'x'.repeat(500) });
     const first = await runTurn(rig, 'change files');
     expect(messages(rig.log, 'warning', first).map((w) => w.message)).toEqual([

@@ -5,7 +5,7 @@
  * The child is `writer-child.ts`, bundled once with rolldown into a temporary `.mjs`.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readlinkSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readlinkSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createThread } from 'turnstate';
 import { JsonlThreadStore, LeaseLostError, ThreadBusyError, ThreadExistsError, THREAD_LOCKS_DIR, type RolloutLine } from '../../src/persistence/index.js';
 import { cleanUp, freshHome } from './support.js';
+import { lockIdentity } from '../../src/persistence/thread-lock.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const THREAD_ID = '01a1fe16-0000-7000-8000-00000000beef';
@@ -120,10 +121,12 @@ describe('one writer per thread', () => {
     const deadPid = spawnSync('true').pid ?? 0;
     mkdirSync(`${base}.lock`, { recursive: true });
     // Another container on this host: the same pid number means nothing here.
-    writeFileSync(`${base}.holder`, JSON.stringify({ holder: 'container-b', pid: deadPid, host: hostname(), pidNamespace: 'pid:[1]' }));
+    // A holder record names the lock directory it was written for.
+    const lock = lockIdentity(statSync(`${base}.lock`));
+    writeFileSync(`${base}.holder`, JSON.stringify({ holder: 'container-b', pid: deadPid, host: hostname(), pidNamespace: 'pid:[1]', lock }));
     await expect(store.acquire(THREAD_ID)).rejects.toMatchObject({ code: 'thread_busy', holder: 'container-b' });
     // The same record from this namespace is a dead local process: taken over at once.
-    writeFileSync(`${base}.holder`, JSON.stringify({ holder: 'gone', pid: deadPid, host: hostname(), pidNamespace: readlinkSync('/proc/self/ns/pid') }));
+    writeFileSync(`${base}.holder`, JSON.stringify({ holder: 'gone', pid: deadPid, host: hostname(), pidNamespace: readlinkSync('/proc/self/ns/pid'), lock }));
     const lease = await store.acquire(THREAD_ID, { holder: 'taker' });
     expect(lease.holder).toBe('taker');
     await lease.release();

@@ -114,9 +114,21 @@ export async function patchWritesOutside(
 const isDir = (p: string) => stat(p).then((s) => s.isDirectory(), () => false);
 const isFile = (p: string) => stat(p).then((s) => s.isFile(), () => false);
 
-/** Whether `dir` looks like a git directory to git itself (HEAD, objects/ and refs/). */
-async function isGitDir(dir: string): Promise<boolean> {
-  return (await isFile(path.join(dir, 'HEAD'))) && (await isDir(path.join(dir, 'objects'))) && (await isDir(path.join(dir, 'refs')));
+/** Whether `p` is, or will be once the patch is written, an entry (or lies below `dir`). */
+const pendingUnder = (pending: ReadonlySet<string>, dir: string) => [...pending].some((p) => p.startsWith(`${dir}${path.sep}`));
+
+/**
+ * Whether `dir` is, or would be once the patch's own paths (`pending`) are written, what git
+ * takes for a git directory: `HEAD` with `objects/` and `refs/`, or `HEAD` with a `commondir`
+ * file (a linked worktree's gitdir). The patch's paths count, or one patch could lay out a
+ * whole bare repository (a config naming a textconv program, objects borrowed from the real
+ * repository through `objects/info/alternates`) that a known-safe `git -C` would then use.
+ */
+async function isGitDir(dir: string, pending: ReadonlySet<string>): Promise<boolean> {
+  const has = async (name: string, kind: (p: string) => Promise<boolean>) => pending.has(path.join(dir, name)) || (await kind(path.join(dir, name)));
+  const hasDir = async (name: string) => pendingUnder(pending, path.join(dir, name)) || (await isDir(path.join(dir, name)));
+  if (!(await has('HEAD', isFile))) return false;
+  return (await has('commondir', isFile)) || ((await hasDir('objects')) && (await hasDir('refs')));
 }
 
 const hasGitComponent = (p: string) => p.split(path.sep).some((part) => part.toLowerCase() === '.git');
@@ -124,28 +136,37 @@ const hasGitComponent = (p: string) => p.split(path.sep).some((part) => part.toL
 /**
  * Whether a path is git metadata: it has a `.git` component (a directory, or the `.git` file
  * of a submodule or worktree) as written or at its real location, or it lies inside a
- * directory git would take for a git directory (`HEAD`, `objects/`, `refs/`: the gitdir a
- * `.git` file points at, a bare repository). Case-insensitive, for case-insensitive disks.
+ * directory git would take for a git directory (`HEAD` with `objects/` and `refs/`, or with
+ * `commondir`: the gitdir a `.git` file points at, a bare repository), counting the other
+ * paths the same patch writes (`pending`). Case-insensitive, for case-insensitive disks.
  * @example
  * await isGitMetadataPath('/ws/sub/.git/config'); // true
  * await isGitMetadataPath('/ws/src/a.ts'); // false
+ * await isGitMetadataPath('/ws/b/config', new Set(['/ws/b/HEAD', '/ws/b/refs/x', '/ws/b/objects/y'])); // true
  */
-export async function isGitMetadataPath(absPath: string): Promise<boolean> {
+export async function isGitMetadataPath(absPath: string, pending: ReadonlySet<string> = new Set()): Promise<boolean> {
+  const resolved = path.resolve(absPath);
   const real = await realLocation(absPath);
-  if (hasGitComponent(path.resolve(absPath)) || hasGitComponent(real)) return true;
-  for (let dir = path.dirname(real); ; dir = path.dirname(dir)) {
-    if (await isGitDir(dir)) return true;
-    if (path.dirname(dir) === dir) return false;
+  if (hasGitComponent(resolved) || hasGitComponent(real)) return true;
+  for (const start of new Set([resolved, real])) {
+    for (let dir = path.dirname(start); ; dir = path.dirname(dir)) {
+      if (await isGitDir(dir, pending)) return true;
+      if (path.dirname(dir) === dir) break;
+    }
   }
+  return false;
 }
 
 /**
- * The paths (among `absPaths`) that are git metadata (`isGitMetadataPath`).
+ * The paths (among `absPaths`, all written by one patch) that are git metadata
+ * (`isGitMetadataPath`, each judged with the others as pending).
  * @example
  * await gitMetadataPaths(['/ws/a.ts', '/ws/.git/config']); // ['/ws/.git/config']
  */
 export async function gitMetadataPaths(absPaths: Iterable<string>): Promise<string[]> {
+  const all = [...absPaths];
+  const pending = new Set(all.map((p) => path.resolve(p)));
   const out: string[] = [];
-  for (const p of absPaths) if (await isGitMetadataPath(p)) out.push(p);
+  for (const p of all) if (await isGitMetadataPath(p, pending)) out.push(p);
   return out;
 }

@@ -42,12 +42,15 @@ export function isUnrestricted(policy: SandboxPolicy): boolean {
 }
 
 /**
- * The session-approval key of a command run in a directory.
+ * The session-approval key of a command run in a directory, inside the sandbox
+ * (`'sandboxed'`, the default) or outside it (`'none'`). Approving a sandboxed run for the
+ * session does not approve running the same command outside the sandbox; approving an
+ * unsandboxed run covers both.
  * @example
- * approved.add(execApprovalKey(['npm', 'test'], '/ws'));
+ * approved.add(execApprovalKey(['npm', 'test'], '/ws', 'sandboxed'));
  */
-export function execApprovalKey(argv: readonly string[], cwd: string): string {
-  return JSON.stringify(['exec', path.resolve(cwd), argv]);
+export function execApprovalKey(argv: readonly string[], cwd: string, sandbox: 'sandboxed' | 'none' = 'sandboxed'): string {
+  return JSON.stringify(['exec', path.resolve(cwd), argv, sandbox]);
 }
 
 /**

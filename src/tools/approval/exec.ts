@@ -5,7 +5,8 @@
  * 1. `require_escalated` is only meaningful under `on-request` (or granular); under any
  *    other approval policy the call is refused, telling the model to drop it.
  * 2. A command allowed by an exec-policy rule runs without the sandbox; one approved for
- *    the session runs without asking.
+ *    the session runs without asking where it was approved to run (approved inside the
+ *    sandbox, it asks again before running outside it).
  * 3. Unrestricted sandbox policies (`danger-full-access`, `external-sandbox`) run commands
  *    directly; `untrusted` still asks for anything not known safe, and destructive
  *    commands are asked about (refused under `never`).
@@ -71,9 +72,10 @@ export function decideExec(input: ExecDecisionInput): ExecDecision {
   if (matchesRules(input.execPolicyRules, argv)) return { kind: 'auto', sandbox: 'none' };
   const unrestricted = isUnrestricted(input.sandboxPolicy);
   const sandboxed: SandboxChoice = unrestricted || !input.sandboxAvailable ? 'none' : 'sandboxed';
-  if (isApproved(input.approvedForSession, execApprovalKey(argv, input.cwd))) {
-    return { kind: 'auto', sandbox: escalate ? 'none' : sandboxed };
-  }
+  // A session approval covers where the user saw the command run: in the sandbox, or outside it.
+  const wanted: SandboxChoice = escalate ? 'none' : sandboxed;
+  if (isApproved(input.approvedForSession, execApprovalKey(argv, input.cwd, wanted))) return { kind: 'auto', sandbox: wanted };
+  if (wanted === 'sandboxed' && isApproved(input.approvedForSession, execApprovalKey(argv, input.cwd, 'none'))) return { kind: 'auto', sandbox: wanted };
   const safe = isKnownSafeCommand(argv);
   const dangerous = !safe && isDangerousCommand(argv);
   const ask = (reason: string, after: SandboxChoice): ExecDecision =>
@@ -121,7 +123,7 @@ export function decideRetryAfterSandboxDenial(input: RetryDecisionInput): RetryD
   if (policy.kind !== 'untrusted' && policy.kind !== 'on-failure') {
     return { kind: 'report', reason: `approval policy ${policy.name} does not retry sandbox denials without the sandbox` };
   }
-  if (isApproved(input.approvedForSession, execApprovalKey(input.argv, input.cwd))) return { kind: 'auto', sandbox: 'none' };
+  if (isApproved(input.approvedForSession, execApprovalKey(input.argv, input.cwd, 'none'))) return { kind: 'auto', sandbox: 'none' };
   return {
     kind: 'ask',
     reason: 'the command failed in the sandbox; run it again without the sandbox?',

@@ -7,7 +7,8 @@
  * - unrestricted sandbox policies apply patches directly;
  * - `read-only` asks for any write (refused under `never`);
  * - `workspace-write` applies patches that stay inside the writable roots and touch no git
- *   metadata (`.git` at any depth, or a git directory a `.git` file names), and asks for the
+ *   metadata (`.git` at any depth, or a git directory a `.git` file names) nor a read-only
+ *   root such as the turnstate home, and asks for the
  *   rest (refused under `never`, with the reason). `on-failure` asks here too: asking up front
  *   is the same question asked earlier. Without a working sandbox the writable roots shrink
  *   to the working directory.
@@ -23,6 +24,12 @@ import path from 'node:path';
 import type { AskForApproval, SandboxPolicy } from '../../protocol/config.js';
 import type { FileChange } from '../../protocol/events.js';
 import { changedPaths, gitMetadataPaths, pathsOutsideRoots, realLocation } from '../apply-patch/paths.js';
+
+/** The paths (among `paths`) that lie inside one of `roots`, symlinks resolved. */
+async function pathsInsideRoots(paths: readonly string[], roots: readonly string[]): Promise<string[]> {
+  const outside = new Set(await pathsOutsideRoots(paths, roots));
+  return paths.filter((p) => !outside.has(p));
+}
 import { writableRootsFor } from '../sandbox/spec.js';
 import { approvalPolicyView, isApproved, isUnrestricted, patchApprovalKey, type SessionApprovals } from './decisions.js';
 
@@ -50,6 +57,8 @@ export interface PatchDecisionInput {
   approvedForSession: SessionApprovals;
   /** Whether bwrap works here (default true); without it only the cwd is writable. */
   sandboxAvailable?: boolean;
+  /** Directories that stay read-only even inside the writable roots (the turnstate home). */
+  readOnlyRoots?: readonly string[];
 }
 
 /** `decidePatchForPaths` input: the paths already classified. */
@@ -58,6 +67,8 @@ export interface PatchPathsInput {
   outsidePaths: readonly string[];
   /** Paths that are git metadata (default none). */
   gitPaths?: readonly string[];
+  /** Paths inside a read-only root such as the turnstate home (default none). */
+  protectedPaths?: readonly string[];
   approvalPolicy: AskForApproval;
   sandboxPolicy: SandboxPolicy;
   approvedForSession: SessionApprovals;
@@ -86,7 +97,9 @@ function sessionApproved(paths: readonly string[], approvals: SessionApprovals):
 export function decidePatchForPaths(input: PatchPathsInput): PatchDecision {
   if (input.paths.length === 0) return { kind: 'refuse', reason: 'empty patch' };
   const gitPaths = input.gitPaths ?? [];
-  const confined = input.sandboxPolicy.type === 'workspace-write' && input.sandboxAvailable !== false && input.outsidePaths.length === 0 && gitPaths.length === 0;
+  const protectedPaths = input.protectedPaths ?? [];
+  const confined =
+    input.sandboxPolicy.type === 'workspace-write' && input.sandboxAvailable !== false && input.outsidePaths.length === 0 && gitPaths.length === 0 && protectedPaths.length === 0;
   const sandbox: PatchSandbox = confined ? 'sandboxed' : 'none';
   if (sessionApproved(input.paths, input.approvedForSession)) return { kind: 'auto', sandbox };
   const policy = approvalPolicyView(input.approvalPolicy);
@@ -100,9 +113,10 @@ export function decidePatchForPaths(input: PatchPathsInput): PatchDecision {
   const reasons = [
     ...(input.outsidePaths.length > 0 ? [`the patch writes outside the writable roots: ${input.outsidePaths.join(', ')}`] : []),
     ...(gitPaths.length > 0 ? [`the patch writes git metadata (.git stays read-only): ${gitPaths.join(', ')}`] : []),
+    ...(protectedPaths.length > 0 ? [`the patch writes the turnstate home (it stays read-only): ${protectedPaths.join(', ')}`] : []),
   ];
   if (reasons.length === 0) return { kind: 'auto', sandbox };
-  return ask(reasons.join('; '), [...new Set([...input.outsidePaths, ...gitPaths])]);
+  return ask(reasons.join('; '), [...new Set([...input.outsidePaths, ...gitPaths, ...protectedPaths])]);
 }
 
 /**
@@ -120,5 +134,6 @@ export async function decidePatch(input: PatchDecisionInput): Promise<PatchDecis
   const roots = policyRoots === 'all' || input.sandboxAvailable !== false ? policyRoots : [await realLocation(input.cwd)];
   const outsidePaths = roots === 'all' ? [] : await pathsOutsideRoots(paths, roots);
   const gitPaths = input.sandboxPolicy.type === 'workspace-write' ? await gitMetadataPaths(paths) : [];
-  return decidePatchForPaths({ ...input, paths, outsidePaths, gitPaths });
+  const protectedPaths = input.sandboxPolicy.type === 'workspace-write' && input.readOnlyRoots ? await pathsInsideRoots(paths, input.readOnlyRoots) : [];
+  return decidePatchForPaths({ ...input, paths, outsidePaths, gitPaths, protectedPaths });
 }

@@ -83,7 +83,7 @@ function patchSessionApprovals(turn: EngineContext, paths: readonly string[]): R
 function writeOptions(turn: EngineContext, where: PatchSandbox): ApplyPatchOptions {
   const { cwd, sandbox_policy: policy } = turn.settings;
   if (where === 'none') return isUnrestricted(policy) ? { cwd } : { cwd, fs: noFollowPatchFs(cwd) };
-  const spec = sandboxSpecFor(policy, cwd);
+  const spec = sandboxSpecFor(policy, cwd, { readOnly: [turn.services.home] });
   if (spec.kind !== 'bwrap') return { cwd, fs: noFollowPatchFs(cwd) };
   const key = `${WRITER_KEY}:${JSON.stringify(spec)}`;
   let writer = turn.scratch.get(key);
@@ -108,7 +108,7 @@ async function runPatchCall(input: string, { callId, turn }: ToolCallContext): P
     return `apply_patch verification failed: ${messageOf(e)}`;
   }
   const paths = changedPaths(plan.changes);
-  const policies = { cwd, approvalPolicy, sandboxPolicy, sandboxAvailable: await sandboxAvailableFor(turn) };
+  const policies = { cwd, approvalPolicy, sandboxPolicy, sandboxAvailable: await sandboxAvailableFor(turn), readOnlyRoots: [turn.services.home] };
   const decision = await decidePatch({ ...policies, changes: plan.changes, approvedForSession: patchSessionApprovals(turn, paths) });
   const ids = { call_id: callId, turn_id: turn.turnId };
   turn.emit({ type: 'patch_apply_begin', ...ids, auto_approved: decision.kind === 'auto', changes: plan.changes });

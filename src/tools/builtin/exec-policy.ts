@@ -90,12 +90,12 @@ export async function acceptAmendment(turn: EngineContext, prefix: readonly stri
 }
 
 /**
- * The session approvals `decideExec` needs to see for one command (a set holding its key
- * when the user approved it for the session).
+ * The session approvals `decideExec` needs to see for one command (its keys, sandboxed and
+ * unsandboxed, that the user approved for the session).
  * @example
  * decideExec({ ...input, approvedForSession: execSessionApprovals(turn, argv, cwd) });
  */
 export function execSessionApprovals(turn: EngineContext, argv: readonly string[], cwd: string): ReadonlySet<string> {
-  const key = execApprovalKey(argv, cwd);
-  return new Set(turn.isApprovedForSession(key) ? [key] : []);
+  const keys = [execApprovalKey(argv, cwd, 'sandboxed'), execApprovalKey(argv, cwd, 'none')];
+  return new Set(keys.filter((key) => turn.isApprovedForSession(key)));
 }

@@ -59,9 +59,9 @@ function realDir(p: string): string {
   }
 }
 
-/** The policy's sandbox (writable roots from the session cwd), entered at the command's workdir. */
-function sandboxFor(policy: SandboxPolicy, sessionCwd: string, workdir: string): SandboxSpec {
-  const spec = sandboxSpecFor(policy, sessionCwd);
+/** The policy's sandbox (writable roots from the session cwd, the home read-only), entered at the command's workdir. */
+function sandboxFor(policy: SandboxPolicy, sessionCwd: string, workdir: string, home: string): SandboxSpec {
+  const spec = sandboxSpecFor(policy, sessionCwd, { readOnly: [home] });
   return spec.kind === 'bwrap' ? { ...spec, cwd: realDir(workdir) } : spec;
 }
 
@@ -91,7 +91,7 @@ async function ask(turn: EngineContext, call: ExecCall, reason: string, amendmen
     case 'denied':
       return { kind: 'rejected', message: EXEC_REJECTED_MESSAGE };
     case 'approved_for_session':
-      turn.approveForSession(execApprovalKey(call.command, call.cwd));
+      turn.approveForSession(execApprovalKey(call.command, call.cwd, after));
       return { kind: 'run', sandbox: after };
     case 'timed_out':
       return { kind: 'rejected', message: 'exec command rejected: the approval request timed out' };
@@ -135,7 +135,7 @@ async function runShellCall(args: ShellParameters, { callId, signal, turn }: Too
     sandbox = answer.sandbox;
   }
 
-  const spec = sandbox === 'sandboxed' ? sandboxFor(settings.sandbox_policy, settings.cwd, cwd) : unconfined;
+  const spec = sandbox === 'sandboxed' ? sandboxFor(settings.sandbox_policy, settings.cwd, cwd, turn.services.home) : unconfined;
   const run = (sandboxSpec: SandboxSpec): Promise<ExecResult> =>
     runCommand({
       argv: call.command,

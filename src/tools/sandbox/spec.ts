@@ -3,7 +3,8 @@
  * policies run under bubblewrap (`bwrap`): the whole file system is bound read-only, the
  * writable roots are bound read-write on top, and every `.git` inside the workspace roots,
  * at any depth (and the git directory a `.git` file names), is bound read-only again
- * (changing history should be a decision the user sees). The command gets its own PID
+ * (changing history should be a decision the user sees), as are the paths the caller names
+ * (the turnstate home). The command gets its own PID
  * namespace and dies with its parent; without network access it also gets an empty network
  * namespace (loopback only).
  *
@@ -20,7 +21,7 @@
  * No tmpfs is mounted over `/tmp`: workspaces often live under `/tmp`, and hiding it would
  * hide them. Under `read-only`, `/tmp` is simply read-only like everything else.
  */
-import { realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { SandboxPolicy } from '../../protocol/config.js';
 import { findGitPaths } from './git-paths.js';
@@ -49,8 +50,18 @@ export interface SandboxSpecOptions {
   env?: NodeJS.ProcessEnv;
   /** Keep `<root>/.git` read-only inside writable roots (default true). */
   protectGit?: boolean;
+  /**
+   * More paths kept read-only where they lie inside a writable root: the turnstate home,
+   * whose exec-policy rules and MCP config the engine trusts without asking.
+   */
+  readOnly?: readonly string[];
   bwrapPath?: string;
 }
+
+const isInside = (root: string, p: string) => {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+};
 
 function real(p: string): string {
   try {
@@ -99,11 +110,16 @@ export function sandboxSpecFor(policy: SandboxPolicy, cwd: string, options: Sand
   const gitPaths = protectGit
     ? [...new Set([...roots.filter((r) => r !== '/tmp').map((r) => path.join(r, '.git')), ...workspaceRoots.flatMap((r) => findGitPaths(r))])]
     : [];
+  // A read-only path that does not exist yet could be created by the command: make it first
+  // (only inside the writable roots, where the command could otherwise create it).
+  for (const p of options.readOnly ?? []) {
+    if (!existsSync(p) && roots.some((r) => isInside(r, real(p)))) mkdirSync(p, { recursive: true });
+  }
   return {
     kind: 'bwrap',
     cwd: real(cwd),
     writableRoots: roots,
-    readOnlyPaths: gitPaths,
+    readOnlyPaths: [...new Set([...gitPaths, ...(options.readOnly ?? []).map(real)])],
     networkAccess: policy.network_access,
     ...(options.bwrapPath ? { bwrapPath: options.bwrapPath } : {}),
   };

@@ -47,6 +47,19 @@ describe('decideExec — details beyond the matrix', () => {
     expect(decideExec({ ...base, approvalPolicy: 'untrusted', approvedForSession: true }).kind).toBe('auto');
   });
 
+  it('a session approval keeps its sandbox: approved inside it, running outside it asks again', () => {
+    const escalated = { ...base, approvalPolicy: 'on-request' as const, sandboxPermissions: 'require_escalated' as const, justification: 'needs it' };
+    const inside = new Set([execApprovalKey(['npm', 'test'], '/ws', 'sandboxed')]);
+    const outside = new Set([execApprovalKey(['npm', 'test'], '/ws', 'none')]);
+    expect(decideExec({ ...escalated, approvedForSession: inside }).kind).toBe('ask');
+    expect(decideExec({ ...escalated, approvedForSession: outside })).toEqual({ kind: 'auto', sandbox: 'none' });
+    // Approved outside the sandbox covers a sandboxed run too.
+    expect(decideExec({ ...base, approvalPolicy: 'untrusted', approvedForSession: outside })).toEqual({ kind: 'auto', sandbox: 'sandboxed' });
+    const retry = { argv: ['npm', 'test'], cwd: '/ws', approvalPolicy: 'untrusted' as const, sandboxPolicy: base.sandboxPolicy };
+    expect(decideRetryAfterSandboxDenial({ ...retry, approvedForSession: inside }).kind).toBe('ask');
+    expect(decideRetryAfterSandboxDenial({ ...retry, approvedForSession: outside })).toEqual({ kind: 'auto', sandbox: 'none' });
+  });
+
   it('without a sandbox: known-safe commands run, others ask, and never refuses with a reason for the model', () => {
     const noSandbox = { ...base, sandboxAvailable: false };
     expect(decideExec({ ...noSandbox, argv: ['ls'] })).toEqual({ kind: 'auto', sandbox: 'none' });

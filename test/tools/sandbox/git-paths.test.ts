@@ -45,4 +45,13 @@ describe('isGitMetadataPath', () => {
   ])('%s → %s', async (rel, expected) => {
     expect(await isGitMetadataPath(path.join(ws, rel))).toBe(expected);
   });
+
+  it("counts the patch's own paths: a bare repository or a worktree gitdir laid out by one patch is git metadata", async () => {
+    const at = (...rels: string[]) => new Set(rels.map((r) => path.join(ws, r)));
+    const bare = at('evil/HEAD', 'evil/config', 'evil/objects/info/alternates', 'evil/refs/heads/main');
+    expect(await isGitMetadataPath(path.join(ws, 'evil/config'), bare)).toBe(true);
+    expect(await isGitMetadataPath(path.join(ws, 'wt/config.worktree'), at('wt/HEAD', 'wt/commondir', 'wt/config.worktree'))).toBe(true);
+    // HEAD alone (a file of that name in a project) is not a git directory.
+    expect(await isGitMetadataPath(path.join(ws, 'docs/HEAD'), at('docs/HEAD', 'docs/config'))).toBe(false);
+  });
 });
