@@ -126,7 +126,8 @@ export class JsonlThreadStore implements ThreadStore {
   flush(threadId: string): Promise<void> {
     return this.#queue.run(threadId, async () => {
       if (this.durability === 'close') {
-        await this.#requirePath(threadId);
+        // Lines written through an open handle are already with the operating system.
+        if (!this.#writers.has(threadId)) await this.#requirePath(threadId);
         return;
       }
       if (this.#writers.has(threadId)) {

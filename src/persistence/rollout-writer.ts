@@ -6,11 +6,14 @@
  * whose last line is torn (a crash mid-write) gets a newline before the next line; a handle
  * whose path now names another file (deleted, replaced, moved) or a file grown behind its
  * back is re-checked or reopened, never written blindly.
+ *
+ * The per-append `stat` and `write` are synchronous on purpose: a write of a few kilobytes to
+ * the page cache takes microseconds, far less than two thread-pool round trips and their
+ * promises; the slow part, fsync, stays asynchronous.
  */
-import { constants } from 'node:fs';
+import { constants, ftruncateSync, readSync, statSync, writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { open, stat } from 'node:fs/promises';
-import { writeAll } from './fs-utils.js';
+import { open } from 'node:fs/promises';
 
 /**
  * When a `JsonlThreadStore` makes appended lines durable (fsync):
@@ -52,18 +55,27 @@ export class RolloutWriters {
   /** Appends `text` (whole lines) to the rollout at `path`; throws the open's error (e.g. `ENOENT`) as is. */
   async append(threadId: string, path: string, text: string): Promise<void> {
     const entry = await this.#entry(threadId, path);
+    const fd = entry.handle.fd;
     let data = text;
     if (entry.size > 0 && !this.#knownClean.has(entry)) {
       // A torn last line (crash mid-write, or an external append) must not swallow the first new line.
       const last = Buffer.alloc(1);
-      await entry.handle.read(last, 0, 1, entry.size - 1);
+      readSync(fd, last, 0, 1, entry.size - 1);
       if (last[0] !== 0x0a) data = `\n${text}`;
     }
     const bytes = Buffer.from(data, 'utf8');
     try {
-      await writeAll(entry.handle, bytes);
+      for (let offset = 0; offset < bytes.length; ) {
+        const written = writeSync(fd, bytes, offset, bytes.length - offset);
+        if (written <= 0) throw new Error('write made no progress');
+        offset += written;
+      }
     } catch (error) {
-      await entry.handle.truncate(entry.size).catch(() => undefined);
+      try {
+        ftruncateSync(fd, entry.size);
+      } catch {
+        // The write error is the one to report.
+      }
       await this.close(threadId, false);
       throw error;
     }
@@ -108,8 +120,8 @@ export class RolloutWriters {
   async #entry(threadId: string, path: string): Promise<OpenRollout> {
     const current = this.#open.get(threadId);
     if (current !== undefined && current.path === path) {
-      const now = await stat(path).catch(() => null);
-      if (now !== null && now.ino === current.ino && now.dev === current.dev) {
+      const now = statSync(path, { throwIfNoEntry: false });
+      if (now !== undefined && now.ino === current.ino && now.dev === current.dev) {
         // Grown behind our back (an external append): the last byte must be checked again.
         if (now.size !== current.size) {
           current.size = now.size;
