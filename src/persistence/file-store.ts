@@ -148,7 +148,7 @@ export class JsonlThreadStore implements ThreadStore {
    * Closes the thread's append handle, fsyncing what it wrote (any durability). The next
    * append reopens it. Called by the recorder's shutdown and the lease's release.
    */
-  close(threadId: string): Promise<void> {
+  closeWriter(threadId: string): Promise<void> {
     return this.#queue.run(threadId, () => this.#writers.close(threadId, true));
   }
 
@@ -239,7 +239,7 @@ export class JsonlThreadStore implements ThreadStore {
       ...lease,
       release: async () => {
         if (this.#leases.get(threadId) === state) this.#leases.delete(threadId);
-        await this.close(threadId);
+        await this.closeWriter(threadId);
         await lease.release();
       },
     };

@@ -130,7 +130,7 @@ export class RolloutRecorder {
       }
       const outcome = await this.#save(true);
       // The store may keep the rollout open between appends; a shut-down recorder lets it go.
-      if (outcome.ok) await this.#store.close?.(this.threadId).catch((cause: unknown) => this.#warn(cause));
+      if (outcome.ok) await this.#store.closeWriter?.(this.threadId).catch((cause: unknown) => this.#warn(cause));
       return outcome;
     });
   }

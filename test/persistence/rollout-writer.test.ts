@@ -60,9 +60,9 @@ describe('JsonlThreadStore append handle', () => {
     await s.append(ID, [said('a'), said('b')]);
     await s.flush(ID);
     expect(messages((await new JsonlThreadStore({ home }).read(ID)).items)).toEqual(['a', 'b']);
-    await s.close(ID);
+    await s.closeWriter(ID);
     await s.append(ID, [said('c')]);
-    await s.close(ID);
+    await s.closeWriter(ID);
     expect((await readFile(path, 'utf8')).split('\n').filter(Boolean)).toHaveLength(4);
   });
 
