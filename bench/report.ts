@@ -3,6 +3,7 @@
  */
 import type { SampleSummary } from './measure.js';
 import type { GhostSnapshotBench } from './ghost-snapshot-bench.js';
+import type { DepthBench } from './depth-bench.js';
 
 /**
  * Everything one bench run measured (printed as JSON after the table).
@@ -23,6 +24,7 @@ export interface BenchResults {
     shellInterrupt: SampleSummary;
     sseLine: { totalMs: number; maxStallMs: number; outcome: string };
     ghostSnapshot: GhostSnapshotBench;
+    depth: DepthBench;
   };
   agents: {
     text: SampleSummary;
@@ -48,6 +50,9 @@ export const TARGETS = {
   shellInterruptP99Us: 150_000, // SPEC §14.8: turn_aborted within 150 ms of interrupting a command
   sseStallMs: 50,
   ghostSnapshotUs: 1_000_000, // a snapshot of a 10,000-file repository
+  deepTurnRatio: 1.5, // turn after 5,000 turns / turn 25, per-turn median, both shapes
+  persistedTurnRatio: 1.5, // persisted / ephemeral text turn, median
+  resumeMs: 1000, // resume of a 100,000-line rollout
 } as const;
 
 const us = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} µs`;
@@ -132,6 +137,7 @@ export function renderReport(r: BenchResults): string {
       target: `≤ ${TARGETS.ghostSnapshotUs / 1e6} s`,
       met: t.ghostSnapshot.create.p99 <= TARGETS.ghostSnapshotUs,
     },
+    ...depthRows(t.depth),
   ];
   const head: Row = { measure: 'measure', value: 'turnstate', reference: 'reference', target: 'target', met: null };
   const cells = (row: Row) => [row.measure, row.value, row.reference, row.target, row === head ? 'met' : row.met === null ? '' : row.met ? 'yes' : 'NO'];
@@ -154,4 +160,41 @@ export function renderReport(r: BenchResults): string {
     `targets met: ${verdicts.filter((row) => row.met).length} / ${verdicts.length}`,
     '',
   ].join('\n');
+}
+
+/** Rows of the deep-thread and persistence measurements. */
+function depthRows(d: DepthBench): Row[] {
+  const deep = (shape: string, shallow: SampleSummary, deepest: SampleSummary): Row => {
+    const x = ratio(deepest.median, shallow.median);
+    return {
+      measure: `${shape} turn after ${d.depth} turns / at turn 25, median`,
+      value: `${x.toFixed(2)}×`,
+      reference: `${us(deepest.median)} vs ${us(shallow.median)}`,
+      target: `≤ ${TARGETS.deepTurnRatio}×`,
+      met: x <= TARGETS.deepTurnRatio,
+    };
+  };
+  const persisted = (durability: string, p: SampleSummary): Row => {
+    const x = ratio(p.median, d.ephemeral.median);
+    return {
+      measure: `persisted (${durability}) / ephemeral text turn, median`,
+      value: `${x.toFixed(2)}×`,
+      reference: `${us(p.median)} vs ${us(d.ephemeral.median)}`,
+      target: `≤ ${TARGETS.persistedTurnRatio}×`,
+      met: x <= TARGETS.persistedTurnRatio,
+    };
+  };
+  return [
+    deep('text', d.shallowText, d.deepText),
+    deep('tool', d.shallowTool, d.deepTool),
+    persisted("durability 'flush'", d.persistedFlush),
+    persisted("durability 'close'", d.persistedClose),
+    {
+      measure: `resume of a ${d.resume.lines}-line rollout, median`,
+      value: `${d.resume.resumeMs.toFixed(0)} ms`,
+      reference: `store read ${d.resume.readMs.toFixed(0)} ms`,
+      target: `≤ ${TARGETS.resumeMs} ms`,
+      met: d.resume.resumeMs <= TARGETS.resumeMs,
+    },
+  ];
 }

@@ -14,6 +14,7 @@ import { renderReport, type BenchResults } from './report.js';
 import { deltaCost, idleThreadHeap, interruptLatency, longThreadTurns, sessionTurns } from './turnstate-bench.js';
 import { shellInterruptLatency, sseLongLine } from './integrity-bench.js';
 import { ghostSnapshotTimes } from './ghost-snapshot-bench.js';
+import { depthBench } from './depth-bench.js';
 
 const args = new Set(process.argv.slice(2));
 
@@ -79,11 +80,12 @@ async function main(): Promise<void> {
   const sseLine = await sseLongLine(c.sseLineMegabytes);
   progress(`ghost snapshot + undo of a 10,000-file repository (${c.snapshotRuns} runs)`);
   const ghostSnapshot = await ghostSnapshotTimes(100, 100, c.snapshotRuns);
+  const depth = await depthBench(scale, progress);
 
   const results: BenchResults = {
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}` },
     config,
-    turnstate: { text, tool, longText, longTool, delta, interrupt, heap, shellInterrupt, sseLine, ghostSnapshot },
+    turnstate: { text, tool, longText, longTool, delta, interrupt, heap, shellInterrupt, sseLine, ghostSnapshot, depth },
     agents: { text: agentsText, tool: agentsTool, textNonStreaming: agentsTextPlain, toolNonStreaming: agentsToolPlain, longText: agentsLongText, longTool: agentsLongTool },
     elapsedSeconds: (performance.now() - started) / 1000,
   };

@@ -131,6 +131,8 @@ export function isInterAgentMessage(item: ResponseItem): boolean {
   if (!isMessage(item, 'assistant') || item.content.length !== 1) return false;
   const [part] = item.content;
   if (part?.type !== 'output_text') return false;
+  // Only text opening with `{` can parse to an object; plain replies skip a throwing JSON.parse.
+  if (!/^\s*\{/.test(part.text)) return false;
   let parsed: unknown;
   try {
     parsed = JSON.parse(part.text);

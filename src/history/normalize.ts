@@ -6,6 +6,7 @@
 import { produce } from './immer.js';
 import type { ContentItem, FunctionCallOutputBody, ResponseItem } from '../protocol/items.js';
 import { abortedOutputFor, callKey, outputKey, type PairKey } from './pairs.js';
+import { pairedForPrompt } from './pair-index.js';
 
 /**
  * Text that replaces an image for a model without image input.
@@ -25,6 +26,7 @@ export interface PromptOptions {
 }
 
 /**
+ * The full-walk pairing (the reference `forPrompt`'s incremental pairing must agree with).
  * Answers every unanswered call with a synthetic `"aborted"` output placed right after the
  * call, and drops outputs whose call is missing and repeated outputs for one call.
  * @example
@@ -90,12 +92,12 @@ export function stripImages(item: ResponseItem): ResponseItem {
 
 /**
  * The items to send to the model: calls and outputs paired, orphans removed, images replaced
- * when the model has no image input, ghost snapshots and `other` items dropped.
+ * when the model has no image input, ghost snapshots and `other` items dropped. The pairing
+ * work is incremental over histories built with `recordItems` (see `./pair-index.ts`).
  * @example
  * forPrompt(state.items, { imageInput: false });
  */
 export function forPrompt(items: readonly ResponseItem[], opts: PromptOptions = {}): ResponseItem[] {
-  const paired = pairCallsAndOutputs(items);
-  const visible = opts.imageInput === false ? paired.map(stripImages) : paired;
-  return visible.filter((item) => item.type !== 'ghost_snapshot' && item.type !== 'other');
+  const paired = pairedForPrompt(items);
+  return opts.imageInput === false ? paired.map(stripImages) : paired;
 }

@@ -9,6 +9,7 @@ import { produce } from './immer.js';
 import type { ResponseItem } from '../protocol/items.js';
 import { appendTokenUsage, type TokenUsage, type TokenUsageInfo } from '../protocol/tokens.js';
 import { isApiItem } from './classify.js';
+import { carryPairIndex } from './pair-index.js';
 import { removeWithPartners } from './pairs.js';
 import { DEFAULT_TRUNCATION_BYTES, TRUNCATION_HEADROOM, truncateOutputBody } from './truncate.js';
 
@@ -64,9 +65,11 @@ export function recordItems(state: HistoryState, items: readonly ResponseItem[],
   const maxBytes = Math.floor((opts.truncationBytes ?? DEFAULT_TRUNCATION_BYTES) * TRUNCATION_HEADROOM);
   const kept = items.filter(isApiItem).map((item) => prepareForRecord(item, maxBytes));
   if (kept.length === 0) return state;
-  return produce(state, (draft) => {
-    draft.items.push(...kept);
-  });
+  // A plain copy-and-append instead of an immer draft: immer's finalize walks every element
+  // of a drafted array, which made each append cost grow with the history's length.
+  const next = state.items.concat(kept);
+  carryPairIndex(state.items, next);
+  return { ...state, items: next };
 }
 
 /**

@@ -5,7 +5,6 @@
  * whole lines, and a failed append is truncated back so no half line stays behind; operations
  * on one thread run one at a time, in call order.
  */
-import { constants } from 'node:fs';
 import { link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
@@ -15,6 +14,7 @@ import { isErrno, KeyedQueue, sortedEntries, syncDirectory, writeAll } from './f
 import { goalPathFor, moveGoalFile, readGoalFile, writeGoalFile } from './goal-file.js';
 import { ARCHIVED_SESSIONS_DIR, localTimeKeyToDate, parseRolloutFileName, resolveTurnstateHome, rolloutRelativePath, SESSIONS_DIR } from './paths.js';
 import { loadRollout, serializeRolloutLines } from './rollout-codec.js';
+import { RolloutWriters, type RolloutDurability } from './rollout-writer.js';
 import { acquireThreadLock, DEFAULT_LOCK_STALE_MS, THREAD_LOCKS_DIR } from './thread-lock.js';
 import type { RolloutLine, SessionMeta } from './rollout-schema.js';
 import type { AcquireOptions, ThreadLease } from './store.js';
@@ -34,6 +34,12 @@ export interface JsonlThreadStoreOptions {
    * killed (default 10 000, at least 2 000; the holder refreshes it every `lockStaleMs / 2`).
    */
   lockStaleMs?: number;
+  /**
+   * When appended lines are fsynced: at every `flush` (`'flush'`, the default: once per
+   * turn) or only when the rollout's handle closes (`'close'`, as Codex does). See
+   * `RolloutDurability`.
+   */
+  durability?: RolloutDurability;
 }
 
 type FileEntry = ListKey & { path: string };
@@ -54,9 +60,13 @@ export class JsonlThreadStore implements ThreadStore {
   /** Leases this store holds, by thread id; `lost` once another writer took the lock over. */
   readonly #leases = new Map<string, { lost: boolean }>();
   readonly #lockStaleMs: number;
+  /** Long-lived append handles, one per rollout written by this store. */
+  readonly #writers = new RolloutWriters();
+  readonly durability: RolloutDurability;
 
   constructor(options: JsonlThreadStoreOptions = {}) {
     this.#lockStaleMs = options.lockStaleMs ?? DEFAULT_LOCK_STALE_MS;
+    this.durability = options.durability ?? 'flush';
     this.home = options.home ?? resolveTurnstateHome();
     this.sessionsDir = join(this.home, SESSIONS_DIR);
     this.archivedDir = join(this.home, ARCHIVED_SESSIONS_DIR);
@@ -97,40 +107,49 @@ export class JsonlThreadStore implements ThreadStore {
   append(threadId: string, lines: readonly RolloutLine[]): Promise<void> {
     return this.#queue.run(threadId, async () => {
       this.#checkLease(threadId);
-      const path = await this.#requirePath(threadId);
+      const path = this.#paths.get(threadId) ?? (await this.#requirePath(threadId));
       if (lines.length === 0) return;
-      const handle = await this.#openExisting(threadId, path, constants.O_RDWR | constants.O_APPEND);
       try {
-        const { size } = await handle.stat();
-        let text = serializeRolloutLines(lines);
-        if (size > 0) {
-          // A torn last line (crash mid-write) must not swallow the first new line.
-          const last = Buffer.alloc(1);
-          await handle.read(last, 0, 1, size - 1);
-          if (last[0] !== 0x0a) text = `\n${text}`;
-        }
-        try {
-          await writeAll(handle, Buffer.from(text, 'utf8'));
-        } catch (error) {
-          await handle.truncate(size).catch(() => undefined);
-          throw error;
-        }
-      } finally {
-        await handle.close();
+        await this.#writers.append(threadId, path, serializeRolloutLines(lines));
+      } catch (error) {
+        if (!isErrno(error, 'ENOENT')) throw error;
+        this.#paths.delete(threadId);
+        // Moved (e.g. archived by another store): look it up again, once.
+        const found = await this.findPath(threadId);
+        if (found === null) throw new ThreadNotFoundError(threadId, { cause: error });
+        await this.#writers.append(threadId, found, serializeRolloutLines(lines));
       }
     });
   }
 
+  /** Durability barrier: fsyncs the rollout (with `durability: 'close'`, only checks it exists). */
   flush(threadId: string): Promise<void> {
     return this.#queue.run(threadId, async () => {
+      if (this.durability === 'close') {
+        // Lines written through an open handle are already with the operating system.
+        if (!this.#writers.has(threadId)) await this.#requirePath(threadId);
+        return;
+      }
+      if (this.#writers.has(threadId)) {
+        await this.#writers.sync(threadId);
+        return;
+      }
       const path = await this.#requirePath(threadId);
-      const handle = await this.#openExisting(threadId, path, constants.O_RDWR);
+      const handle = await this.#openExisting(threadId, path);
       try {
         await handle.sync();
       } finally {
         await handle.close();
       }
     });
+  }
+
+  /**
+   * Closes the thread's append handle, fsyncing what it wrote (any durability). The next
+   * append reopens it. Called by the recorder's shutdown and the lease's release.
+   */
+  closeWriter(threadId: string): Promise<void> {
+    return this.#queue.run(threadId, () => this.#writers.close(threadId, true));
   }
 
   read(ref: string | ThreadRef): Promise<StoredRollout> {
@@ -172,6 +191,7 @@ export class JsonlThreadStore implements ThreadStore {
     return this.#queue.run(threadId, async () => {
       const path = await this.#requirePath(threadId);
       if (dirname(path) === this.archivedDir) return;
+      await this.#writers.close(threadId, true);
       await mkdir(this.archivedDir, { recursive: true });
       // The goal moves first: a crash in between leaves it where `readGoal` still looks.
       await moveGoalFile(path, this.archivedDir);
@@ -185,6 +205,7 @@ export class JsonlThreadStore implements ThreadStore {
   delete(threadId: string): Promise<void> {
     return this.#queue.run(threadId, async () => {
       const path = await this.#requirePath(threadId);
+      await this.#writers.close(threadId, false);
       await rm(goalPathFor(path), { force: true });
       await rm(join(this.archivedDir, basename(goalPathFor(path))), { force: true });
       await rm(path);
@@ -218,6 +239,7 @@ export class JsonlThreadStore implements ThreadStore {
       ...lease,
       release: async () => {
         if (this.#leases.get(threadId) === state) this.#leases.delete(threadId);
+        await this.closeWriter(threadId);
         await lease.release();
       },
     };
@@ -254,9 +276,9 @@ export class JsonlThreadStore implements ThreadStore {
     return path;
   }
 
-  async #openExisting(threadId: string, path: string, flags: number) {
+  async #openExisting(threadId: string, path: string) {
     try {
-      return await open(path, flags);
+      return await open(path, 'r+');
     } catch (error) {
       if (!isErrno(error, 'ENOENT')) throw error;
       this.#paths.delete(threadId);

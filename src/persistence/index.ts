@@ -19,3 +19,4 @@ export * from './file-lock.js';
 export { DEFAULT_LOCK_STALE_MS, THREAD_LOCKS_DIR } from './thread-lock.js';
 export * from './message-history.js';
 export * from './thread-manager.js';
+export type { RolloutDurability } from './rollout-writer.js';

@@ -124,9 +124,14 @@ export class RolloutRecorder {
     if (this.#closed) return this.#enqueue(() => (this.#materialized && this.#pending.length > 0 ? this.#save(true) : Promise.resolve(OK)));
     this.#closed = true;
     return this.#enqueue(async () => {
-      if (this.#materialized) return this.#save(true);
-      this.#pending = [];
-      return OK;
+      if (!this.#materialized) {
+        this.#pending = [];
+        return OK;
+      }
+      const outcome = await this.#save(true);
+      // The store may keep the rollout open between appends; a shut-down recorder lets it go.
+      if (outcome.ok) await this.#store.closeWriter?.(this.threadId).catch((cause: unknown) => this.#warn(cause));
+      return outcome;
     });
   }
 

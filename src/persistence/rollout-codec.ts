@@ -178,7 +178,8 @@ export function parseRolloutLine(text: string): RolloutLineResult {
   const { timestamp, ordinal, type, payload } = raw as Record<string, unknown>;
   const tags = {
     ...(typeof type === 'string' ? { kind: type } : {}),
-    ...(RolloutOrdinal.safeParse(ordinal).success ? { ordinal: ordinal as number } : {}),
+    // Most lines carry no ordinal: checking `undefined` first spares a failed zod parse per line.
+    ...(ordinal !== undefined && RolloutOrdinal.safeParse(ordinal).success ? { ordinal: ordinal as number } : {}),
   };
   if (typeof timestamp !== 'string' || !ROLLOUT_TIMESTAMP_PATTERN.test(timestamp)) {
     return { ok: false, reason: 'invalid_line', message: 'timestamp must be YYYY-MM-DDTHH:MM:SS.mmmZ', ...tags };

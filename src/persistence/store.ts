@@ -112,6 +112,11 @@ export interface ThreadStore {
   append(threadId: string, lines: readonly RolloutLine[]): Promise<void>;
   /** Durability barrier: resolves once every line appended before the call is durable. */
   flush(threadId: string): Promise<void>;
+  /**
+   * Optional: releases what the store keeps open for writing the thread (e.g. a file handle),
+   * making its lines durable first. A later `append` reopens. Called when the recorder shuts down.
+   */
+  closeWriter?(threadId: string): Promise<void>;
   /** Reads a thread by id or path; a plain string is a path when it contains `/` or `\`, else an id. */
   read(ref: string | ThreadRef): Promise<StoredRollout>;
   /** Threads newest first, a page at a time. */
