@@ -3,25 +3,10 @@
  * process; tests call `runCli` with their own streams. The engine is imported lazily, when a
  * command needs it, so `--help` and `--version` stay fast.
  */
-import type { Readable, Writable } from 'node:stream';
 import { parseCliArgs } from './args.js';
+import type { CliIO } from './io.js';
 
-/**
- * The process surface the CLI uses.
- * @example
- * const io: CliIO = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
- */
-export interface CliIO {
-  stdout: Writable;
-  stderr: Writable;
-  /** Where a prompt given as `-` (or not at all) is read from. */
-  stdin?: Readable;
-  env: NodeJS.ProcessEnv;
-  /** Subscribes to Ctrl-C; returns an unsubscribe function. */
-  onInterrupt?: (handler: () => void) => () => void;
-  /** ANSI colours (default: when the output is a TTY and `NO_COLOR` is unset). */
-  color?: boolean;
-}
+export type { CliIO } from './io.js';
 
 /**
  * Runs the `turnstate` command line; resolves with the exit code (0 done, 1 the turn failed,

@@ -7,7 +7,7 @@
 import type { Event } from '../protocol/index.js';
 import type { Thread } from '../runtime/thread.js';
 import type { ExecOptions } from './args.js';
-import type { CliIO } from './cli.js';
+import type { CliIO } from './io.js';
 import { createExecEventMapper } from './exec-json.js';
 import { ExecSetupError, execModel, openExecThread, readOutputSchema, resolveCwd, resolvePrompt } from './exec-setup.js';
 import { createRenderer } from './render.js';

@@ -8,7 +8,7 @@ import { input, select } from '@inquirer/prompts';
 import type { Event, ReviewDecision } from '../protocol/index.js';
 import type { Thread } from '../runtime/thread.js';
 import type { SessionOptions } from './args.js';
-import type { CliIO } from './cli.js';
+import type { CliIO } from './io.js';
 import { execModel, openExecThread, resolveCwd } from './exec-setup.js';
 import { commandLine } from './exec-json.js';
 import { createRenderer, usageLine, type Renderer } from './render.js';

@@ -13,7 +13,18 @@ import {
   type SnapshotLimits,
 } from '../git/index.js';
 import type { ResponseItem } from '../protocol/index.js';
-import type { ThreadRuntime } from './thread-runtime.js';
+
+/**
+ * What taking a snapshot needs of its thread: a narrow view of `ThreadRuntime`, so that this
+ * module (whose settings type the runtime imports) does not import the runtime back.
+ */
+export interface SnapshotHost {
+  readonly config: { readonly ghostSnapshots?: GhostSnapshotSettings | null };
+  readonly turns: { get(turnId: string): { spec: { ghostSnapshotLimitMs?: number | null }; ctx?: { settings: { cwd: string } } | null } | undefined };
+  session(): { settings: { cwd: string } };
+  emit(turnId: string, msg: { type: 'warning'; message: string }): void;
+  recordItems(items: ResponseItem[]): void;
+}
 
 /** How a thread takes ghost snapshots. */
 export interface GhostSnapshotSettings {
@@ -103,7 +114,7 @@ export function snapshotWarnings(report: CaptureReport, limits: SnapshotLimits):
  * @example
  * await takeGhostSnapshot(rt, turnId, AbortSignal.timeout(240_000));
  */
-export async function takeGhostSnapshot(rt: ThreadRuntime, turnId: string, signal: AbortSignal): Promise<void> {
+export async function takeGhostSnapshot(rt: SnapshotHost, turnId: string, signal: AbortSignal): Promise<void> {
   const settings = rt.config.ghostSnapshots;
   const entry = rt.turns.get(turnId);
   // Only turns started with a snapshot limit take one (regular turns, snapshots on).
