@@ -30,17 +30,19 @@ export interface GoalContext {
   continuationTurn: boolean;
 }
 
+/** What setting a goal carries, from the model's tool (`GOAL.SET`) or from the host (`GOAL.EXTERNAL_SET`). */
+export interface GoalSetFields {
+  goalId: string;
+  objective: string;
+  tokenBudget: number | null;
+  status: ThreadGoalStatus;
+  usage: TokenUsage;
+  now: number;
+  turnId: string | null;
+}
+
 export type GoalEvent =
-  | {
-      type: 'GOAL.SET';
-      goalId: string;
-      objective: string;
-      tokenBudget: number | null;
-      status: ThreadGoalStatus;
-      usage: TokenUsage;
-      now: number;
-      turnId: string | null;
-    }
+  | ({ type: 'GOAL.SET' } & GoalSetFields)
   | { type: 'GOAL.TURN_STARTED'; turnId: string; usage: TokenUsage; now: number; continuation: boolean }
   | { type: 'GOAL.SETTLE'; turnId: string | null; usage: TokenUsage; now: number }
   | { type: 'GOAL.TASK_ABORTED'; turnId: string; usage: TokenUsage; now: number; interrupted: boolean }
@@ -51,16 +53,7 @@ export type GoalEvent =
   /** `ExternalMutationStarting`: settle usage before a host changes the goal. */
   | { type: 'GOAL.EXTERNAL_MUTATION_STARTING'; turnId: string | null; usage: TokenUsage; now: number }
   /** `ExternalSet{status}`: the host set (or replaced) the goal. */
-  | {
-      type: 'GOAL.EXTERNAL_SET';
-      goalId: string;
-      objective: string;
-      tokenBudget: number | null;
-      status: ThreadGoalStatus;
-      usage: TokenUsage;
-      now: number;
-      turnId: string | null;
-    }
+  | ({ type: 'GOAL.EXTERNAL_SET' } & GoalSetFields)
   /** `ExternalClear`: the host removed the goal. */
   | { type: 'GOAL.EXTERNAL_CLEAR' }
   /** `ThreadResumed`: the thread was resumed with this stored goal. */

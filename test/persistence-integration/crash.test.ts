@@ -10,17 +10,16 @@
  * builtins stay external; the sources and dependencies are bundled) and run with `node`.
  * The random kill delays come from a seed printed on failure; set CRASH_SEED to replay one.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bundleChild } from '../support/bundle-child.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptedModel, scriptedTurn } from 'turnstate/testing';
 import { JsonlThreadStore, type RolloutItem } from '../../src/persistence/index.js';
 import { cleanUp, freshHome, open, userTurn } from './support.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ITERATIONS = 8;
 const THREAD_ID = '01a1fe16-0000-7000-8000-00000000dead';
 let bundleDir = '';
@@ -29,11 +28,7 @@ let child = '';
 beforeAll(() => {
   bundleDir = mkdtempSync(join(tmpdir(), 'turnstate-crash-child-'));
   child = join(bundleDir, 'child.mjs');
-  execFileSync(
-    join(ROOT, 'node_modules/.bin/rolldown'),
-    [join(ROOT, 'test/persistence-integration/crash-child.ts'), '--file', child, '--platform', 'node', '--format', 'esm', '--logLevel', 'silent'],
-    { cwd: ROOT, stdio: 'pipe', timeout: 30_000 },
-  );
+  bundleChild('test/persistence-integration/crash-child.ts', child);
 }, 40_000);
 
 afterAll(async () => {

@@ -5,11 +5,11 @@
  * starts no turn by itself, adds its turns' usage to the stored value, and the goal flips to
  * `budgetLimited` exactly once when the budget is reached.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bundleChild } from '../support/bundle-child.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scriptedModel, scriptedTurn } from 'turnstate/testing';
 import type { ThreadGoal } from 'turnstate';
@@ -17,23 +17,13 @@ import { JsonlThreadStore } from '../../src/persistence/index.js';
 import { deferred } from '../runtime/harness.js';
 import { cleanUp, freshHome, open } from './support.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let bundleDir = '';
 let child = '';
 
 beforeAll(() => {
   bundleDir = mkdtempSync(join(tmpdir(), 'turnstate-goal-child-'));
   child = join(bundleDir, 'child.mjs');
-  execFileSync(
-    join(ROOT, 'node_modules/.bin/rolldown'),
-    [
-      join(ROOT, 'test/persistence-integration/goal-child.ts'),
-      ...['--file', child, '--platform', 'node', '--format', 'esm', '--logLevel', 'silent'],
-      // Bundled CommonJS dependencies (write-file-atomic) read `__filename`, which an ES module lacks.
-      ...['--banner', "import { fileURLToPath as __toPath } from 'node:url'; const __filename = __toPath(import.meta.url);"],
-    ],
-    { cwd: ROOT, stdio: 'pipe', timeout: 30_000 },
-  );
+  bundleChild('test/persistence-integration/goal-child.ts', child);
 }, 40_000);
 
 afterAll(async () => {

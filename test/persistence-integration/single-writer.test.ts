@@ -4,18 +4,17 @@
  * taken over; createThread takes, refuses and releases the lease as documented.
  * The child is `writer-child.ts`, bundled once with rolldown into a temporary `.mjs`.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readlinkSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bundleChild } from '../support/bundle-child.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createThread } from 'turnstate';
 import { JsonlThreadStore, LeaseLostError, ThreadBusyError, ThreadExistsError, THREAD_LOCKS_DIR, type RolloutLine } from '../../src/persistence/index.js';
 import { cleanUp, freshHome } from './support.js';
 import { lockIdentity } from '../../src/persistence/thread-lock.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const THREAD_ID = '01a1fe16-0000-7000-8000-00000000beef';
 let bundleDir = '';
 let child = '';
@@ -24,11 +23,7 @@ const children: ChildProcess[] = [];
 beforeAll(() => {
   bundleDir = mkdtempSync(join(tmpdir(), 'turnstate-writer-child-'));
   child = join(bundleDir, 'child.mjs');
-  execFileSync(
-    join(ROOT, 'node_modules/.bin/rolldown'),
-    [join(ROOT, 'test/persistence-integration/writer-child.ts'), '--file', child, '--platform', 'node', '--format', 'esm', '--logLevel', 'silent'],
-    { cwd: ROOT, stdio: 'pipe', timeout: 30_000 },
-  );
+  bundleChild('test/persistence-integration/writer-child.ts', child);
 }, 40_000);
 
 afterEach(async () => {

@@ -5,19 +5,18 @@
  * paused (SIGSTOP) past its lease is taken over; when it continues, its appends are refused
  * (fencing) and none of its later lines reach the rollout.
  */
-import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { bundleChild } from '../support/bundle-child.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { scriptedModel, scriptedTurn } from 'turnstate/testing';
 import type { RolloutItem } from '../../src/persistence/index.js';
 import { cleanUp, freshHome, open, userTurn } from '../persistence-integration/support.js';
 import { dropStores, endAdmin, freshSchema, PG_URL, pgStore } from './support.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const THREAD = '01a1fe16-0000-7000-8000-0000000fe2ce';
 let bundleDir = '';
 let worker = '';
@@ -27,11 +26,7 @@ beforeAll(() => {
   if (PG_URL === null) return;
   bundleDir = mkdtempSync(join(tmpdir(), 'turnstate-pg-worker-'));
   worker = join(bundleDir, 'worker.mjs');
-  execFileSync(
-    join(ROOT, 'node_modules/.bin/rolldown'),
-    [join(ROOT, 'test/postgres/worker-child.ts'), '--file', worker, '--platform', 'node', '--format', 'esm', '--logLevel', 'silent'],
-    { cwd: ROOT, stdio: 'pipe', timeout: 60_000 },
-  );
+  bundleChild('test/postgres/worker-child.ts', worker);
 }, 70_000);
 
 afterEach(async () => {
