@@ -9,22 +9,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EventType } from '../src/protocol/index.js';
 import { JsonlThreadStore, type RolloutDurability } from '../src/persistence/index.js';
 import { createThread } from '../src/runtime/create-thread.js';
-import type { Thread } from '../src/runtime/thread.js';
 import { scriptedModel, scriptedTurn } from '../src/testing/scripted-model.js';
 import { fullGc, median, nowUs, sample, summarize, type SampleSummary } from './measure.js';
-import { longThreadTurns, TOOL_ARGS, wordCountTool } from './turnstate-bench.js';
+import { longThreadTurns, TOOL_ARGS, until, userTurn, wordCountTool } from './turnstate-bench.js';
 
-async function until(thread: Thread, type: EventType): Promise<void> {
-  for (;;) if ((await thread.nextEvent()).msg.type === type) return;
-}
-const USER_INPUT = { type: 'user_input', items: [{ type: 'text', text: 'Count the words in: the quick brown fox' }] } as const;
-async function userTurn(thread: Thread): Promise<void> {
-  await thread.submit(USER_INPUT);
-  await until(thread, 'task_complete');
-}
 
 let calls = 0;
 function toolScript(input: readonly { type: string }[]) {

@@ -15,14 +15,14 @@ import { scriptedModel, scriptedTurn, type ScriptedTurn } from '../src/testing/s
 import { fullGc, median, nowUs, sample } from './measure.js';
 
 /** Reads events until one of type `type`. */
-async function until(thread: Thread, type: EventType): Promise<void> {
+export async function until(thread: Thread, type: EventType): Promise<void> {
   for (;;) if ((await thread.nextEvent()).msg.type === type) return;
 }
 
 const USER_INPUT = { type: 'user_input', items: [{ type: 'text', text: 'Count the words in: the quick brown fox' }] } as const;
 
 /** One user turn, from submit to `task_complete` read by the host. */
-async function userTurn(thread: Thread): Promise<void> {
+export async function userTurn(thread: Thread): Promise<void> {
   await thread.submit(USER_INPUT);
   await until(thread, 'task_complete');
 }

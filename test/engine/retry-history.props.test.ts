@@ -40,6 +40,14 @@ const keyOf = (it: { type?: unknown; role?: unknown; call_id?: unknown; content?
   return null;
 };
 const keys = (items: ReadonlyArray<Record<string, unknown>>) => items.flatMap((i) => keyOf(i) ?? []);
+/** The payloads of a rollout file's `response_item` lines, in order. */
+const responseItemsOf = (path: string): Array<Record<string, unknown>> =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; payload: Record<string, unknown> })
+    .filter((l) => l.type === 'response_item')
+    .map((l) => l.payload);
 
 const attemptArb = fc.record({
   kinds: fc.array(fc.constantFrom<Kind>('message', 'call'), { minLength: 1, maxLength: 3 }),
@@ -86,12 +94,7 @@ describe('retried streams (property)', () => {
           const nextRequest = keys((requests[failures.length + 1]?.input ?? []) as unknown as Array<Record<string, unknown>>);
           expect(nextRequest).toEqual(expected);
 
-          const rollout = readFileSync(path, 'utf8')
-            .trim()
-            .split('\n')
-            .map((l) => JSON.parse(l) as { type: string; payload: Record<string, unknown> })
-            .filter((l) => l.type === 'response_item')
-            .map((l) => l.payload);
+          const rollout = responseItemsOf(path);
           expect(keys(rollout)).toEqual([...expected, 'msg:next']);
 
           const resumedModel = scriptedModel([scriptedTurn.reply('after')]);
@@ -141,12 +144,7 @@ describe('retried streams (property)', () => {
           const kept = items.slice(0, completedBefore).map((i) => keyOf(i));
           const nextRequest = keys((model.requests[1]?.input ?? []) as unknown as Array<Record<string, unknown>>);
           expect(nextRequest).toEqual([...kept, 'marker']);
-          const rollout = readFileSync(path, 'utf8')
-            .trim()
-            .split('\n')
-            .map((l) => JSON.parse(l) as { type: string; payload: Record<string, unknown> })
-            .filter((l) => l.type === 'response_item')
-            .map((l) => l.payload);
+          const rollout = responseItemsOf(path);
           expect(keys(rollout)).toEqual([...kept, 'marker', 'msg:next']);
         } finally {
           await rm(home, { recursive: true, force: true });
