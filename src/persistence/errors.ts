@@ -4,7 +4,7 @@
  * (`engine`).
  */
 import { TurnstateError, type Fault } from '../errors.js';
-import type { SkippedLine } from './rollout-codec.js';
+import type { SkippedLine } from './rollout-schema.js';
 
 /**
  * Base class of every persistence error, for `instanceof` checks.

@@ -20,27 +20,9 @@ import {
   type RolloutItem,
   type RolloutLine,
   type SessionMeta,
+  type SkippedLine,
+  type SkipReason,
 } from './rollout-schema.js';
-
-/**
- * Why a line was skipped.
- * @example
- * skipped.filter((s) => s.reason === 'torn_line');
- */
-export type SkipReason = 'invalid_json' | 'torn_line' | 'invalid_line' | 'unknown_kind' | 'invalid_payload';
-
-/**
- * A line the reader could not use. `line` is 1-based.
- * @example
- * // { line: 7, reason: 'invalid_payload', message: 'event_msg: turn_id: …' }
- */
-export interface SkippedLine {
-  line: number;
-  reason: SkipReason;
-  message: string;
-  /** The line's `type` when it was a JSON object naming one (e.g. `world_state`). */
-  kind?: string;
-}
 
 /**
  * What the reader made of a rollout text. `items` are `lines` without their timestamps.

@@ -182,3 +182,23 @@ export type RolloutLine = z.infer<typeof RolloutLine>;
  * const compaction: RolloutItemOf<'compacted'> = { type: 'compacted', payload: { message: 's' } };
  */
 export type RolloutItemOf<K extends RolloutKind> = Extract<RolloutItem, { type: K }>;
+
+/**
+ * Why a line was skipped.
+ * @example
+ * skipped.filter((s) => s.reason === 'torn_line');
+ */
+export type SkipReason = 'invalid_json' | 'torn_line' | 'invalid_line' | 'unknown_kind' | 'invalid_payload';
+
+/**
+ * A line the reader could not use. `line` is 1-based.
+ * @example
+ * // { line: 7, reason: 'invalid_payload', message: 'event_msg: turn_id: …' }
+ */
+export interface SkippedLine {
+  line: number;
+  reason: SkipReason;
+  message: string;
+  /** The line's `type` when it was a JSON object naming one (e.g. `world_state`). */
+  kind?: string;
+}
