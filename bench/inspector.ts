@@ -10,7 +10,7 @@ import { configure } from 'safe-stable-stringify';
 import { z } from 'zod';
 import { inspectorSanitizers, type InspectorSanitizerOptions } from '../src/inspect/sanitizers.js';
 import { createThread } from '../src/runtime/create-thread.js';
-import { defineTool } from '../src/tasks/tools.js';
+import { defineTool } from '../src/tools/router.js';
 import { scriptedModel, scriptedTurn } from '../src/testing/scripted-model.js';
 
 const stringify = configure({ maximumDepth: 10 });

@@ -10,7 +10,7 @@ import type { EventType } from '../src/protocol/index.js';
 import { createThread, type CreateThreadOptions } from '../src/runtime/create-thread.js';
 import type { Thread } from '../src/runtime/thread.js';
 import type { SessionTask } from '../src/tasks/session-task.js';
-import { defineTool } from '../src/tasks/tools.js';
+import { defineTool } from '../src/tools/router.js';
 import { scriptedModel, scriptedTurn, type ScriptedTurn } from '../src/testing/scripted-model.js';
 import { fullGc, median, nowUs, sample } from './measure.js';
 

@@ -10,7 +10,7 @@ export type { RunInput, RunOptions, RunResult, RunStream } from './runtime/turn-
 export type { OutputSchema, StructuredOutputOf } from './runtime/output-schema.js';
 export { approvalOp, type ApprovalRequestEvent, type ReviewDecisionInit } from './runtime/approve.js';
 export type { SessionTask, TaskContext, ApprovalRequest, TaskKind } from './tasks/session-task.js';
-export { defineTool, ToolRouter, type ToolDefinition, type ToolCallContext, type ToolResult, type DynamicToolSource } from './tasks/tools.js';
+export { defineTool, ToolRouter, type ToolDefinition, type ToolCallContext, type ToolResult, type DynamicToolSource } from './tools/router.js';
 export type { TurnEngineOptions } from './tasks/engine-options.js';
 export type { ModelCapabilities, ModelClient, ModelRequest, ResponseEvent, ToolSpec } from './model/types.js';
 export { modelCapabilities, requestReasoning, withCapabilities } from './model/capabilities.js';

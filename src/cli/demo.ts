@@ -7,7 +7,7 @@ import type { Writable } from 'node:stream';
 import { z } from 'zod';
 import { openaiModel } from '../model/openai/index.js';
 import { createThread } from '../runtime/create-thread.js';
-import { defineTool } from '../tasks/tools.js';
+import { defineTool } from '../tools/router.js';
 import { ev, startMockResponsesServer, type MockEvent, type RecordedRequest, type ScriptedResponse } from '../testing/index.js';
 import { createRenderer, renderSummary, type RenderStats } from './render.js';
 import { pump } from './session-io.js';

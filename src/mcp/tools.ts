@@ -9,7 +9,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { FunctionCallOutputBody } from '../protocol/index.js';
 import type { FunctionToolSpec } from '../model/types.js';
-import type { DynamicToolSource, ToolCallContext } from '../tasks/tools.js';
+import type { DynamicToolSource, ToolCallContext } from '../tools/router.js';
 import { execDuration } from '../tools/builtin/exec-events.js';
 import { maybeRequestMcpApproval, type McpApprovalDecision } from './approval.js';
 import type { McpConnectionManager, McpToolEntry } from './manager.js';

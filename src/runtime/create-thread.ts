@@ -16,7 +16,7 @@ import type { ModelCapabilities, ModelClient } from '../model/types.js';
 import { withCapabilities } from '../model/capabilities.js';
 import { defaultBaseInstructions } from '../prompts/base-instructions.js';
 import { resolveUserInstructions } from '../prompts/project-doc.js';
-import type { ToolDefinition } from '../tasks/tools.js';
+import type { ToolDefinition } from '../tools/router.js';
 import { compactTask } from '../tasks/compaction.js';
 import { builtinTools, userShellRunner, type BuiltinToolsConfig } from '../tools/builtin/index.js';
 import {

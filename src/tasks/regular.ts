@@ -16,7 +16,7 @@ import { asModelError, backoffMs, errorEvent, exhaustedErrorEvent, markContextWi
 import { defaultEngineOptions, withEngineDefaults, type TurnEngineOptions } from './engine-options.js';
 import { buildRequest, runSamplingRequest, type SamplingDeps, type SamplingResult, type TurnState } from './sampling.js';
 import type { SessionTask } from './session-task.js';
-import { ToolRouter, type DynamicToolSource, type ToolDefinition } from './tools.js';
+import { ToolRouter, type DynamicToolSource, type ToolDefinition } from '../tools/router.js';
 
 export interface RegularTaskOptions extends Partial<TurnEngineOptions> {
   model: ModelClient;

@@ -14,7 +14,7 @@ import { forPrompt } from '../history/index.js';
 import { ModelError, type JsonSchemaTextFormat, type ModelClient, type ModelRequest, type ResponseEvent } from '../model/types.js';
 import { modelCapabilities, requestReasoning } from '../model/capabilities.js';
 import type { EngineContext } from '../runtime/task-context.js';
-import { isToolCall, type ToolCallItem, type ToolRouter } from './tools.js';
+import { isToolCall, type ToolCallItem, type ToolRouter } from '../tools/router.js';
 
 export interface SamplingResult {
   /** The model made tool calls (or was cut short for mail) and must be called again. */

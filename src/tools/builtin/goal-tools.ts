@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { MAX_GOAL_OBJECTIVE_CHARS, type ThreadGoal } from '../../protocol/index.js';
-import { defineTool, type ToolDefinition } from '../../tasks/tools.js';
+import { defineTool, type ToolDefinition } from '../router.js';
 
 const describeGoal = (goal: ThreadGoal) => JSON.stringify(goal);
 

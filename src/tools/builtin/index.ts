@@ -4,7 +4,7 @@
  * engine's `ToolDefinition` contract.
  */
 import type { UserShellRunner } from '../../runtime/op-handlers.js';
-import type { ToolDefinition } from '../../tasks/tools.js';
+import type { ToolDefinition } from '../router.js';
 import { applyPatchTool } from './apply-patch-tool.js';
 import { shellTool } from './shell-tool.js';
 import { goalTools } from './goal-tools.js';

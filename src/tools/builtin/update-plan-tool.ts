@@ -3,7 +3,7 @@
  * `plan_update` and answered with "Plan updated".
  */
 import { z } from 'zod';
-import { defineTool, type ToolDefinition } from '../../tasks/tools.js';
+import { defineTool, type ToolDefinition } from '../router.js';
 import { PlanStepStatus, UPDATE_PLAN_TOOL } from '../plan.js';
 
 const PlanParameters = z.object({
