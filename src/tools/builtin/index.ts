@@ -9,13 +9,13 @@ import { applyPatchTool } from './apply-patch-tool.js';
 import { shellTool } from './shell-tool.js';
 import { goalTools } from './goal-tools.js';
 import { updatePlanTool } from './update-plan-tool.js';
-import { userShellCommands, type UserShellOptions } from './user-shell.js';
+import { userShellCommands, type UserShellOptions } from '../../tasks/user-shell.js';
 
 export { applyPatchTool, emitTurnDiff, PATCH_REJECTED_MESSAGE } from './apply-patch-tool.js';
 export { shellTool, COMMAND_KILL_GRACE_MS, EXEC_REJECTED_MESSAGE } from './shell-tool.js';
 export { updatePlanTool, PLAN_UPDATED_MESSAGE } from './update-plan-tool.js';
 export { goalTools } from './goal-tools.js';
-export { userShellCommands, userShellArgv, userShellRecordText, USER_SHELL_TIMEOUT_MS, type UserShellOptions } from './user-shell.js';
+export { userShellCommands, userShellArgv, userShellRecordText, USER_SHELL_TIMEOUT_MS, type UserShellOptions } from '../../tasks/user-shell.js';
 export { execDuration, execEndEvent, emitExecBegin, outputDeltas, COMMAND_ABORTED_MESSAGE, MAX_OUTPUT_DELTAS_PER_CALL, type ExecCall, type ExecOutcome } from './exec-events.js';
 export { requestCallApproval, isWaiting, DUPLICATE_CALL_ID_MESSAGE } from './approval-wait.js';
 export { rulesFile, sandboxAvailableFor, execPolicyRules, acceptAmendment, execSessionApprovals } from './exec-policy.js';

@@ -9,14 +9,14 @@
  * Invariant: a cancelled command's process group is terminated and its
  * `exec_command_end` (exit -1, "command aborted by user") emitted within the turn's grace.
  */
-import type { ResponseInputItem, ResponseItem } from '../../protocol/index.js';
-import type { UserShellRunner } from '../../runtime/op-handlers.js';
-import type { EngineContext } from '../../runtime/task-context.js';
-import type { SessionTask } from '../../tasks/session-task.js';
-import { detectBwrap, hostSpec } from '../sandbox/index.js';
-import { runCommand, truncateMiddle } from '../shell/index.js';
-import { COMMAND_ABORTED_MESSAGE, emitExecBegin, execEndEvent, outputDeltas, type ExecCall } from './exec-events.js';
-import { COMMAND_KILL_GRACE_MS } from './shell-tool.js';
+import type { ResponseInputItem, ResponseItem } from '../protocol/index.js';
+import type { UserShellRunner } from '../runtime/op-handlers.js';
+import type { EngineContext } from '../runtime/task-context.js';
+import type { SessionTask } from './session-task.js';
+import { detectBwrap, hostSpec } from '../tools/sandbox/index.js';
+import { runCommand, truncateMiddle } from '../tools/shell/index.js';
+import { COMMAND_ABORTED_MESSAGE, emitExecBegin, execEndEvent, outputDeltas, type ExecCall } from '../tools/builtin/exec-events.js';
+import { COMMAND_KILL_GRACE_MS } from '../tools/builtin/shell-tool.js';
 
 /**
  * Timeout of a user shell command.
