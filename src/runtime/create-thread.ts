@@ -18,7 +18,8 @@ import { defaultBaseInstructions } from '../prompts/base-instructions.js';
 import { resolveUserInstructions } from '../prompts/project-doc.js';
 import type { ToolDefinition } from '../tools/router.js';
 import { compactTask } from '../tasks/compaction.js';
-import { builtinTools, userShellRunner, type BuiltinToolsConfig } from '../tools/builtin/index.js';
+import { builtinTools, type BuiltinToolsConfig } from '../tools/builtin/index.js';
+import { userShellCommands } from '../tasks/user-shell.js';
 import {
   JsonlThreadStore,
   MessageHistory,
@@ -273,7 +274,7 @@ async function openThread(options: ThreadOptions, held: { lease: ThreadLease | n
   const tools = [...builtins, ...(options.tools ?? [])];
   const regular = model ? regularTask({ model, tools, dynamicTools: mcpToolSource(rt.mcp), ...engine }) : null;
   const compact = model ? compactTask({ model, ...engine }) : null;
-  const userShell = userShellRunner({ shell: engine.shell });
+  const userShell = userShellCommands({ shell: engine.shell });
   thread = new Thread(rt, { regular: () => regular, compact: () => compact, userShell: () => userShell }, { store, history });
   const historyMeta = await history.metadata().catch(() => ({ logId: 0, entryCount: 0 }));
   rt.start();

@@ -7,8 +7,8 @@ import { userInputToMessage } from '../history/index.js';
 import type { CodexErrorInfo, Op, ResponseInputItem, ResponseItem, Submission, UserInput } from '../protocol/index.js';
 import type { SessionTask } from '../tasks/session-task.js';
 import { undoTask } from '../tasks/undo.js';
+import type { UserShellRunner } from '../tasks/user-shell.js';
 import type { TurnSettings } from './session-data.js';
-import type { EngineContext } from './task-context.js';
 import type { MessageHistory, ThreadStore } from '../persistence/index.js';
 import { rollbackThread } from './rollback.js';
 import { parseMcpServersTable, resolveMcpServer } from '../mcp/config.js';
@@ -19,17 +19,6 @@ export interface TaskFactory {
   regular(): SessionTask<UserInput[]> | null;
   compact(): SessionTask<null> | null;
   userShell(): UserShellRunner | null;
-}
-
-/** Runs `!command` user shell commands (SPEC §4.7). */
-export interface UserShellRunner {
-  /** A standalone turn for the command (used when the thread is idle). */
-  task(command: string): SessionTask<null>;
-  /**
-   * Runs the command inside the active turn without replacing it; its record goes to the
-   * turn's pending input, or to `recordDirectly` when the turn has ended meanwhile.
-   */
-  auxiliary(command: string, turn: EngineContext, recordDirectly: (item: ResponseItem) => void): void;
 }
 
 type UserOp = Extract<Op, { type: 'user_input' | 'user_input_with_turn_context' | 'user_turn' }>;

@@ -10,7 +10,6 @@
  * `exec_command_end` (exit -1, "command aborted by user") emitted within the turn's grace.
  */
 import type { ResponseInputItem, ResponseItem } from '../protocol/index.js';
-import type { UserShellRunner } from '../runtime/op-handlers.js';
 import type { EngineContext } from '../runtime/task-context.js';
 import type { SessionTask } from './session-task.js';
 import { detectBwrap, hostSpec } from '../tools/sandbox/index.js';
@@ -47,6 +46,17 @@ export function userShellRecordText(command: string, exitCode: number, output: s
 
 /** How the record reaches history. */
 type Mode = 'standalone' | 'auxiliary';
+
+/** Runs `!command` user shell commands (SPEC §4.7). */
+export interface UserShellRunner {
+  /** A standalone turn for the command (used when the thread is idle). */
+  task(command: string): SessionTask<null>;
+  /**
+   * Runs the command inside the active turn without replacing it; its record goes to the
+   * turn's pending input, or to `recordDirectly` when the turn has ended meanwhile.
+   */
+  auxiliary(command: string, turn: EngineContext, recordDirectly: (item: ResponseItem) => void): void;
+}
 
 /**
  * Options of `userShellCommands`.

@@ -3,7 +3,7 @@
  * an auxiliary run inside the active turn otherwise, interruptible within the grace.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { userShellArgv, userShellRecordText } from '../../src/tools/builtin/index.js';
+import { userShellArgv, userShellRecordText } from '../../src/tasks/user-shell.js';
 import { answer, eventually, messages, processesWith, say, sequence, sleepMarker, startRig, userTexts, type Rig } from './support.js';
 
 let rig: Rig | undefined;

@@ -1,21 +1,17 @@
 /**
- * The engine's built-in tools (`shell`, `apply_patch`, `update_plan`) and the user shell
- * runner, wired from the tool layer (decisions, sandbox, runner, patch engine) to the turn
- * engine's `ToolDefinition` contract.
+ * The engine's built-in tools (`shell`, `apply_patch`, `update_plan`, the goal tools), wired
+ * from the tool layer (decisions, sandbox, runner, patch engine) to the `ToolDefinition` contract.
  */
-import type { UserShellRunner } from '../../runtime/op-handlers.js';
 import type { ToolDefinition } from '../router.js';
 import { applyPatchTool } from './apply-patch-tool.js';
 import { shellTool } from './shell-tool.js';
 import { goalTools } from './goal-tools.js';
 import { updatePlanTool } from './update-plan-tool.js';
-import { userShellCommands, type UserShellOptions } from '../../tasks/user-shell.js';
 
 export { applyPatchTool, emitTurnDiff, PATCH_REJECTED_MESSAGE } from './apply-patch-tool.js';
 export { shellTool, COMMAND_KILL_GRACE_MS, EXEC_REJECTED_MESSAGE } from './shell-tool.js';
 export { updatePlanTool, PLAN_UPDATED_MESSAGE } from './update-plan-tool.js';
 export { goalTools } from './goal-tools.js';
-export { userShellCommands, userShellArgv, userShellRecordText, USER_SHELL_TIMEOUT_MS, type UserShellOptions } from '../../tasks/user-shell.js';
 export { execDuration, execEndEvent, emitExecBegin, outputDeltas, COMMAND_ABORTED_MESSAGE, MAX_OUTPUT_DELTAS_PER_CALL, type ExecCall, type ExecOutcome } from './exec-events.js';
 export { requestCallApproval, isWaiting, DUPLICATE_CALL_ID_MESSAGE } from './approval-wait.js';
 export { rulesFile, sandboxAvailableFor, execPolicyRules, acceptAmendment, execSessionApprovals } from './exec-policy.js';
@@ -51,14 +47,4 @@ export function builtinTools(config: BuiltinToolsConfig): ToolDefinition<unknown
   if (config.updatePlan) tools.push(updatePlanTool());
   if (config.goals ?? true) tools.push(...goalTools());
   return tools;
-}
-
-/**
- * The user shell runner (`run_user_shell_command`); commands run as `<shell> -lc <command>`.
- * @example
- * const runner = userShellRunner({ shell: '/bin/bash' });
- * await thread.spawnTask(runner.task('git status'), null);
- */
-export function userShellRunner(options: UserShellOptions = {}): UserShellRunner {
-  return userShellCommands(options);
 }
