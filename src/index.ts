@@ -26,7 +26,7 @@ export {
 export { ModelError, type ModelErrorKind } from './model/types.js';
 export { MemoryRecorder, type Recorder, type RolloutItem } from './runtime/recorder.js';
 export type { ThreadView, TranscriptEntry, PendingApprovalView, ViewStore } from './runtime/view.js';
-export type { TurnSettings } from './runtime/session-data.js';
+export type { TurnSettings } from './history/session-data.js';
 export type { Clock } from './runtime/ids.js';
 export type { Logger } from './runtime/logger.js';
 export { TURN_ABORTED_MARKER_TEXT } from './runtime/markers.js';

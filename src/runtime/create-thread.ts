@@ -40,7 +40,7 @@ import { systemClock, uuidv7, type Clock } from './ids.js';
 import { defaultLogger, type Logger } from './logger.js';
 import { MemoryRecorder, type Recorder } from './recorder.js';
 import { ENGINE_VERSION, StoreRecorder, forkedItems, loadThreadState, type ForkSpec, type LoadedThreadState } from './persistence-wiring.js';
-import { initialSessionData, type TurnSettings } from './session-data.js';
+import { initialSessionData, type TurnSettings } from '../history/session-data.js';
 import { Thread } from './thread.js';
 import { applyGoalResumeRuntimeEffects } from './thread-goals.js';
 import { InvalidRequestError } from '../errors.js';

@@ -8,7 +8,7 @@ import type { CodexErrorInfo, Op, ResponseInputItem, ResponseItem, Submission, U
 import type { SessionTask } from '../tasks/session-task.js';
 import { undoTask } from '../tasks/undo.js';
 import type { UserShellRunner } from '../tasks/user-shell.js';
-import type { TurnSettings } from './session-data.js';
+import type { TurnSettings } from '../history/session-data.js';
 import type { MessageHistory, ThreadStore } from '../persistence/index.js';
 import { rollbackThread } from './rollback.js';
 import { parseMcpServersTable, resolveMcpServer } from '../mcp/config.js';

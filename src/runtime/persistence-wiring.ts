@@ -18,7 +18,7 @@ import type { EventMsg } from '../protocol/index.js';
 import { referenceFromTurnContext } from '../tasks/context-updates.js';
 import { TURN_ABORTED_MARKER_TEXT } from './markers.js';
 import type { Recorder, RolloutItem } from './recorder.js';
-import type { HistoryData } from './session-data.js';
+import type { HistoryData } from '../history/session-data.js';
 
 /** The package version written into `session_meta.cli_version`. */
 export const ENGINE_VERSION = '0.1.0';

@@ -7,11 +7,11 @@ import type { EventMsg, ResponseInputItem, ResponseItem, ReviewDecision, ThreadG
 import { settleGoalAfterTool } from './goal-effects.js';
 import { recordResponseInput, recordUserMessage } from './pending-input.js';
 import type { RolloutItem } from './recorder.js';
-import type { SessionData } from './session-data.js';
+import type { SessionData } from '../history/session-data.js';
 import type { ActorRefFrom } from 'xstate';
 import type { approvalMachine } from '../../machines/approval.machine.js';
 import type { ApprovalRequest, TaskContext } from '../tasks/session-task.js';
-import type { TurnSettings } from './session-data.js';
+import type { TurnSettings } from '../history/session-data.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 import type { GhostSnapshotSettings } from './ghost-snapshots.js';
 import type { SpanHandle } from './tracing.js';

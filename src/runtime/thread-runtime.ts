@@ -31,7 +31,7 @@ import type { Clock } from './ids.js';
 import { legacyProjection } from './legacy.js';
 import type { Logger } from './logger.js';
 import type { Recorder } from './recorder.js';
-import type { SessionData } from './session-data.js';
+import type { SessionData } from '../history/session-data.js';
 import { registerRuntime, threadLogic } from './effects.js';
 import type { LiveTaskContext } from './task-context.js';
 import type { ViewStore } from './view.js';

@@ -11,7 +11,7 @@ import type {
   TokenUsageInfo,
 } from '../protocol/index.js';
 import type { TaskKind } from '../../machines/contracts.js';
-import type { TurnSettings } from '../runtime/session-data.js';
+import type { TurnSettings } from '../history/session-data.js';
 
 export type { TaskKind };
 
