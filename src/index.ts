@@ -28,7 +28,7 @@ export { MemoryRecorder, type Recorder, type RolloutItem } from './runtime/recor
 export type { ThreadView, TranscriptEntry, PendingApprovalView, ViewStore } from './runtime/view.js';
 export type { TurnSettings } from './history/session-data.js';
 export type { Clock } from './runtime/ids.js';
-export type { Logger } from './runtime/logger.js';
+export type { Logger } from './logger.js';
 export { TURN_ABORTED_MARKER_TEXT } from './runtime/markers.js';
 export { GRACEFUL_INTERRUPTION_TIMEOUT_MS } from '../machines/task.machine.js';
 export {

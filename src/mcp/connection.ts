@@ -23,7 +23,7 @@ import {
   type ResourceTemplate,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { Logger } from '../runtime/logger.js';
+import type { Logger } from '../logger.js';
 import type { ResolvedMcpServer } from './config.js';
 
 /** What the connection reports back to its manager. */

@@ -11,7 +11,7 @@
  */
 import type { CallToolResult, ElicitRequest, ElicitResult, ReadResourceResult, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { AskForApproval, EventMsg } from '../protocol/index.js';
-import type { Logger } from '../runtime/logger.js';
+import type { Logger } from '../logger.js';
 import type { McpTurnInfo, ResolvedMcpServer } from './config.js';
 import type { McpServerEvent, McpServerInput, McpServerStatus } from '../../machines/mcp-server.machine.js';
 import { McpServerConnection } from './connection.js';

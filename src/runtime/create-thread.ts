@@ -37,7 +37,7 @@ import {
 } from '../persistence/index.js';
 import { regularTask, type TurnEngineOptions } from '../tasks/regular.js';
 import { systemClock, uuidv7, type Clock } from './ids.js';
-import { defaultLogger, type Logger } from './logger.js';
+import { defaultLogger, type Logger } from '../logger.js';
 import { MemoryRecorder, type Recorder } from './recorder.js';
 import { ENGINE_VERSION, StoreRecorder, forkedItems, loadThreadState, type ForkSpec, type LoadedThreadState } from './persistence-wiring.js';
 import { initialSessionData, type TurnSettings } from '../history/session-data.js';

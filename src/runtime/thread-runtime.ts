@@ -29,7 +29,7 @@ import { AsyncQueue } from './async-queue.js';
 import { GoalPersistence } from './goal-persistence.js';
 import type { Clock } from './ids.js';
 import { legacyProjection } from './legacy.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 import type { Recorder } from './recorder.js';
 import type { SessionData } from '../history/session-data.js';
 import { registerRuntime, threadLogic } from './effects.js';
