@@ -5,3 +5,4 @@ export { locateRepository, mayBeInsideGitRepository, type GitRepository } from '
 export { NotAGitRepositoryError, GitCommandError, InvalidGhostCommitError } from './errors.js';
 export { runGit } from './run.js';
 export { RepositoryTrust, repositoryAnchor, type RepositoryVerdict } from './trust.js';
+export type { GhostSnapshotSettings } from './settings.js';

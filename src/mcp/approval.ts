@@ -7,8 +7,7 @@
  * `meta.persist = "session"` approves the tool for the rest of the session.
  */
 import type { Tool, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
-import type { EngineContext } from '../runtime/task-context.js';
-import { abortError } from '../runtime/task-context.js';
+import { abortError, type EngineContext } from '../tools/turn-context.js';
 import type { McpToolApprovalMode } from './config.js';
 import type { McpConnectionManager } from './manager.js';
 

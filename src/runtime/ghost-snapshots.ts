@@ -10,6 +10,7 @@ import {
   NotAGitRepositoryError,
   RepositoryTrust,
   type CaptureReport,
+  type GhostSnapshotSettings,
   type SnapshotLimits,
 } from '../git/index.js';
 import type { ResponseItem } from '../protocol/index.js';
@@ -24,15 +25,6 @@ export interface SnapshotHost {
   session(): { settings: { cwd: string } };
   emit(turnId: string, msg: { type: 'warning'; message: string }): void;
   recordItems(items: ResponseItem[]): void;
-}
-
-/** How a thread takes ghost snapshots. */
-export interface GhostSnapshotSettings {
-  limits: SnapshotLimits;
-  /** After this many ms tool calls go on without the snapshot (SPEC: 240 s). */
-  timeoutMs: number;
-  /** The repositories git may run in: those seen before any tool ran (`RepositoryTrust`). */
-  trust: RepositoryTrust;
 }
 
 /**

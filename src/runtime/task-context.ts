@@ -3,76 +3,16 @@
  * when the task is force-stopped or its turn has ended, so late work cannot leak events,
  * history items or approval requests.
  */
-import type { EventMsg, ResponseInputItem, ResponseItem, ReviewDecision, ThreadGoal, TokenUsageInfo, UserInput } from '../protocol/index.js';
+import type { EventMsg, ResponseInputItem, ResponseItem, ReviewDecision, TokenUsageInfo, UserInput } from '../protocol/index.js';
 import { settleGoalAfterTool } from './goal-effects.js';
 import { recordResponseInput, recordUserMessage } from './pending-input.js';
 import type { RolloutItem } from './recorder.js';
 import type { SessionData } from '../history/session-data.js';
 import type { ActorRefFrom } from 'xstate';
 import type { approvalMachine } from '../../machines/approval.machine.js';
-import type { ApprovalRequest, TaskContext } from '../tasks/session-task.js';
+import { abortError, type ApprovalRequest, type EngineContext, type EngineServices, type GoalAccess, type SpanHandle } from '../tools/turn-context.js';
 import type { TurnSettings } from '../history/session-data.js';
 import type { ThreadRuntime } from './thread-runtime.js';
-import type { GhostSnapshotSettings } from './ghost-snapshots.js';
-import type { SpanHandle } from './tracing.js';
-
-/** The error a cancelled wait rejects with. */
-export function abortError(message = 'the turn was cancelled'): Error {
-  const err = new Error(message);
-  err.name = 'AbortError';
-  return err;
-}
-
-/**
- * The richer context the engine's own tasks use (token accounting, history replacement,
- * rollout lines, item events). Host tasks get the plain `TaskContext`.
- */
-export interface EngineContext extends TaskContext {
-  session(): SessionData;
-  updateSession(patch: Partial<SessionData>): void;
-  /** Records a user message with raw + item lifecycle events. */
-  recordUserMessage(item: ResponseItem, content: UserInput[]): void;
-  /** Records one pending-input item with its events. */
-  recordPendingItem(item: ResponseInputItem): void;
-  /** Announces an item already recorded (`raw_response_item`). */
-  announceRawItem(item: ResponseItem): void;
-  recordRollout(items: RolloutItem[]): void;
-  countToolCall(): void;
-  /** Settles goal usage after a tool completed; may inject the budget wrap-up message. */
-  goalToolCompleted(toolName: string): void;
-  newId(): string;
-  /** Runs a tool call as an actor of this turn and resolves with its output item. */
-  runToolCall(callId: string, name: string, run: () => Promise<ResponseItem>): Promise<ResponseItem>;
-  /** Adds items to this turn's pending input (sent with its next request). */
-  injectPendingInput(items: ResponseInputItem[]): void;
-  /** Per-turn storage for tools (e.g. a diff tracker), dropped when the turn ends. */
-  readonly scratch: Map<string, unknown>;
-  /** Engine-wide services tools need (home directory, ...). */
-  readonly services: EngineServices;
-  /** The thread goal, as the model's goal tools see it. */
-  readonly goals: GoalAccess;
-  /** JSON Schema the turn's final message must follow (`final_output_json_schema`), if any. */
-  readonly outputSchema: Record<string, unknown> | null;
-  /** Starts an OpenTelemetry span inside this turn (a no-op without tracing). */
-  startSpan(name: string, attributes: Record<string, string | number | boolean | undefined>): SpanHandle;
-}
-
-/** What the model's goal tools may do with the thread goal. */
-export interface GoalAccess {
-  get(): ThreadGoal | null;
-  /** Sets a new active goal; announced with this turn's id. */
-  create(objective: string, tokenBudget: number | null): ThreadGoal | null;
-  /** Marks the goal complete (settling usage first); null when there is no goal. */
-  complete(): ThreadGoal | null;
-}
-
-/** Engine-wide settings tools read. */
-export interface EngineServices {
-  /** The turnstate home (exec policy rules, message history, sessions). */
-  home: string;
-  /** Ghost snapshot settings (null: snapshots are off). */
-  ghostSnapshots: GhostSnapshotSettings | null;
-}
 
 export class LiveTaskContext implements EngineContext {
   private detached = false;

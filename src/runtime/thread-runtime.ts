@@ -35,7 +35,7 @@ import type { SessionData } from '../history/session-data.js';
 import { registerRuntime, threadLogic } from './effects.js';
 import type { LiveTaskContext } from './task-context.js';
 import type { ViewStore } from './view.js';
-import type { GhostSnapshotSettings } from './ghost-snapshots.js';
+import type { GhostSnapshotSettings } from '../git/index.js';
 import { createViewStore, ViewFeeder } from './view.js';
 import { McpConnectionManager } from '../mcp/manager.js';
 import { ThreadTracing } from './tracing.js';

@@ -10,15 +10,10 @@
 import { createRequire } from 'node:module';
 import type * as OtelApi from '@opentelemetry/api';
 import type { Event, Submission } from '../protocol/index.js';
+import type { SpanHandle } from '../tools/turn-context.js';
 
 type Otel = typeof OtelApi;
 type Attributes = Record<string, string | number | boolean | undefined>;
-
-/** A started span: add attributes, then end it (with an error, it ends with status ERROR). */
-export interface SpanHandle {
-  setAttributes(attributes: Attributes): void;
-  end(error?: unknown): void;
-}
 
 const NOOP_SPAN: SpanHandle = { setAttributes: () => {}, end: () => {} };
 

@@ -18,7 +18,7 @@ import {
 } from '../history/index.js';
 import { ModelError, type ModelClient } from '../model/types.js';
 import { appendTokenUsage } from '../protocol/index.js';
-import type { EngineContext } from '../runtime/task-context.js';
+import type { EngineContext } from '../tools/turn-context.js';
 import { initialContextItems, referenceContextOf, turnContextPayload } from './context-updates.js';
 import { asModelError, backoffMs, errorEvent, exhaustedErrorEvent, markContextWindowFull, streamErrorEvent } from './model-errors.js';
 import { withEngineDefaults, type TurnEngineOptions } from './engine-options.js';

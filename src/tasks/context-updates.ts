@@ -5,7 +5,7 @@
  */
 import { buildInitialContext } from '../history/index.js';
 import type { TurnContextItem } from '../persistence/index.js';
-import type { EngineContext } from '../runtime/task-context.js';
+import type { EngineContext } from '../tools/turn-context.js';
 
 let cachedTimeZone: string | undefined;
 /** The process's IANA time zone (resolving it costs ~50 µs, so it is read once). */

@@ -4,7 +4,7 @@
  */
 import { fillToContextWindow, type CodexErrorInfo, type EventMsg } from '../protocol/index.js';
 import { ModelError } from '../model/types.js';
-import type { EngineContext } from '../runtime/task-context.js';
+import type { EngineContext } from '../tools/turn-context.js';
 
 /** Base delay of the first retry (ms). */
 export const RETRY_BASE_DELAY_MS = 200;

@@ -9,7 +9,7 @@
 import type { UserInput } from '../protocol/index.js';
 import { autoCompactTokenLimit, getTotalTokenUsage, userInputToMessage } from '../history/index.js';
 import type { ModelClient } from '../model/types.js';
-import type { EngineContext } from '../runtime/task-context.js';
+import type { EngineContext } from '../tools/turn-context.js';
 import { runCompaction } from './compaction.js';
 import { recordContextUpdates } from './context-updates.js';
 import { asModelError, backoffMs, errorEvent, exhaustedErrorEvent, markContextWindowFull, streamErrorEvent } from './model-errors.js';

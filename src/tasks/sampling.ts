@@ -13,7 +13,7 @@ import { appendTokenUsage, type ResponseItem, type TurnItem } from '../protocol/
 import { forPrompt } from '../history/index.js';
 import { ModelError, type JsonSchemaTextFormat, type ModelClient, type ModelRequest, type ResponseEvent } from '../model/types.js';
 import { modelCapabilities, requestReasoning } from '../model/capabilities.js';
-import type { EngineContext } from '../runtime/task-context.js';
+import type { EngineContext } from '../tools/turn-context.js';
 import { isToolCall, type ToolCallItem, type ToolRouter } from '../tools/router.js';
 
 export interface SamplingResult {

@@ -6,7 +6,7 @@
  */
 import { DEFAULT_SNAPSHOT_LIMITS, parseGhostCommit, restoreGhostCommit } from '../git/index.js';
 import { replaceHistory } from '../history/index.js';
-import type { EngineContext } from '../runtime/task-context.js';
+import type { EngineContext } from '../tools/turn-context.js';
 import type { SessionTask } from './session-task.js';
 
 /**

@@ -10,7 +10,7 @@
  * `exec_command_end` (exit -1, "command aborted by user") emitted within the turn's grace.
  */
 import type { ResponseInputItem, ResponseItem } from '../protocol/index.js';
-import type { EngineContext } from '../runtime/task-context.js';
+import type { EngineContext } from '../tools/turn-context.js';
 import type { SessionTask } from './session-task.js';
 import { detectBwrap, hostSpec } from '../tools/sandbox/index.js';
 import { runCommand, truncateMiddle } from '../tools/shell/index.js';

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { FunctionCallOutputBody, ResponseItem } from '../protocol/index.js';
 import type { FunctionToolSpec, ToolSpec } from '../model/types.js';
-import type { EngineContext } from '../runtime/task-context.js';
+import type { EngineContext } from './turn-context.js';
 
 /** What a tool's `execute` receives besides its arguments. */
 export interface ToolCallContext {

@@ -4,7 +4,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { createThread, type ReviewDecision, type SessionTask, type Thread } from 'turnstate';
-import type { EngineContext } from '../../src/runtime/task-context.js';
+import type { EngineContext } from '../../src/tools/turn-context.js';
 import { requestCallApproval } from '../../src/tools/builtin/index.js';
 import { EventLog } from './support.js';
 

@@ -12,7 +12,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { reviewDecisionKind, type FileChange } from '../../protocol/index.js';
-import { abortError, type EngineContext } from '../../runtime/task-context.js';
+import { abortError, type EngineContext } from '../turn-context.js';
 import { defineTool, type ToolCallContext, type ToolDefinition } from '../router.js';
 import {
   applyPatch,

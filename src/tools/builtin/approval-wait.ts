@@ -5,7 +5,7 @@
  * not asked about at all: it gets no decision and is declined.
  */
 import type { ReviewDecision } from '../../protocol/index.js';
-import type { EngineContext } from '../../runtime/task-context.js';
+import type { EngineContext } from '../turn-context.js';
 
 const WAITING_KEY = 'builtin.approvals.waiting';
 

@@ -7,7 +7,7 @@
  * `duration` is written as Codex serialises a Rust `Duration`: `{ secs, nanos }`.
  */
 import type { EventOf } from '../../protocol/index.js';
-import type { TaskContext } from '../../tasks/session-task.js';
+import type { TaskContext } from '../turn-context.js';
 import type { ExecResult, OutputStream } from '../shell/index.js';
 import { truncateMiddle } from '../shell/index.js';
 

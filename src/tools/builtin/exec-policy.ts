@@ -7,7 +7,7 @@
  * even when writing it to the rules file fails (the failure is reported with a `warning`).
  */
 import path from 'node:path';
-import type { EngineContext } from '../../runtime/task-context.js';
+import type { EngineContext } from '../turn-context.js';
 import { addRule, appendRule, commandsOf, EMPTY_RULES, execApprovalKey, isUnrestricted, loadRules, type ExecPolicyRules } from '../approval/index.js';
 import { detectBwrap } from '../sandbox/index.js';
 

@@ -11,7 +11,7 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { reviewDecisionKind, type SandboxPolicy } from '../../protocol/index.js';
-import { abortError, type EngineContext } from '../../runtime/task-context.js';
+import { abortError, type EngineContext } from '../turn-context.js';
 import { defineTool, type ToolCallContext, type ToolDefinition } from '../router.js';
 import { addRule, decideExec, decideRetryAfterSandboxDenial, defaultAvailableDecisions, EMPTY_RULES, execApprovalKey, matchesRules, type SandboxChoice } from '../approval/index.js';
 import { hostSpec, isLikelySandboxDenial, sandboxSpecFor, type SandboxSpec } from '../sandbox/index.js';
