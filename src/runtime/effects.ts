@@ -18,16 +18,16 @@ import { recordResponseInput } from './pending-input.js';
 import { TURN_ABORTED_MARKER_TEXT } from './markers.js';
 import { failedSnapshotWarning, slowSnapshotWarning, takeGhostSnapshot } from './ghost-snapshots.js';
 import { LiveTaskContext } from './task-context.js';
-import type { ThreadRuntime } from './thread-runtime.js';
+import type { ThreadHost } from './thread-host.js';
 
-const runtimes = new WeakMap<object, ThreadRuntime>();
+const runtimes = new WeakMap<object, ThreadHost>();
 
 /** Binds a thread's runtime to the actor system its machines run in. */
-export function registerRuntime(system: object, rt: ThreadRuntime): void {
+export function registerRuntime(system: object, rt: ThreadHost): void {
   runtimes.set(system, rt);
 }
 
-function runtimeOf(system: object): ThreadRuntime {
+function runtimeOf(system: object): ThreadHost {
   const rt = runtimes.get(system);
   if (!rt) throw new Error('turnstate: no runtime is registered for this actor system');
   return rt;
@@ -81,7 +81,7 @@ const taskRunner = fromCallback<{ type: 'CANCEL' }, TurnSpec, RunnerEvent>(({ in
 });
 
 /** Unregisters an ending turn and reports its timing (`completed_at` in unix seconds). */
-function endTurn(rt: ThreadRuntime, turnId: string) {
+function endTurn(rt: ThreadHost, turnId: string) {
   const entry = rt.turns.get(turnId);
   rt.turns.delete(turnId);
   // The turn's MCP headers are dropped and its open elicitations declined.

@@ -5,12 +5,12 @@
  */
 import type { ResponseInputItem } from '../protocol/index.js';
 import { budgetLimitPrompt } from './goal-prompts.js';
-import type { ThreadRuntime } from './thread-runtime.js';
+import type { ThreadHost } from './thread-host.js';
 
 /** Tools whose completion settles goal usage without budget steering. */
 const GOAL_TOOLS = new Set(['update_goal']);
 
-export function settleGoalAfterTool(rt: ThreadRuntime, turnId: string, toolName: string): void {
+export function settleGoalAfterTool(rt: ThreadHost, turnId: string, toolName: string): void {
   const goal = rt.goalRef();
   const usage = rt.totalUsage();
   goal.send({ type: 'GOAL.ACTIVITY' });

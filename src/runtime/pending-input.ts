@@ -5,7 +5,7 @@
  */
 import { isContextualUserMessage, responseInputToResponseItem } from '../history/index.js';
 import type { ResponseInputItem, ResponseItem, UserInput } from '../protocol/index.js';
-import type { ThreadRuntime } from './thread-runtime.js';
+import type { ThreadHost } from './thread-host.js';
 
 /** The user-visible input of a user message item (text and images). */
 export function userInputsOf(item: ResponseItem): UserInput[] {
@@ -19,7 +19,7 @@ export function userInputsOf(item: ResponseItem): UserInput[] {
 }
 
 /** Records a user message and announces it with the full item lifecycle. */
-export function recordUserMessage(rt: ThreadRuntime, turnId: string, item: ResponseItem, content: UserInput[], itemId: string): void {
+export function recordUserMessage(rt: ThreadHost, turnId: string, item: ResponseItem, content: UserInput[], itemId: string): void {
   rt.recordItems([item]);
   rt.emit(turnId, { type: 'raw_response_item', item });
   const turnItem = { type: 'UserMessage' as const, id: itemId, content };
@@ -28,7 +28,7 @@ export function recordUserMessage(rt: ThreadRuntime, turnId: string, item: Respo
 }
 
 /** Records one pending-input item (steered input, injected items, mail) into history. */
-export function recordResponseInput(rt: ThreadRuntime, turnId: string, input: ResponseInputItem): void {
+export function recordResponseInput(rt: ThreadHost, turnId: string, input: ResponseInputItem): void {
   const item = responseInputToResponseItem(input);
   // Contextual messages (user shell records, notifications) are not announced as user items.
   if (item.type === 'message' && item.role === 'user' && !isContextualUserMessage(item)) {

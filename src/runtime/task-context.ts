@@ -12,13 +12,13 @@ import type { ActorRefFrom } from 'xstate';
 import type { approvalMachine } from '../../machines/approval.machine.js';
 import { abortError, type ApprovalRequest, type EngineContext, type EngineServices, type GoalAccess, type SpanHandle } from '../tools/turn-context.js';
 import type { TurnSettings } from '../history/session-data.js';
-import type { ThreadRuntime } from './thread-runtime.js';
+import type { ThreadHost } from './thread-host.js';
 
 export class LiveTaskContext implements EngineContext {
   private detached = false;
 
   constructor(
-    private readonly rt: ThreadRuntime,
+    private readonly rt: ThreadHost,
     readonly turnId: string,
     readonly signal: AbortSignal,
     readonly settings: TurnSettings,

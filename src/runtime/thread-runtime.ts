@@ -5,11 +5,9 @@
  * Invariant: every event leaves through `emit`, which persists (by the recorder's policy)
  * and then delivers, in call order, with its legacy projection right after it.
  */
-import { createActor, type ActorRefFrom, type AnyActorRef, type InspectionEvent, type Observer } from 'xstate';
-import { turnActorId, type threadMachine } from '../../machines/thread.machine.js';
+import { createActor, type AnyActorRef } from 'xstate';
+import { turnActorId } from '../../machines/thread.machine.js';
 import { mcpServerActorId } from '../../machines/mcp-server.machine.js';
-import type { turnMachine } from '../../machines/turn.machine.js';
-import type { goalMachine } from '../../machines/goal.machine.js';
 import type { TurnSpec } from '../../machines/contracts.js';
 import {
   agentStatusFromEvent,
@@ -24,7 +22,7 @@ import {
 } from '../protocol/index.js';
 import type { SessionTask } from '../tasks/session-task.js';
 import { interAgentMessage, recordItems as recordHistoryItems } from '../history/index.js';
-import { errorMessage, shouldPersistEvent, type ThreadStore } from '../persistence/index.js';
+import { errorMessage, shouldPersistEvent } from '../persistence/index.js';
 import { AsyncQueue } from './async-queue.js';
 import { GoalPersistence } from './goal-persistence.js';
 import type { Clock } from './ids.js';
@@ -33,9 +31,8 @@ import type { Logger } from '../logger.js';
 import type { Recorder } from './recorder.js';
 import type { SessionData } from '../history/session-data.js';
 import { registerRuntime, threadLogic } from './effects.js';
-import type { LiveTaskContext } from './task-context.js';
+import type { GoalActor, RuntimeConfig, ThreadActor, ThreadHost, TurnActor, TurnEntry } from './thread-host.js';
 import type { ViewStore } from './view.js';
-import type { GhostSnapshotSettings } from '../git/index.js';
 import { createViewStore, ViewFeeder } from './view.js';
 import { McpConnectionManager } from '../mcp/manager.js';
 import { ThreadTracing } from './tracing.js';
@@ -46,52 +43,7 @@ export function mailToInput(mail: InterAgentCommunication): ResponseInputItem {
   return { type: 'message', role: message.role, content: message.content };
 }
 
-/** A task registered for a turn, with what the runtime tracks about it. */
-export interface TurnEntry {
-  spec: TurnSpec;
-  task: SessionTask<unknown>;
-  input: unknown;
-  startedAt: number;
-  firstTokenAt: number | null;
-  toolCalls: number;
-  continuation: boolean;
-  ctx: LiveTaskContext | null;
-  /** Per-turn storage for tools. */
-  scratch?: Map<string, unknown>;
-  /** JSON Schema the turn's final message must follow (`final_output_json_schema`). */
-  outputSchema?: Record<string, unknown> | null;
-}
-
-export interface RuntimeConfig {
-  threadId: string;
-  session: SessionData;
-  clock: Clock;
-  recorder: Recorder;
-  logger: Logger;
-  showRawReasoning: boolean;
-  /** Model context window in tokens, if known (for `task_started`). */
-  contextWindow: number | null;
-  /** Passed to `createActor`: a SimulatedClock in tests. */
-  actorClock?: unknown;
-  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
-  /** Called (outside any transition) after a turn ended and the thread is idle. */
-  onTurnEnded: (turnId: string, outcome: 'completed' | 'aborted') => void;
-  newId: () => string;
-  /** The turnstate home directory (TURNSTATE_HOME or ~/.turnstate). */
-  home: string;
-  /** Where the goal is kept durably (null: in memory only). */
-  goalStore?: ThreadStore | null;
-  /** Ghost snapshots before regular turns' tool calls (null: off). */
-  ghostSnapshots?: GhostSnapshotSettings | null;
-  /** OpenTelemetry spans of this thread (default: none). */
-  tracing?: ThreadTracing;
-}
-
-export type ThreadActor = ActorRefFrom<typeof threadMachine>;
-export type TurnActor = ActorRefFrom<typeof turnMachine>;
-export type GoalActor = ActorRefFrom<typeof goalMachine>;
-
-export class ThreadRuntime {
+export class ThreadRuntime implements ThreadHost {
   readonly events = new AsyncQueue<Event>();
   readonly turns = new Map<string, TurnEntry>();
   readonly view: ViewStore;

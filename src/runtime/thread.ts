@@ -26,7 +26,8 @@ import type { CallToolResult, ReadResourceResult } from '@modelcontextprotocol/s
 import { AsyncQueue, QueueClosedError } from './async-queue.js';
 import { applyExternalGoalClear, applyExternalGoalSet, startGoalContinuation } from './thread-goals.js';
 import { OpHandlers, type TaskFactory, type ThreadServices } from './op-handlers.js';
-import type { ThreadActor, ThreadRuntime } from './thread-runtime.js';
+import type { ThreadRuntime } from './thread-runtime.js';
+import type { ThreadActor } from './thread-host.js';
 import type { ViewStore } from './view.js';
 import { approvalOp, type ApprovalRequestEvent, type ReviewDecisionInit } from './approve.js';
 import type { OutputSchema, StructuredOutputOf } from './output-schema.js';
