@@ -1,6 +1,29 @@
 // Lint rules that catch real defects; formatting is left to editors.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+
+// Layers, lowest first: a module imports its own layer and those below, never one above
+// (ARCHITECTURE.md "Layers, one way"). The top row is the hosts' side: entry points, CLI, adapters.
+const layers = [
+  ['src/errors.ts', 'src/logger.ts', 'src/protocol'],
+  ['machines'],
+  ['src/history', 'src/model', 'src/persistence', 'src/git', 'src/prompts'],
+  ['src/tools'],
+  ['src/mcp'],
+  ['src/tasks'],
+  ['src/runtime'],
+  ['src/index.ts', 'src/cli', 'src/testing', 'src/postgres', 'src/inspect'],
+];
+const layerZones = layers.slice(0, -1).flatMap((layer, i) =>
+  layer.map((target) => ({
+    target,
+    from: layers.slice(i + 1).flat(),
+    message: `${target} sits below these modules: imports run runtime → tasks → tools → history/model/persistence → protocol.`,
+  })),
+);
+// The machines are pure: besides their own contracts they import only the protocol.
+layerZones.push({ target: 'machines', from: 'src', except: ['./protocol'], message: 'machines/ import only src/protocol and their contracts.' });
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
@@ -12,6 +35,15 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
     },
+  },
+  {
+    files: ['src/**/*.ts', 'machines/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // Imports name the emitted `.js`; the sources are `.ts`.
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'], extensionAlias: { '.js': ['.ts', '.js'] } })],
+    },
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: layerZones }] },
   },
   {
     // machines/ stay pure: no clocks, randomness, ids, file system or logging.
