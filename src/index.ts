@@ -5,7 +5,8 @@
 export * from './protocol/index.js';
 export * from './errors.js';
 export { createThread, type CreateThreadOptions, type ThreadOptions } from './runtime/create-thread.js';
-export { Thread, SUBMISSION_QUEUE_CAPACITY } from './runtime/thread.js';
+export { Thread } from './runtime/thread.js';
+export { SUBMISSION_QUEUE_CAPACITY } from './runtime/submission-loop.js';
 export type { RunInput, RunOptions, RunResult, RunStream } from './runtime/turn-run.js';
 export type { OutputSchema, StructuredOutputOf } from './runtime/output-schema.js';
 export { approvalOp, type ApprovalRequestEvent, type ReviewDecisionInit } from './runtime/approve.js';

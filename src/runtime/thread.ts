@@ -1,30 +1,15 @@
 /**
- * `Thread`: the host-facing handle. A queue pair — `submit` ops in, `nextEvent` events out —
- * plus direct calls (steer, inject, spawn, goals) and the live actor for inspection.
- *
- * Invariant: submissions are handled one at a time, in order; an op that aborts a turn is
- * finished (turn aborted, marker flushed) before the next op is taken.
+ * `Thread`: the host-facing handle, a facade over the thread's services. A queue pair —
+ * `submit` ops in (the `SubmissionLoop`), `nextEvent` events out — plus direct calls: runs
+ * (`turn-run`), steering and injection, spawned tasks, goals (`GoalPolicy`), out-of-band
+ * elicitations (`ElicitationCounter`), MCP calls, and the live actor for inspection.
  */
-import {
-  GoalSpec,
-  Op,
-  ResponseItems,
-  Submission,
-  parseAtEdge,
-  type AgentStatus,
-  type UserInputInit,
-  type DeepReadonly,
-  type Event,
-  type OpInput,
-  type ResponseItem,
-  type SubmissionInput,
-  type ThreadGoal,
-} from '../protocol/index.js';
-import { InvalidRequestError, ThreadClosedError, TurnstateError } from '../errors.js';
+import { GoalSpec, Op, ResponseItems, Submission, parseAtEdge, type AgentStatus, type UserInputInit, type DeepReadonly, type Event } from '../protocol/index.js';
+import type { OpInput, ResponseItem, SubmissionInput, ThreadGoal } from '../protocol/index.js';
+import { InvalidRequestError, ThreadClosedError } from '../errors.js';
 import type { SessionTask } from '../tasks/session-task.js';
 import type { CallToolResult, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import { AsyncQueue, QueueClosedError } from './async-queue.js';
-import { applyExternalGoalClear, applyExternalGoalSet, startGoalContinuation } from './thread-goals.js';
+import { QueueClosedError } from './async-queue.js';
 import { OpHandlers, type TaskFactory, type ThreadServices } from './op-handlers.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 import type { ThreadActor } from './thread-host.js';
@@ -33,26 +18,29 @@ import { approvalOp, type ApprovalRequestEvent, type ReviewDecisionInit } from '
 import type { OutputSchema, StructuredOutputOf } from './output-schema.js';
 import { steerActiveTurn } from './steer.js';
 import { runStreamed, startRun, type RunInput, type RunOptions, type RunResult, type RunStream } from './turn-run.js';
+import { SubmissionLoop } from './submission-loop.js';
+import { GoalPolicy } from './goal-policy.js';
+import { ElicitationCounter } from './elicitation-counter.js';
+import { injectItems } from './inject.js';
 
-/** Codex: `SUBMISSION_CHANNEL_CAPACITY`. */
-export const SUBMISSION_QUEUE_CAPACITY = 512;
-
-type Job = () => Promise<void>;
-
+/**
+ * A running thread; made by `createThread` (or its resume and fork options).
+ * @example
+ * const thread = await createThread({ model });
+ * const { finalMessage } = await thread.run('hi');
+ */
 export class Thread {
-  private readonly jobs = new AsyncQueue<Job>(SUBMISSION_QUEUE_CAPACITY);
   private readonly handlers: OpHandlers;
-  private closed = false;
-  private readonly loop: Promise<void>;
+  private readonly loop: SubmissionLoop;
+  private readonly goals: GoalPolicy;
+  private readonly elicitations: ElicitationCounter;
 
   /** @internal Use `createThread`. */
-  constructor(
-    private readonly rt: ThreadRuntime,
-    private readonly tasks: TaskFactory,
-    services: ThreadServices,
-  ) {
+  constructor(private readonly rt: ThreadRuntime, tasks: TaskFactory, services: ThreadServices) {
     this.handlers = new OpHandlers(rt, tasks, services);
-    this.loop = this.runLoop();
+    this.loop = new SubmissionLoop(rt, this.handlers);
+    this.goals = new GoalPolicy(rt, tasks, this.loop);
+    this.elicitations = new ElicitationCounter(rt);
   }
 
   /** The thread id (also the rollout's session id). */
@@ -73,57 +61,16 @@ export class Thread {
   }
 
   /**
-   * Submits an op; resolves with its submission id (a UUIDv7) once queued.
-   * A malformed op rejects with `ProtocolParseError` (zod's issues) and changes nothing.
+   * Submits an op; resolves with its submission id (a UUIDv7) once queued. A malformed op rejects
+   * with `ProtocolParseError` and changes nothing; a closed thread with `ThreadClosedError`.
    * @example
    * const id = await thread.submit({ type: 'user_input', items: [{ type: 'text', text: 'hi' }] });
    */
   async submit(op: OpInput | DeepReadonly<OpInput>): Promise<string> {
     const parsed = parseAtEdge(Op, op, 'op');
     const id = this.rt.config.newId();
-    await this.enqueueSubmission({ id, op: parsed });
+    await this.loop.submit({ id, op: parsed });
     return id;
-  }
-
-  /**
-   * Runs one regular turn to its end: starts it (the thread must be idle, else
-   * `TurnActiveError`), streams its events as usual, and resolves with its outcome. Aborting
-   * `signal` interrupts exactly this turn (status `interrupted`, `turn_aborted` emitted); with
-   * `outputSchema` (zod or JSON Schema) the model is asked for JSON of that shape and the
-   * final message is parsed into `structuredOutput` (status `failed` with a
-   * `StructuredOutputError` when it does not match). Malformed input rejects with `ProtocolParseError`.
-   * @example
-   * const { status, finalMessage } = await thread.run('Summarise README.md', { signal: AbortSignal.timeout(60_000) });
-   */
-  run<S extends OutputSchema | undefined = undefined>(input: RunInput, options: RunOptions<S> = {}): Promise<RunResult<StructuredOutputOf<S>>> {
-    return startRun(this.runHost(), input, options).result;
-  }
-
-  /**
-   * Like `run`, as an async iterable of this turn's events only (ending with its
-   * `task_complete` or `turn_aborted`); `result` resolves like `run`.
-   * @example
-   * const stream = thread.runStreamed('Fix the failing test');
-   * for await (const { msg } of stream) if (msg.type === 'agent_message_delta') process.stdout.write(msg.delta);
-   * const { status } = await stream.result;
-   */
-  runStreamed<S extends OutputSchema | undefined = undefined>(input: RunInput, options: RunOptions<S> = {}): RunStream<StructuredOutputOf<S>> {
-    return runStreamed(this.runHost(), input, options);
-  }
-
-  /**
-   * Answers an approval request (the `msg` of an `exec_approval_request` or
-   * `apply_patch_approval_request` event) with the right op and id; resolves with the
-   * submission id. Default decision: `approved`.
-   * @example
-   * if (msg.type === 'exec_approval_request') await thread.approve(msg, 'approved_for_session');
-   */
-  approve(request: ApprovalRequestEvent, decision: ReviewDecisionInit = 'approved'): Promise<string> {
-    return this.submit(approvalOp(request, decision));
-  }
-
-  private runHost() {
-    return { rt: this.rt, handlers: this.handlers, runJob: (fn: () => Promise<void>) => this.runJob(fn) };
   }
 
   /**
@@ -133,20 +80,50 @@ export class Thread {
    */
   async submitWithId(sub: SubmissionInput | DeepReadonly<SubmissionInput>): Promise<string> {
     const parsed = parseAtEdge(Submission, sub, 'submission');
-    await this.enqueueSubmission(parsed);
+    await this.loop.submit(parsed);
     return parsed.id;
   }
 
-  private async enqueueSubmission(sub: Submission): Promise<void> {
-    if (this.closed) throw new ThreadClosedError(this.id);
-    if (sub.op.type === 'shutdown') this.closed = true;
-    this.rt.tracing.noteSubmission(sub);
-    await this.jobs.put(() => this.handlers.handle(sub));
+  /**
+   * Runs one regular turn to its end: starts it (the thread must be idle, else `TurnActiveError`),
+   * streams its events as usual, and resolves with its outcome. Aborting `signal` interrupts exactly
+   * this turn (status `interrupted`); with `outputSchema` (zod or JSON Schema) the final message is
+   * parsed into `structuredOutput` (status `failed` with a `StructuredOutputError` when it does not
+   * match). Malformed input rejects with `ProtocolParseError`.
+   * @example
+   * const { status, finalMessage } = await thread.run('Summarise README.md', { signal: AbortSignal.timeout(60_000) });
+   */
+  run<S extends OutputSchema | undefined = undefined>(input: RunInput, options: RunOptions<S> = {}): Promise<RunResult<StructuredOutputOf<S>>> {
+    return startRun(this.runHost(), input, options).result;
   }
 
   /**
-   * The next event; rejects with `ThreadClosedError` once the thread shut down and every
-   * event was read.
+   * Like `run`, as an async iterable of this turn's events only (ending with its `task_complete`
+   * or `turn_aborted`); `result` resolves like `run`.
+   * @example
+   * const stream = thread.runStreamed('Fix the failing test');
+   * for await (const { msg } of stream) if (msg.type === 'agent_message_delta') process.stdout.write(msg.delta);
+   */
+  runStreamed<S extends OutputSchema | undefined = undefined>(input: RunInput, options: RunOptions<S> = {}): RunStream<StructuredOutputOf<S>> {
+    return runStreamed(this.runHost(), input, options);
+  }
+
+  private runHost() {
+    return { rt: this.rt, handlers: this.handlers, runJob: (fn: () => Promise<void>) => this.loop.runJob(fn) };
+  }
+
+  /**
+   * Answers an approval request (the `msg` of an `exec_approval_request` or
+   * `apply_patch_approval_request` event) with the right op and id; resolves with the submission id.
+   * @example
+   * if (msg.type === 'exec_approval_request') await thread.approve(msg, 'approved_for_session');
+   */
+  approve(request: ApprovalRequestEvent, decision: ReviewDecisionInit = 'approved'): Promise<string> {
+    return this.submit(approvalOp(request, decision));
+  }
+
+  /**
+   * The next event; rejects with `ThreadClosedError` once the thread shut down and every event was read.
    * @example
    * const { id, msg } = await thread.nextEvent();
    */
@@ -154,8 +131,7 @@ export class Thread {
     try {
       return await this.rt.events.take();
     } catch (err) {
-      if (err instanceof QueueClosedError) throw new ThreadClosedError(this.id);
-      throw err;
+      throw err instanceof QueueClosedError ? new ThreadClosedError(this.id) : err;
     }
   }
 
@@ -200,10 +176,9 @@ export class Thread {
   }
 
   /**
-   * Adds input to the active regular turn (sent with its next model request).
-   * The input is added at once (before this call returns); the promise resolves with the
-   * active turn id, or rejects with `SteerInputError` (`kind` as Codex's `steer_input`) or
-   * `ProtocolParseError` for malformed items.
+   * Adds input to the active regular turn (sent with its next model request) before this call
+   * returns; resolves with the active turn id, or rejects with `SteerInputError` (`kind` as Codex's
+   * `steer_input`) or `ProtocolParseError` for malformed items.
    * @example
    * await thread.steerInput([{ type: 'text', text: 'also run the tests' }]);
    */
@@ -220,30 +195,20 @@ export class Thread {
   async injectResponseItems(items: readonly unknown[]): Promise<'pending_input' | 'history'> {
     const parsed: ResponseItem[] = parseAtEdge(ResponseItems, items, 'response items');
     if (parsed.length === 0) throw new InvalidRequestError('items must not be empty');
-    const active = this.rt.activeTurn();
-    if (active && this.rt.turnRef(active.turnId)?.getSnapshot().hasTag('steerable')) {
-      const pending = parsed.flatMap((item) => (item.type === 'message' ? [{ type: 'message' as const, role: item.role, content: item.content }] : []));
-      const direct = parsed.filter((item) => item.type !== 'message');
-      if (pending.length) this.rt.actor.send({ type: 'STEER', items: pending });
-      if (direct.length) this.rt.recordItems(direct);
-      return 'pending_input';
-    }
-    this.rt.recordItems(parsed);
-    await this.rt.flushRollout();
-    return 'history';
+    return injectItems(this.rt, parsed);
   }
 
   /**
-   * Runs a host-defined task as a turn, replacing (aborting with `replaced`) any active
-   * turn first. Resolves with the new turn id once the task has started.
+   * Runs a host-defined task as a turn, replacing (aborting with `replaced`) any active turn
+   * first. Resolves with the new turn id once the task has started.
    * @example
    * const turnId = await thread.spawnTask({ kind: 'lint', async run(ctx) { return 'clean'; } }, null);
    */
   async spawnTask<I>(task: SessionTask<I>, input: I): Promise<string> {
-    if (this.closed) throw new ThreadClosedError(this.id);
+    if (this.loop.isClosed) throw new ThreadClosedError(this.id);
     const turnId = this.rt.config.newId();
     const spec = { turnId, kind: task.kind, steerable: task.steerable ?? task.kind === 'regular', announcesStart: task.announcesStart ?? true };
-    await this.runJob(async () => {
+    await this.loop.runJob(async () => {
       this.rt.startTurn(spec, task as SessionTask<unknown>, input);
       await this.rt.waitSettled();
     });
@@ -260,19 +225,12 @@ export class Thread {
    * await thread.setGoal({ objective: 'Make the test suite pass', token_budget: 50_000 });
    */
   async setGoal(spec: GoalSpec): Promise<ThreadGoal> {
-    const parsed = parseAtEdge(GoalSpec, spec, 'goal');
-    let goal: ThreadGoal | null = null;
-    await this.runJob(async () => {
-      goal = await applyExternalGoalSet(this.rt, parsed);
-    });
-    if (!goal) throw new TurnstateError('goal_not_set', 'engine', 'the goal could not be set');
-    if ((goal as ThreadGoal).status === 'active') this.scheduleContinuation();
-    return goal;
+    return this.goals.set(parseAtEdge(GoalSpec, spec, 'goal'));
   }
 
   /** The current goal (with its id and usage so far), if any. */
   getGoal(): ThreadGoal | null {
-    return this.rt.goalRef().getSnapshot().context.goal;
+    return this.goals.get();
   }
 
   /**
@@ -282,7 +240,7 @@ export class Thread {
    * await thread.clearGoal();
    */
   async clearGoal(): Promise<void> {
-    await this.runJob(() => applyExternalGoalClear(this.rt));
+    await this.goals.clear();
   }
 
   /**
@@ -294,13 +252,8 @@ export class Thread {
    * const resumed = await createThread({ model, resume: { threadId } });
    * await resumed.continueActiveGoalIfIdle();
    */
-  async continueActiveGoalIfIdle(): Promise<string | null> {
-    let started: string | null = null;
-    await this.runJob(async () => {
-      started = this.maybeContinueIfIdle();
-      if (started !== null) await this.rt.waitSettled();
-    });
-    return started;
+  continueActiveGoalIfIdle(): Promise<string | null> {
+    return this.goals.continueIfIdle();
   }
 
   /**
@@ -308,23 +261,17 @@ export class Thread {
    * above zero the thread is paused; no events are emitted.
    */
   incrementOutOfBandElicitationCount(): number {
-    const n = this.rt.session().outOfBandElicitations + 1;
-    if (!Number.isSafeInteger(n)) throw new TurnstateError('elicitation_overflow', 'engine', 'out-of-band elicitation count overflowed');
-    this.rt.updateSession({ outOfBandElicitations: n });
-    return n;
+    return this.elicitations.increment();
   }
 
   /** Decrements the count; throws `InvalidRequestError` at zero. */
   decrementOutOfBandElicitationCount(): number {
-    const n = this.rt.session().outOfBandElicitations;
-    if (n === 0) throw new InvalidRequestError('out-of-band elicitation count is already zero');
-    this.rt.updateSession({ outOfBandElicitations: n - 1 });
-    return n - 1;
+    return this.elicitations.decrement();
   }
 
   /** Whether out-of-band elicitations currently pause the thread. */
   isPausedForElicitation(): boolean {
-    return this.rt.session().outOfBandElicitations > 0;
+    return this.elicitations.paused;
   }
 
   /**
@@ -333,7 +280,6 @@ export class Thread {
    * (`mcp_unknown_server`, `mcp_server_unavailable`) or the server's error.
    * @example
    * const result = await thread.callMcpTool('docs', 'search', { query: 'xstate' });
-   * console.log(result.content);
    */
   callMcpTool(server: string, tool: string, args?: Record<string, unknown>): Promise<CallToolResult> {
     return this.rt.mcp.callTool(server, tool, args);
@@ -366,8 +312,8 @@ export class Thread {
    * await thread.shutdown();
    */
   async shutdown(): Promise<void> {
-    if (!this.closed) await this.submit({ type: 'shutdown' }).catch(() => undefined);
-    await this.loop;
+    if (!this.loop.isClosed) await this.submit({ type: 'shutdown' }).catch(() => undefined);
+    await this.loop.finished;
   }
 
   /**
@@ -377,72 +323,11 @@ export class Thread {
    * await thread.submit({ type: 'interrupt' }); await thread.whenProcessed();
    */
   whenProcessed(): Promise<void> {
-    if (this.closed) return this.loop;
-    return this.runJob(async () => {}).catch(() => this.loop);
-  }
-
-  /** Runs internal work in the submission order. */
-  private runJob(fn: () => Promise<void>): Promise<void> {
-    if (this.closed) return Promise.reject(new ThreadClosedError(this.id));
-    return new Promise((resolve, reject) => {
-      this.jobs.put(() => fn().then(resolve, reject)).catch(reject);
-    });
+    return this.loop.whenProcessed();
   }
 
   /** Called when a turn ended and the thread is idle: starts queued work or goal continuation. */
   onTurnEnded(outcome: 'completed' | 'aborted'): void {
-    if (outcome === 'completed') this.scheduleContinuation();
-    else this.schedulePendingWork();
-  }
-
-  private schedulePendingWork(): void {
-    if (this.closed) return;
-    void this.runJob(async () => {
-      this.startPendingWork();
-    }).catch(() => undefined);
-  }
-
-  private scheduleContinuation(): void {
-    if (this.closed) return;
-    void this.runJob(async () => {
-      if (this.maybeContinueIfIdle() !== null) await this.rt.waitSettled();
-    }).catch(() => undefined);
-  }
-
-  /** `MaybeContinueIfIdle`: queued work first, else the active goal's continuation; the started turn id. */
-  private maybeContinueIfIdle(): string | null {
-    return this.startPendingWork() ?? startGoalContinuation(this.rt, this.tasks.regular());
-  }
-
-  /** Starts a turn for queued next-turn items or trigger-turn mail; its id if one started. */
-  private startPendingWork(): string | null {
-    const session = this.rt.session();
-    const regular = this.tasks.regular();
-    if (!regular || this.rt.activeTurn() !== null) return null;
-    const hasWork = session.idlePendingInput.length > 0 || session.mailbox.some((m) => m.trigger_turn);
-    if (!hasWork) return null;
-    const turnId = this.rt.config.newId();
-    return this.rt.startTurn({ turnId, kind: 'regular', steerable: true, announcesStart: true }, regular, [], { ifIdle: true }) ? turnId : null;
-  }
-
-  private async runLoop(): Promise<void> {
-    for (;;) {
-      let job: Job;
-      try {
-        job = await this.jobs.take();
-      } catch {
-        return;
-      }
-      try {
-        await job();
-      } catch (err) {
-        this.rt.logger.warn('submission handling failed', { error: String(err) });
-      }
-      if (this.rt.actor.getSnapshot().status !== 'active') {
-        this.closed = true;
-        this.jobs.close();
-        return;
-      }
-    }
+    this.goals.onTurnEnded(outcome);
   }
 }
