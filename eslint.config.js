@@ -4,8 +4,9 @@ import tseslint from 'typescript-eslint';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 
 // Layers, lowest first: a module imports its own layer and those below, never one above
-// (ARCHITECTURE.md "Layers, one way"). The top row is the hosts' side: entry points, CLI, adapters.
-const layers = [
+// (ARCHITECTURE.md "Layers, one way"). The top row is the hosts' side: entry points, CLI,
+// adapters. Every entry of src/ needs a place here (test/architecture/layers.test.ts checks).
+export const layers = [
   ['src/errors.ts', 'src/logger.ts', 'src/protocol'],
   ['machines'],
   ['src/history', 'src/model', 'src/persistence', 'src/git', 'src/prompts'],

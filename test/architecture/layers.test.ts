@@ -3,6 +3,7 @@
  * resolver that stopped finding the `.ts` sources would let every import through unnoticed.
  * These lint probe sources (never written to disk) at paths inside the layers.
  */
+import { readdirSync } from 'node:fs';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
@@ -40,5 +41,12 @@ describe('one-way layers', () => {
       '',
     ].join('\n');
     expect(await layerErrors('src/tasks/probe.ts', code)).toEqual([]);
+  });
+
+  it('places every module of src/ in a layer', async () => {
+    const config = (await import(new URL('../../eslint.config.js', import.meta.url).href)) as { layers: string[][] };
+    const placed = new Set(config.layers.flat());
+    const entries = readdirSync(new URL('../../src/', import.meta.url)).map((name) => `src/${name}`);
+    expect(entries.filter((entry) => !placed.has(entry))).toEqual([]);
   });
 });
