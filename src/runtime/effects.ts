@@ -11,13 +11,13 @@ import { recorderMachine } from '../../machines/recorder.machine.js';
 import { goalMachine } from '../../machines/goal.machine.js';
 import { mcpServerMachine } from '../../machines/mcp-server.machine.js';
 import { taskMachine } from '../../machines/task.machine.js';
-import { threadMachine } from '../../machines/thread.machine.js';
 import { turnMachine } from '../../machines/turn.machine.js';
 import type { ResponseItem, TurnAbortReason } from '../protocol/index.js';
 import { recordResponseInput } from './pending-input.js';
 import { TURN_ABORTED_MARKER_TEXT } from './markers.js';
 import { failedSnapshotWarning, slowSnapshotWarning, takeGhostSnapshot } from './ghost-snapshots.js';
 import { LiveTaskContext } from './task-context.js';
+import { threadWithSessionActions } from './session-actions.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 
 const runtimes = new WeakMap<object, ThreadRuntime>();
@@ -215,7 +215,7 @@ const turnLogic = turnMachine.provide({
  * with the runtime's effects. Provided once per process: each effect finds its thread's
  * runtime through the actor system it runs in, so a new thread costs no machine copies.
  */
-export const threadLogic = threadMachine.provide({
+export const threadLogic = threadWithSessionActions.provide({
   actors: {
     turn: turnLogic,
     mcpServer: mcpServerMachine.provide({

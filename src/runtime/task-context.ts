@@ -7,7 +7,7 @@ import type { EventMsg, ResponseInputItem, ResponseItem, ReviewDecision, ThreadG
 import { settleGoalAfterTool } from './goal-effects.js';
 import { recordResponseInput, recordUserMessage } from './pending-input.js';
 import type { RolloutItem } from './recorder.js';
-import type { SessionData } from './session-data.js';
+import type { SessionData, SessionEvent } from './session-data.js';
 import type { ActorRefFrom } from 'xstate';
 import type { approvalMachine } from '../../machines/approval.machine.js';
 import type { ApprovalRequest, TaskContext } from '../tasks/session-task.js';
@@ -29,7 +29,8 @@ export function abortError(message = 'the turn was cancelled'): Error {
  */
 export interface EngineContext extends TaskContext {
   session(): SessionData;
-  updateSession(patch: Partial<SessionData>): void;
+  /** Sends a named session event to the thread (`TOKENS.UPDATE`, `MAILBOX.OPEN`, ...). */
+  updateSession(event: SessionEvent): void;
   /** Records a user message with raw + item lifecycle events. */
   recordUserMessage(item: ResponseItem, content: UserInput[]): void;
   /** Records one pending-input item with its events. */
@@ -130,8 +131,8 @@ export class LiveTaskContext implements EngineContext {
     return this.rt.session();
   }
 
-  updateSession(patch: Partial<SessionData>): void {
-    if (!this.detached) this.rt.updateSession(patch);
+  updateSession(event: SessionEvent): void {
+    if (!this.detached) this.rt.updateSession(event);
   }
 
   recordUserMessage(item: ResponseItem, content: UserInput[]): void {
