@@ -94,7 +94,7 @@ export class LiveTaskContext implements EngineContext {
   }
 
   get outputSchema(): Record<string, unknown> | null {
-    return this.rt.turns.get(this.turnId)?.outputSchema ?? null;
+    return this.rt.turnRef(this.turnId)?.getSnapshot().context.spec.outputSchema ?? null;
   }
 
   /** Makes the context inert; called when the task stops or its turn ends. */
@@ -104,9 +104,9 @@ export class LiveTaskContext implements EngineContext {
 
   emit(msg: EventMsg): void {
     if (this.detached) return;
-    const entry = this.rt.turns.get(this.turnId);
-    if (entry && entry.firstTokenAt === null && (msg.type === 'agent_message_content_delta' || msg.type === 'reasoning_content_delta')) {
-      entry.firstTokenAt = this.rt.clock.now();
+    if (msg.type === 'agent_message_content_delta' || msg.type === 'reasoning_content_delta') {
+      const turn = this.rt.turnRef(this.turnId);
+      if (turn && turn.getSnapshot().context.firstTokenAt === null) turn.send({ type: 'TURN.FIRST_TOKEN', at: this.rt.clock.now() });
     }
     this.rt.emit(this.turnId, msg);
   }
@@ -208,8 +208,7 @@ export class LiveTaskContext implements EngineContext {
 
   /** Counts a tool call of this turn (goal continuation and metrics use it). */
   countToolCall(): void {
-    const entry = this.rt.turns.get(this.turnId);
-    if (entry && !this.detached) entry.toolCalls++;
+    if (!this.detached) this.rt.turnRef(this.turnId)?.send({ type: 'TOOL_CALL.COUNT' });
   }
 
   requestApproval(request: ApprovalRequest): Promise<ReviewDecision> {

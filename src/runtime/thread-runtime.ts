@@ -46,20 +46,19 @@ export function mailToInput(mail: InterAgentCommunication): ResponseInputItem {
   return { type: 'message', role: message.role, content: message.content };
 }
 
-/** A task registered for a turn, with what the runtime tracks about it. */
+/**
+ * What of a turn cannot live in its actor: the task object (with its `run`/`abort` methods),
+ * the task's input (host-defined, not necessarily JSON), its live context (signals, callbacks)
+ * and the tools' per-turn scratch objects. Actor context is plain JSON, so these stay here,
+ * keyed by turn id from `startTurn` until the turn ends. The turn's data (start time, first
+ * token, tool-call count, continuation flag, output schema) is in its input and context.
+ */
 export interface TurnEntry {
-  spec: TurnSpec;
   task: SessionTask<unknown>;
   input: unknown;
-  startedAt: number;
-  firstTokenAt: number | null;
-  toolCalls: number;
-  continuation: boolean;
   ctx: LiveTaskContext | null;
   /** Per-turn storage for tools. */
   scratch?: Map<string, unknown>;
-  /** JSON Schema the turn's final message must follow (`final_output_json_schema`). */
-  outputSchema?: Record<string, unknown> | null;
 }
 
 export interface RuntimeConfig {
@@ -220,10 +219,10 @@ export class ThreadRuntime {
    * checkpoint and queued next-turn items and mail move into the turn's pending input.
    */
   beginTurn(turnId: string): void {
-    const entry = this.turns.get(turnId);
+    const continuation = this.turnRef(turnId)?.getSnapshot().context.spec.continuation ?? false;
     const { idlePendingInput, mailbox } = this.session();
     const usage = this.totalUsage();
-    this.goalRef().send({ type: 'GOAL.TURN_STARTED', turnId, usage, now: this.clock.now(), continuation: entry?.continuation ?? false });
+    this.goalRef().send({ type: 'GOAL.TURN_STARTED', turnId, usage, now: this.clock.now(), continuation });
     this.mcp.beginTurn({ threadId: this.threadId, turnId });
     const queued = [...idlePendingInput, ...mailbox.map(mailToInput)];
     this.updateSession({ type: 'IDLE_INPUT.TAKE', count: idlePendingInput.length });
@@ -379,18 +378,14 @@ export class ThreadRuntime {
     if (opts.ifIdle && this.actor.getSnapshot().context.turn !== null) return false;
     // Regular turns snapshot the working tree before their tools run (SPEC §4.6).
     const snapshots = requested.kind === 'regular' ? this.config.ghostSnapshots : null;
-    const spec = snapshots ? { ...requested, ghostSnapshotLimitMs: snapshots.timeoutMs } : requested;
-    this.turns.set(spec.turnId, {
-      spec,
-      task,
-      input,
+    const spec: TurnSpec = {
+      ...requested,
+      ...(snapshots ? { ghostSnapshotLimitMs: snapshots.timeoutMs } : {}),
       startedAt: this.clock.now(),
-      firstTokenAt: null,
-      toolCalls: 0,
       continuation: opts.continuation ?? false,
-      ctx: null,
       outputSchema: opts.outputSchema ?? null,
-    });
+    };
+    this.turns.set(spec.turnId, { task, input, ctx: null });
     this.actor.send({ type: opts.ifIdle ? 'TURN.START_IF_IDLE' : 'TURN.START', spec });
     return true;
   }
