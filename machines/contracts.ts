@@ -45,6 +45,12 @@ export interface TurnSpec {
    * wait for it; after this many milliseconds they go on without it (SPEC §4.6).
    */
   ghostSnapshotLimitMs?: number | null;
+  /** When the turn was requested (host clock, unix ms); its `duration_ms` counts from here. */
+  startedAt?: number;
+  /** Whether the turn continues an active goal (no user input of its own). */
+  continuation?: boolean;
+  /** JSON Schema the turn's final message must follow (`final_output_json_schema`). */
+  outputSchema?: Record<string, unknown> | null;
 }
 
 /** Events the task runner reports back to the task machine. */
@@ -90,7 +96,7 @@ export const contracts = {
   /** Records input steered after the last model request, with its item events. */
   recordPendingInput: fromPromise<void, { turnId: string }>(async () => notProvided('recordPendingInput')),
   /** Settles goal usage when a task finishes; announces the goal if it changed. */
-  settleGoalOnFinish: fromPromise<void, { turnId: string }>(async () => notProvided('settleGoalOnFinish')),
+  settleGoalOnFinish: fromPromise<void, { turnId: string; toolCalls: number }>(async () => notProvided('settleGoalOnFinish')),
   /** Calls the task's own `abort` hook. */
   taskAbortHook: fromPromise<void, { turnId: string }>(async () => notProvided('taskAbortHook')),
   /** Settles goal usage on abort; on `interrupted` pauses a matching active goal. */
@@ -100,7 +106,8 @@ export const contracts = {
   /** Records the `<turn_aborted>` marker into history and the rollout. */
   recordInterruptMarker: fromPromise<void, { turnId: string }>(async () => notProvided('recordInterruptMarker')),
   /** Takes the turn's ghost snapshot and records it (resolves without one outside git). */
-  ghostSnapshot: fromPromise<void, { turnId: string }>(async () => notProvided('ghostSnapshot')),
+  /** `takes`: whether this turn takes one at all (its spec has a snapshot time limit). */
+  ghostSnapshot: fromPromise<void, { turnId: string; takes: boolean }>(async () => notProvided('ghostSnapshot')),
   /** Runs one tool call to completion and returns its output item. */
   runTool: fromPromise<ResponseItem, ToolCallSpec>(async () => notProvided('runTool')),
   /** Performs one persist or flush; reports whether the rollout now exists. */

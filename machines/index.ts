@@ -9,6 +9,7 @@
  * toDirectedGraph(turnMachine).children.map((n) => n.id);
  */
 export * from './contracts.js';
+export * from './session.js';
 export * from './thread.machine.js';
 export * from './turn.machine.js';
 export * from './task.machine.js';

@@ -9,20 +9,21 @@
  * - states tagged `settling` are waiting for a turn to end or the recorder to drain; the
  *   submission loop does not take the next op until the thread stops settling;
  * - a long-lived child (goal, recorder) that errors is recorded in `failures`; a recorder
- *   that errors while the thread drains it ends the shutdown as if it had closed.
+ *   that errors while the thread drains it ends the shutdown as if it had closed;
+ * - the session fields (history, mailbox, queued input, token usage, settings, ...) change
+ *   only through the named session events of `./session.ts`.
  */
 import { and, assign, enqueueActions, sendTo, setup, spawnChild, stateIn, stopChild } from 'xstate';
-import type { ResponseInputItem, ReviewDecision } from '../src/protocol/index.js';
+import type { ResponseInputItem, ResponseItem, ReviewDecision, TokenUsage } from '../src/protocol/index.js';
 import { failureOf, type Failure, type TurnSpec } from './contracts.js';
+import type { HistoryData, SessionData, SessionEmitted, SessionEvent } from './session.js';
 import { goalMachine } from './goal.machine.js';
 import { mcpServerActorId, mcpServerMachine, type McpServerInput } from './mcp-server.machine.js';
 import { recorderMachine } from './recorder.machine.js';
 import { turnMachine, type TurnOutput } from './turn.machine.js';
 
-/** Session data owned by the thread (plain JSON; the runtime computes updates). */
-export type SessionData = Record<string, unknown>;
-
-export interface ThreadContext<S extends SessionData = SessionData> {
+/** The thread's context: its session fields (`SessionData`) and its lifecycle bookkeeping. */
+export interface ThreadContext extends SessionData {
   threadId: string;
   /** The active turn, if any. */
   turn: TurnSpec | null;
@@ -31,7 +32,6 @@ export interface ThreadContext<S extends SessionData = SessionData> {
   shutdownSubmissionId: string | null;
   /** Keys of actions the user approved for the rest of the session. */
   sessionApprovals: string[];
-  session: S;
   /** Whether the rollout already existed when the thread started (resume). */
   recorderMaterialized: boolean;
   /** Names of the MCP server actors (`mcp:<name>`) still running. */
@@ -48,7 +48,7 @@ export type ThreadEvent =
   | { type: 'STEER'; items: ResponseInputItem[] }
   | { type: 'APPROVAL.DECIDE'; approvalId: string; decision: ReviewDecision }
   | { type: 'SESSION_APPROVAL.GRANT'; key: string }
-  | { type: 'SESSION.SET'; patch: SessionData }
+  | SessionEvent
   | { type: 'MCP.START'; servers: McpServerInput[] }
   | { type: 'MCP.STOP' }
   | { type: `xstate.done.actor.${string}`; output: TurnOutput; actorId: string };
@@ -57,14 +57,51 @@ export const turnActorId = (turnId: string) => `turn:${turnId}`;
 
 const isAbortDecision = (d: ReviewDecision) => d === 'abort';
 
+/** A history action the runtime provides (its body is a `src/history` reducer). */
+function historyActionNotProvided(name: string): never {
+  throw new Error(`turnstate thread action "${name}" was not provided; createThread supplies it`);
+}
+
 export const threadMachine = setup({
   types: {
     input: {} as { threadId: string; session: SessionData; recorderMaterialized: boolean },
     context: {} as ThreadContext,
     events: {} as ThreadEvent,
+    emitted: {} as SessionEmitted,
   },
   actors: { turn: turnMachine, goal: goalMachine, recorder: recorderMachine, mcpServer: mcpServerMachine },
   actions: {
+    // History actions: `src/runtime/session-actions.ts` provides their `assign` bodies.
+    /** Appends items (`recordItems`) and emits `history.recorded` with the items kept. */
+    recordHistory: (_, _params: { items: ResponseItem[] }) => historyActionNotProvided('recordHistory'),
+    /** Replaces the whole history with one rebuilt by src/history (compaction, undo, rollback). */
+    replaceHistory: (_, _params: { history: HistoryData }) => historyActionNotProvided('replaceHistory'),
+    /** Records the settings the initial context was injected for (`setReferenceContextItem`). */
+    setReferenceContext: (_, _params: { item: unknown }) => historyActionNotProvided('setReferenceContext'),
+    /** Folds one response's usage into the token info (`updateTokenInfo`). */
+    updateTokens: (_, _params: { usage: TokenUsage; contextWindow: number | null }) => historyActionNotProvided('updateTokens'),
+    /** Marks the context window full after a context-window error (`fillToContextWindow`). */
+    fillTokenWindow: (_, _params: { contextWindow: number }) => historyActionNotProvided('fillTokenWindow'),
+    // Plain field updates.
+    setPreviousModel: assign((_, params: { model: string | null }) => ({ previousModel: params.model })),
+    setRateLimits: assign(({ event }) => (event.type === 'RATE_LIMITS.UPDATE' ? { rateLimits: event.rateLimits } : {})),
+    setServerReasoning: assign(({ event }) => (event.type === 'SERVER_REASONING.SET' ? { serverReasoningIncluded: event.included } : {})),
+    updateSettings: assign(({ event }) => (event.type === 'SETTINGS.UPDATE' ? { settings: event.settings } : {})),
+    deliverMail: assign(({ context, event }) => (event.type === 'MAILBOX.DELIVER' ? { mailbox: [...context.mailbox, event.communication] } : {})),
+    /** Takes the oldest `count` letters (they were read before the event was sent). */
+    takeMail: assign(({ context, event }) => (event.type === 'MAILBOX.TAKE' ? { mailbox: context.mailbox.slice(event.count) } : {})),
+    openMailbox: assign({ mailboxOpenForCurrentTurn: true }),
+    closeMailbox: assign({ mailboxOpenForCurrentTurn: false }),
+    queueIdleInput: assign(({ context, event }) =>
+      event.type === 'IDLE_INPUT.QUEUE' ? { idlePendingInput: [...context.idlePendingInput, ...event.items] } : {},
+    ),
+    takeIdleInput: assign(({ context, event }) =>
+      event.type === 'IDLE_INPUT.TAKE' ? { idlePendingInput: context.idlePendingInput.slice(event.count) } : {},
+    ),
+    setThreadName: assign(({ event }) => (event.type === 'THREAD_NAME.SET' ? { threadName: event.name } : {})),
+    setMemoryMode: assign(({ event }) => (event.type === 'MEMORY_MODE.SET' ? { memoryMode: event.mode } : {})),
+    beginElicitation: assign(({ context }) => ({ outOfBandElicitations: context.outOfBandElicitations + 1 })),
+    endElicitation: assign(({ context }) => ({ outOfBandElicitations: Math.max(0, context.outOfBandElicitations - 1) })),
     /** Called after a turn ended and the thread settled; may start queued work. */
     turnEnded: (_, _params: TurnOutput) => {},
     emitShutdownComplete: (_, _params: { submissionId: string }) => {},
@@ -127,7 +164,7 @@ export const threadMachine = setup({
     pendingSpawn: null,
     shutdownSubmissionId: null,
     sessionApprovals: [],
-    session: input.session,
+    ...input.session,
     recorderMaterialized: input.recorderMaterialized,
     mcpServers: [],
     failures: [],
@@ -150,7 +187,32 @@ export const threadMachine = setup({
     },
   ],
   on: {
-    'SESSION.SET': { actions: assign({ session: ({ context, event }) => ({ ...context.session, ...event.patch }) }) },
+    'HISTORY.RECORD': { actions: { type: 'recordHistory', params: ({ event }) => ({ items: event.items }) } },
+    'HISTORY.REPLACE': { actions: { type: 'replaceHistory', params: ({ event }) => ({ history: event.history }) } },
+    'HISTORY.ROLLBACK': {
+      actions: [
+        { type: 'replaceHistory', params: ({ event }) => ({ history: event.history }) },
+        { type: 'setPreviousModel', params: ({ event }) => ({ model: event.previousModel }) },
+      ],
+    },
+    'HISTORY.SET_REFERENCE_CONTEXT': { actions: { type: 'setReferenceContext', params: ({ event }) => ({ item: event.item }) } },
+    'TOKENS.UPDATE': {
+      actions: { type: 'updateTokens', params: ({ event }) => ({ usage: event.usage, contextWindow: event.contextWindow }) },
+    },
+    'TOKENS.FILL_WINDOW': { actions: { type: 'fillTokenWindow', params: ({ event }) => ({ contextWindow: event.contextWindow }) } },
+    'RATE_LIMITS.UPDATE': { actions: 'setRateLimits' },
+    'SERVER_REASONING.SET': { actions: 'setServerReasoning' },
+    'SETTINGS.UPDATE': { actions: 'updateSettings' },
+    'MAILBOX.DELIVER': { actions: 'deliverMail' },
+    'MAILBOX.TAKE': { actions: 'takeMail' },
+    'MAILBOX.OPEN': { actions: 'openMailbox' },
+    'MAILBOX.CLOSE': { actions: 'closeMailbox' },
+    'IDLE_INPUT.QUEUE': { actions: 'queueIdleInput' },
+    'IDLE_INPUT.TAKE': { actions: 'takeIdleInput' },
+    'THREAD_NAME.SET': { actions: 'setThreadName' },
+    'MEMORY_MODE.SET': { actions: 'setMemoryMode' },
+    'ELICITATION.BEGIN': { actions: 'beginElicitation' },
+    'ELICITATION.END': { actions: 'endElicitation' },
     'MCP.START': { actions: 'spawnMcpServers' },
     'MCP.STOP': { actions: 'stopMcpServers' },
     // An MCP server actor finished stopping (turn actors are handled by the states).

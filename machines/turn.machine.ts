@@ -6,6 +6,10 @@
  * - abort order: cancel → grace → task abort hook → goal settlement (and pause on
  *   interrupt) → `<turn_aborted>` marker → flush → `turn_aborted` → clear approvals;
  * - a `replaced` abort records no marker;
+ * - the turn's own data (when it started, its first token, how many tool calls the model
+ *   made, its continuation flag and output schema) lives in its input and context, changed
+ *   by `TURN.FIRST_TOKEN` / `TOOL_CALL.COUNT`; only the task object and its live context stay
+ *   with the runtime (`ThreadRuntime.turns`);
  * - pending approvals are cleared only after `turn_aborted` was emitted;
  * - readiness gate: every turn starts in `running.snapshotting` (the effect returns at once
  *   when the turn takes no ghost snapshot); tool calls wait until that state is left,
@@ -36,6 +40,10 @@ export interface TurnContext {
   toolsGated: boolean;
   /** Effects of this turn that rejected, in order, by the state that ran them. */
   failures: TurnFailure[];
+  /** When the first output token arrived (host clock, unix ms; `TURN.FIRST_TOKEN`). */
+  firstTokenAt: number | null;
+  /** Tool calls the model made in this turn (`TOOL_CALL.COUNT`), for goal accounting. */
+  toolCallCount: number;
 }
 
 /** A rejected turn effect: the state that invoked it (`aborting.flushing`) and its failure. */
@@ -58,6 +66,8 @@ export type TurnEvent =
   | { type: 'APPROVAL.REQUEST'; approvalId: string; kind: ApprovalKind }
   | { type: 'APPROVAL.DECIDE'; approvalId: string; decision: ReviewDecision }
   | { type: 'TOOL.START'; call: ToolCallSpec }
+  | { type: 'TURN.FIRST_TOKEN'; at: number }
+  | { type: 'TOOL_CALL.COUNT' }
   | { type: 'xstate.done.actor.task'; output: TaskOutcome }
   | { type: `xstate.done.actor.${string}`; output: unknown; actorId: string };
 
@@ -107,8 +117,9 @@ export const turnMachine = setup({
     }),
     /** Emits `task_started` (only for tasks that announce their start). */
     emitTurnStarted: (_, _params: { turnId: string }) => {},
-    emitTurnComplete: (_, _params: { turnId: string; lastAgentMessage: string | null }) => {},
-    emitTurnAborted: (_, _params: { turnId: string; reason: TurnAbortReason }) => {},
+    /** Emits `task_complete`; timings are host-clock unix ms (`startedAt` null when unknown). */
+    emitTurnComplete: (_, _params: { turnId: string; lastAgentMessage: string | null; startedAt: number | null; firstTokenAt: number | null }) => {},
+    emitTurnAborted: (_, _params: { turnId: string; reason: TurnAbortReason; startedAt: number | null }) => {},
     /** Reports a task that threw (an `error` event before `task_complete`). */
     emitTaskError: (_, _params: { turnId: string; error: { code: string; message: string } }) => {},
     /** Logs an approval decision whose id matches no pending approval. */
@@ -125,6 +136,7 @@ export const turnMachine = setup({
     })),
   },
   guards: {
+    noFirstTokenYet: ({ context }) => context.firstTokenAt === null,
     taskSettled: ({ context }) => context.task !== null,
     takesSnapshot: ({ context }) => context.spec.ghostSnapshotLimitMs != null,
     taskFailed: ({ context }) => context.task?.status === 'failed',
@@ -148,6 +160,8 @@ export const turnMachine = setup({
     task: null,
     toolsGated: true,
     failures: [],
+    firstTokenAt: null,
+    toolCallCount: 0,
   }),
   entry: [
     enqueueActions(({ context, enqueue, check }) => {
@@ -169,6 +183,9 @@ export const turnMachine = setup({
     },
   },
   on: {
+    // Only the first token counts (later ones, or a late duplicate, change nothing).
+    'TURN.FIRST_TOKEN': { guard: 'noFirstTokenYet', actions: assign({ firstTokenAt: ({ event }) => event.at }) },
+    'TOOL_CALL.COUNT': { actions: assign({ toolCallCount: ({ context }) => context.toolCallCount + 1 }) },
     'PENDING_INPUT.TAKE': {
       actions: assign({ pendingInput: ({ context, event }) => context.pendingInput.slice(event.count) }),
     },
@@ -255,7 +272,7 @@ export const turnMachine = setup({
         snapshotting: {
           invoke: {
             src: 'ghostSnapshot',
-            input: ({ context }) => ({ turnId: context.spec.turnId }),
+            input: ({ context }) => ({ turnId: context.spec.turnId, takes: context.spec.ghostSnapshotLimitMs != null }),
             onDone: 'toolsReady',
             onError: {
               target: 'toolsReady',
@@ -323,7 +340,7 @@ export const turnMachine = setup({
         settlingGoal: {
           invoke: {
             src: 'settleGoalOnFinish',
-            input: ({ context }) => ({ turnId: context.spec.turnId }),
+            input: ({ context }) => ({ turnId: context.spec.turnId, toolCalls: context.toolCallCount }),
             onDone: 'clearingApprovals',
             onError: failTo('goalSettlementFailed', 'completing.settlingGoal', 'goal_settlement_failed'),
           },
@@ -339,7 +356,12 @@ export const turnMachine = setup({
       type: 'final',
       entry: {
         type: 'emitTurnComplete',
-        params: ({ context }) => ({ turnId: context.spec.turnId, lastAgentMessage: context.task?.lastAgentMessage ?? null }),
+        params: ({ context }) => ({
+          turnId: context.spec.turnId,
+          lastAgentMessage: context.task?.lastAgentMessage ?? null,
+          startedAt: context.spec.startedAt ?? null,
+          firstTokenAt: context.firstTokenAt,
+        }),
       },
     },
     aborting: {
@@ -392,7 +414,7 @@ export const turnMachine = setup({
           entry: [
             {
               type: 'emitTurnAborted',
-              params: ({ context }) => ({ turnId: context.spec.turnId, reason: context.abortReason ?? 'interrupted' }),
+              params: ({ context }) => ({ turnId: context.spec.turnId, reason: context.abortReason ?? 'interrupted', startedAt: context.spec.startedAt ?? null }),
             },
             'clearApprovals',
             'clearPendingInput',

@@ -2,9 +2,10 @@
  * Sanitizers for `@statelyai/inspect` (`createWebSocketInspector({ sanitizeContext,
  * sanitizeEvent })`, or the browser / Sky inspectors). By default they replace the
  * conversation a thread carries in its context and events — history, pending input,
- * instructions, session patches — with a summary (counts, ids, the last few items as short
- * previews), so inspector traffic per turn stays flat as the conversation grows; `redact`
- * rewrites every prompt, model output, tool input and tool output text before it leaves.
+ * instructions, history events (`HISTORY.RECORD`, `HISTORY.REPLACE`) — with a summary
+ * (counts, ids, the last few items as short previews), so inspector traffic per turn stays
+ * flat as the conversation grows; `redact` rewrites every prompt, model output, tool input
+ * and tool output text before it leaves.
  */
 
 /** What a text is, for `redact`. */

@@ -11,13 +11,13 @@ import { recorderMachine } from '../../machines/recorder.machine.js';
 import { goalMachine } from '../../machines/goal.machine.js';
 import { mcpServerMachine } from '../../machines/mcp-server.machine.js';
 import { taskMachine } from '../../machines/task.machine.js';
-import { threadMachine } from '../../machines/thread.machine.js';
 import { turnMachine } from '../../machines/turn.machine.js';
 import type { ResponseItem, TurnAbortReason } from '../protocol/index.js';
 import { recordResponseInput } from './pending-input.js';
 import { TURN_ABORTED_MARKER_TEXT } from './markers.js';
 import { failedSnapshotWarning, slowSnapshotWarning, takeGhostSnapshot } from './ghost-snapshots.js';
 import { LiveTaskContext } from './task-context.js';
+import { threadWithSessionActions } from './session-actions.js';
 import type { ThreadHost } from './thread-host.js';
 
 const runtimes = new WeakMap<object, ThreadHost>();
@@ -80,16 +80,18 @@ const taskRunner = fromCallback<{ type: 'CANCEL' }, TurnSpec, RunnerEvent>(({ in
   };
 });
 
-/** Unregisters an ending turn and reports its timing (`completed_at` in unix seconds). */
-function endTurn(rt: ThreadHost, turnId: string) {
-  const entry = rt.turns.get(turnId);
+/**
+ * Unregisters an ending turn's task and reports its timing (`completed_at` in unix seconds)
+ * from the turn's own data (`startedAt` from its input, `firstTokenAt` from its context).
+ */
+function endTurn(rt: ThreadHost, turnId: string, startedAt: number | null, firstTokenAt: number | null = null) {
   rt.turns.delete(turnId);
   // The turn's MCP headers are dropped and its open elicitations declined.
   rt.mcp.endTurn(turnId);
   const t = rt.clock.now();
   return {
-    timing: { completed_at: Math.floor(t / 1000), duration_ms: entry ? t - entry.startedAt : null },
-    firstTokenMs: entry?.firstTokenAt != null ? entry.firstTokenAt - entry.startedAt : null,
+    timing: { completed_at: Math.floor(t / 1000), duration_ms: startedAt !== null ? t - startedAt : null },
+    firstTokenMs: startedAt !== null && firstTokenAt !== null ? firstTokenAt - startedAt : null,
   };
 }
 
@@ -122,16 +124,15 @@ const turnLogic = turnMachine.provide({
       // Only the turn's own leftover input: undelivered mail stays queued for the next turn.
       for (const item of rt.takeTurnPendingInput(input.turnId)) recordResponseInput(rt, input.turnId, item);
     }),
-    settleGoalOnFinish: fromPromise<void, { turnId: string }>(async ({ input, system }) => {
+    settleGoalOnFinish: fromPromise<void, { turnId: string; toolCalls: number }>(async ({ input, system }) => {
       const rt = runtimeOf(system);
       await tick();
-      const entry = rt.turns.get(input.turnId);
       rt.goalRef().send({
         type: 'GOAL.TURN_FINISHED',
         turnId: input.turnId,
         usage: rt.totalUsage(),
         now: rt.clock.now(),
-        toolCalls: entry?.toolCalls ?? 0,
+        toolCalls: input.toolCalls,
       });
       // The settled goal is stored before the turn completes.
       await rt.goals.settled();
@@ -167,7 +168,9 @@ const turnLogic = turnMachine.provide({
       const marker: ResponseItem = { type: 'message', role: 'user', content: [{ type: 'input_text', text: TURN_ABORTED_MARKER_TEXT }] };
       rt.recordItems([marker]);
     }),
-    ghostSnapshot: fromPromise<void, { turnId: string }>(({ input, system, signal }) => takeGhostSnapshot(runtimeOf(system), input.turnId, signal)),
+    ghostSnapshot: fromPromise<void, { turnId: string; takes: boolean }>(({ input, system, signal }) =>
+      input.takes ? takeGhostSnapshot(runtimeOf(system), input.turnId, signal) : Promise.resolve(),
+    ),
   },
   actions: {
     warnSnapshotSlow: ({ system }, { turnId, limitMs }) => runtimeOf(system).emit(turnId, { type: 'warning', message: slowSnapshotWarning(limitMs) }),
@@ -184,9 +187,9 @@ const turnLogic = turnMachine.provide({
         collaboration_mode_kind: rt.session().settings.collaboration_mode?.mode ?? 'default',
       });
     },
-    emitTurnComplete: ({ system }, { turnId, lastAgentMessage }) => {
+    emitTurnComplete: ({ system }, { turnId, lastAgentMessage, startedAt, firstTokenAt }) => {
       const rt = runtimeOf(system);
-      const { timing, firstTokenMs } = endTurn(rt, turnId);
+      const { timing, firstTokenMs } = endTurn(rt, turnId, startedAt, firstTokenAt);
       rt.emit(turnId, {
         type: 'task_complete',
         turn_id: turnId,
@@ -195,9 +198,9 @@ const turnLogic = turnMachine.provide({
         time_to_first_token_ms: firstTokenMs,
       });
     },
-    emitTurnAborted: ({ system }, { turnId, reason }) => {
+    emitTurnAborted: ({ system }, { turnId, reason, startedAt }) => {
       const rt = runtimeOf(system);
-      rt.emit(turnId, { type: 'turn_aborted', turn_id: turnId, reason, ...endTurn(rt, turnId).timing });
+      rt.emit(turnId, { type: 'turn_aborted', turn_id: turnId, reason, ...endTurn(rt, turnId, startedAt).timing });
     },
     emitTaskError: ({ system }, { turnId, error }) => {
       const rt = runtimeOf(system);
@@ -215,7 +218,7 @@ const turnLogic = turnMachine.provide({
  * with the runtime's effects. Provided once per process: each effect finds its thread's
  * runtime through the actor system it runs in, so a new thread costs no machine copies.
  */
-export const threadLogic = threadMachine.provide({
+export const threadLogic = threadWithSessionActions.provide({
   actors: {
     turn: turnLogic,
     mcpServer: mcpServerMachine.provide({

@@ -12,7 +12,7 @@ export class ElicitationCounter {
   increment(): number {
     const n = this.rt.session().outOfBandElicitations + 1;
     if (!Number.isSafeInteger(n)) throw new TurnstateError('elicitation_overflow', 'engine', 'out-of-band elicitation count overflowed');
-    this.rt.updateSession({ outOfBandElicitations: n });
+    this.rt.updateSession({ type: 'ELICITATION.BEGIN' });
     return n;
   }
 
@@ -20,7 +20,7 @@ export class ElicitationCounter {
   decrement(): number {
     const n = this.rt.session().outOfBandElicitations;
     if (n === 0) throw new InvalidRequestError('out-of-band elicitation count is already zero');
-    this.rt.updateSession({ outOfBandElicitations: n - 1 });
+    this.rt.updateSession({ type: 'ELICITATION.END' });
     return n - 1;
   }
 

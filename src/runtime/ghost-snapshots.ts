@@ -21,7 +21,7 @@ import type { ResponseItem } from '../protocol/index.js';
  */
 export interface SnapshotHost {
   readonly config: { readonly ghostSnapshots?: GhostSnapshotSettings | null };
-  readonly turns: { get(turnId: string): { spec: { ghostSnapshotLimitMs?: number | null }; ctx?: { settings: { cwd: string } } | null } | undefined };
+  readonly turns: { get(turnId: string): { ctx?: { settings: { cwd: string } } | null } | undefined };
   session(): { settings: { cwd: string } };
   emit(turnId: string, msg: { type: 'warning'; message: string }): void;
   recordItems(items: ResponseItem[]): void;
@@ -100,7 +100,8 @@ export function snapshotWarnings(report: CaptureReport, limits: SnapshotLimits):
 }
 
 /**
- * Takes the turn's snapshot and records it. Resolves at once for a turn that takes none, and
+ * Takes the turn's snapshot and records it; called for turns that take one (their spec has a
+ * snapshot time limit). Resolves at once when snapshots are off or the turn has ended, and
  * quietly outside a git repository; rejects when git fails (the turn warns and goes on).
  * Stops git when `signal` aborts.
  * @example
@@ -109,8 +110,8 @@ export function snapshotWarnings(report: CaptureReport, limits: SnapshotLimits):
 export async function takeGhostSnapshot(rt: SnapshotHost, turnId: string, signal: AbortSignal): Promise<void> {
   const settings = rt.config.ghostSnapshots;
   const entry = rt.turns.get(turnId);
-  // Only turns started with a snapshot limit take one (regular turns, snapshots on).
-  if (!settings || entry?.spec.ghostSnapshotLimitMs == null) return;
+  // Only turns started with a snapshot limit take one (the caller checks); snapshots may be off.
+  if (!settings || !entry) return;
   const cwd = entry.ctx?.settings.cwd ?? rt.session().settings.cwd;
   // The common case outside a repository costs a few `stat`s, no error object, no git.
   if (!mayBeInsideGitRepository(cwd)) return;

@@ -81,13 +81,13 @@ export class OpHandlers {
           this.error(id, 'Thread name cannot be empty.', 'bad_request');
           break;
         }
-        rt.updateSession({ threadName: name });
+        rt.updateSession({ type: 'THREAD_NAME.SET', name });
         await rt.persistRollout();
         rt.emit(id, { type: 'thread_name_updated', thread_id: rt.threadId, thread_name: name });
         break;
       }
       case 'set_thread_memory_mode':
-        rt.updateSession({ memoryMode: op.mode });
+        rt.updateSession({ type: 'MEMORY_MODE.SET', mode: op.mode });
         break;
       case 'inter_agent_communication':
         this.mail(id, op.communication);
@@ -190,7 +190,7 @@ export class OpHandlers {
     const snapshot = active ? rt.turnRef(active.turnId)?.getSnapshot() : undefined;
     if (active && snapshot?.hasTag('steerable') && active.steerable) {
       rt.actor.send({ type: 'STEER', items: [userMessageInput(op.items)] });
-      rt.updateSession({ mailboxOpenForCurrentTurn: true });
+      rt.updateSession({ type: 'MAILBOX.OPEN' });
       return;
     }
     if (active && snapshot?.hasTag('steerable')) {
@@ -229,7 +229,7 @@ export class OpHandlers {
       (next as unknown as Record<string, unknown>)[key] = value;
     }
     if (!path.isAbsolute(next.cwd)) return `cwd must be an absolute path: ${next.cwd}`;
-    this.rt.updateSession({ settings: next });
+    this.rt.updateSession({ type: 'SETTINGS.UPDATE', settings: next });
     return null;
   }
 
@@ -259,7 +259,7 @@ export class OpHandlers {
 
   private mail(id: string, communication: Extract<Op, { type: 'inter_agent_communication' }>['communication']): void {
     const rt = this.rt;
-    rt.updateSession({ mailbox: [...rt.session().mailbox, communication] });
+    rt.updateSession({ type: 'MAILBOX.DELIVER', communication });
     if (!communication.trigger_turn || rt.activeTurn() !== null) return;
     const regular = this.tasks.regular();
     if (regular) rt.startTurn({ turnId: id, kind: 'regular', steerable: true, announcesStart: true }, regular, [], { ifIdle: true });

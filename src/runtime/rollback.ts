@@ -27,7 +27,7 @@ export async function rollbackThread(rt: ThreadRuntime, store: ThreadStore, id: 
     rt.session().settings.base_instructions,
     rt.config.contextWindow,
   );
-  rt.updateSession({ history, previousModel: rebuilt.lastModel });
+  rt.updateSession({ type: 'HISTORY.ROLLBACK', history, previousModel: rebuilt.lastModel });
   rt.emit(id, { type: 'token_count', info: history.tokenInfo, rate_limits: rt.session().rateLimits });
   rt.emit(id, { type: 'thread_rolled_back', num_turns: numTurns });
   await rt.flushRollout();

@@ -30,6 +30,6 @@ export function steerActiveTurn(rt: ThreadRuntime, items: readonly UserInputInit
     throw new SteerInputError('active_turn_not_steerable', `cannot steer a ${active.kind} turn`, turnKind ? { turnKind } : {});
   }
   rt.actor.send({ type: 'STEER', items: [userMessageInput(input)] });
-  rt.updateSession({ mailboxOpenForCurrentTurn: true });
+  rt.updateSession({ type: 'MAILBOX.OPEN' });
   return active.turnId;
 }

@@ -7,7 +7,7 @@ import type { EventMsg, ResponseInputItem, ResponseItem, ReviewDecision, TokenUs
 import { settleGoalAfterTool } from './goal-effects.js';
 import { recordResponseInput, recordUserMessage } from './pending-input.js';
 import type { RolloutItem } from './recorder.js';
-import type { SessionData } from '../history/session-data.js';
+import type { SessionData, SessionEvent } from '../history/session-data.js';
 import type { ActorRefFrom } from 'xstate';
 import type { approvalMachine } from '../../machines/approval.machine.js';
 import { abortError, type ApprovalRequest, type EngineContext, type EngineServices, type GoalAccess, type SpanHandle } from '../tools/turn-context.js';
@@ -33,7 +33,7 @@ export class LiveTaskContext implements EngineContext {
   }
 
   get outputSchema(): Record<string, unknown> | null {
-    return this.rt.turns.get(this.turnId)?.outputSchema ?? null;
+    return this.rt.turnRef(this.turnId)?.getSnapshot().context.spec.outputSchema ?? null;
   }
 
   /** Makes the context inert; called when the task stops or its turn ends. */
@@ -43,9 +43,9 @@ export class LiveTaskContext implements EngineContext {
 
   emit(msg: EventMsg): void {
     if (this.detached) return;
-    const entry = this.rt.turns.get(this.turnId);
-    if (entry && entry.firstTokenAt === null && (msg.type === 'agent_message_content_delta' || msg.type === 'reasoning_content_delta')) {
-      entry.firstTokenAt = this.rt.clock.now();
+    if (msg.type === 'agent_message_content_delta' || msg.type === 'reasoning_content_delta') {
+      const turn = this.rt.turnRef(this.turnId);
+      if (turn && turn.getSnapshot().context.firstTokenAt === null) turn.send({ type: 'TURN.FIRST_TOKEN', at: this.rt.clock.now() });
     }
     this.rt.emit(this.turnId, msg);
   }
@@ -70,8 +70,8 @@ export class LiveTaskContext implements EngineContext {
     return this.rt.session();
   }
 
-  updateSession(patch: Partial<SessionData>): void {
-    if (!this.detached) this.rt.updateSession(patch);
+  updateSession(event: SessionEvent): void {
+    if (!this.detached) this.rt.updateSession(event);
   }
 
   recordUserMessage(item: ResponseItem, content: UserInput[]): void {
@@ -147,8 +147,7 @@ export class LiveTaskContext implements EngineContext {
 
   /** Counts a tool call of this turn (goal continuation and metrics use it). */
   countToolCall(): void {
-    const entry = this.rt.turns.get(this.turnId);
-    if (entry && !this.detached) entry.toolCalls++;
+    if (!this.detached) this.rt.turnRef(this.turnId)?.send({ type: 'TOOL_CALL.COUNT' });
   }
 
   requestApproval(request: ApprovalRequest): Promise<ReviewDecision> {

@@ -102,7 +102,7 @@ export function startGoalContinuation(rt: ThreadRuntime, regular: SessionTask<Us
   const g = goal.context.goal;
   if (!g) return null;
   const prompt: ResponseItem = { type: 'message', role: 'developer', content: [{ type: 'input_text', text: continuationPrompt(g) }] };
-  rt.updateSession({ idlePendingInput: [...rt.session().idlePendingInput, { type: 'message', role: 'developer', content: prompt.content }] });
+  rt.updateSession({ type: 'IDLE_INPUT.QUEUE', items: [{ type: 'message', role: 'developer', content: prompt.content }] });
   const turnId = rt.config.newId();
   const started = rt.startTurn({ turnId, kind: 'regular', steerable: true, announcesStart: true }, regular as SessionTask<unknown>, [], {
     ifIdle: true,

@@ -4,13 +4,12 @@
  * those modules, which the runtime imports, do not import the runtime back.
  */
 import type { ActorRefFrom, InspectionEvent, Observer } from 'xstate';
-import type { TurnSpec } from '../../machines/contracts.js';
 import type { goalMachine } from '../../machines/goal.machine.js';
 import type { threadMachine } from '../../machines/thread.machine.js';
 import type { turnMachine } from '../../machines/turn.machine.js';
 import type { EventMsg, ResponseInputItem, ResponseItem, TokenUsage } from '../protocol/index.js';
 import type { GhostSnapshotSettings } from '../git/index.js';
-import type { SessionData } from '../history/session-data.js';
+import type { SessionData, SessionEvent } from '../history/session-data.js';
 import type { Logger } from '../logger.js';
 import type { McpConnectionManager } from '../mcp/manager.js';
 import type { ThreadStore } from '../persistence/index.js';
@@ -21,21 +20,20 @@ import type { Clock } from './ids.js';
 import type { Recorder } from './recorder.js';
 import type { ThreadTracing } from './tracing.js';
 
-/** A task registered for a turn, with what the runtime tracks about it. */
+/**
+ * What of a turn cannot live in its actor: the task object (with its `run`/`abort` methods),
+ * the task's input (host-defined, not necessarily JSON), its live context (signals, callbacks)
+ * and the tools' per-turn scratch objects. Actor context is plain JSON, so these stay here,
+ * keyed by turn id from `startTurn` until the turn ends. The turn's data (start time, first
+ * token, tool-call count, continuation flag, output schema) is in its input and context.
+ */
 export interface TurnEntry {
-  spec: TurnSpec;
   task: SessionTask<unknown>;
   input: unknown;
-  startedAt: number;
-  firstTokenAt: number | null;
-  toolCalls: number;
-  continuation: boolean;
   /** The task's context while it runs (inert once detached). */
   ctx: EngineContext | null;
   /** Per-turn storage for tools. */
   scratch?: Map<string, unknown>;
-  /** JSON Schema the turn's final message must follow (`final_output_json_schema`). */
-  outputSchema?: Record<string, unknown> | null;
 }
 
 /** How a thread's runtime is set up (`createThread` builds it). */
@@ -90,7 +88,7 @@ export interface ThreadHost {
   readonly goals: GoalPersistence;
   readonly mcp: McpConnectionManager;
   session(): SessionData;
-  updateSession(patch: Partial<SessionData>): void;
+  updateSession(event: SessionEvent): void;
   /** Appends items to model-visible history and the rollout. */
   recordItems(items: ResponseItem[]): void;
   /** The thread's total token usage so far. */

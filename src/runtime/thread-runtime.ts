@@ -21,7 +21,7 @@ import {
   type TokenUsage,
 } from '../protocol/index.js';
 import type { SessionTask } from '../tasks/session-task.js';
-import { interAgentMessage, recordItems as recordHistoryItems } from '../history/index.js';
+import { interAgentMessage } from '../history/index.js';
 import { errorMessage, shouldPersistEvent } from '../persistence/index.js';
 import { AsyncQueue } from './async-queue.js';
 import { GoalPersistence } from './goal-persistence.js';
@@ -29,7 +29,7 @@ import type { Clock } from './ids.js';
 import { legacyProjection } from './legacy.js';
 import type { Logger } from '../logger.js';
 import type { Recorder } from './recorder.js';
-import type { SessionData } from '../history/session-data.js';
+import { changesNothing, type SessionData, type SessionEvent } from '../history/session-data.js';
 import { registerRuntime, threadLogic } from './effects.js';
 import type { GoalActor, RuntimeConfig, ThreadActor, ThreadHost, TurnActor, TurnEntry } from './thread-host.js';
 import type { ViewStore } from './view.js';
@@ -80,6 +80,8 @@ export class ThreadRuntime implements ThreadHost {
       ...(config.inspect ? { inspect: config.inspect } : {}),
     });
     registerRuntime(this.actor.system, this);
+    // What history kept is what the rollout gets (filtered, outputs truncated).
+    this.actor.on('history.recorded', ({ items }) => this.recorder.record(items.map((payload) => ({ type: 'response_item' as const, payload }))));
     this.actor.subscribe({ error: (err) => config.logger.warn('thread actor failed', { error: String(err) }) });
   }
 
@@ -98,29 +100,27 @@ export class ThreadRuntime implements ThreadHost {
 
   // ---- session data -------------------------------------------------------------------
 
+  /** The session fields of the thread's context (read-only; change them with `updateSession`). */
   session(): SessionData {
-    return this.actor.getSnapshot().context.session as SessionData;
+    return this.actor.getSnapshot().context;
   }
 
-  updateSession(patch: Partial<SessionData>): void {
-    // Only changed fields reach the actor (a no-op update costs no transition).
-    const session = this.session();
-    let changed: Partial<SessionData> | null = null;
-    for (const key of Object.keys(patch) as Array<keyof SessionData>) {
-      if (session[key] !== patch[key]) (changed ??= {})[key] = patch[key] as never;
-    }
-    if (changed) this.actor.send({ type: 'SESSION.SET', patch: changed });
+  /**
+   * Sends a named session event to the thread (`HISTORY.RECORD`, `MAILBOX.TAKE`, ...); an
+   * event that would change nothing costs no transition.
+   */
+  updateSession(event: SessionEvent): void {
+    if (!changesNothing(this.session(), event)) this.actor.send(event);
   }
 
-  /** Appends items to model-visible history and the rollout. */
+  /**
+   * Appends items to model-visible history; the thread announces what history kept
+   * (`history.recorded`) and that goes to the rollout. Sent while the thread is mid-transition
+   * (an interrupt's abort listeners commit partial output), the event waits in the thread's
+   * mailbox and history and rollout both take the items when it is processed, in order.
+   */
   recordItems(items: ResponseItem[]): void {
-    if (items.length === 0) return;
-    const before = this.session().history;
-    const history = recordHistoryItems(before, items);
-    this.updateSession({ history });
-    // What history kept (filtered, outputs truncated) is what the rollout gets.
-    const kept = history.items.slice(before.items.length);
-    this.recorder.record(kept.map((payload) => ({ type: 'response_item' as const, payload })));
+    this.updateSession({ type: 'HISTORY.RECORD', items });
   }
 
   /** The thread's total token usage so far (zero before the first response). */
@@ -146,10 +146,10 @@ export class ThreadRuntime implements ThreadHost {
    */
   takePendingInput(turnId: string): ResponseInputItem[] {
     const items = this.takeTurnPendingInput(turnId);
-    const session = this.session();
-    if (!session.mailboxOpenForCurrentTurn || session.mailbox.length === 0) return items;
-    this.updateSession({ mailbox: [] });
-    return [...items, ...session.mailbox.map(mailToInput)];
+    const { mailbox, mailboxOpenForCurrentTurn } = this.session();
+    if (!mailboxOpenForCurrentTurn || mailbox.length === 0) return items;
+    this.updateSession({ type: 'MAILBOX.TAKE', count: mailbox.length });
+    return [...items, ...mailbox.map(mailToInput)];
   }
 
   /** Takes only the turn's own pending input (steered/injected), leaving mail in the mailbox. */
@@ -172,18 +172,16 @@ export class ThreadRuntime implements ThreadHost {
    * checkpoint and queued next-turn items and mail move into the turn's pending input.
    */
   beginTurn(turnId: string): void {
-    const entry = this.turns.get(turnId);
-    const session = this.session();
+    const continuation = this.turnRef(turnId)?.getSnapshot().context.spec.continuation ?? false;
+    const { idlePendingInput, mailbox } = this.session();
     const usage = this.totalUsage();
-    this.goalRef().send({ type: 'GOAL.TURN_STARTED', turnId, usage, now: this.clock.now(), continuation: entry?.continuation ?? false });
+    this.goalRef().send({ type: 'GOAL.TURN_STARTED', turnId, usage, now: this.clock.now(), continuation });
     this.mcp.beginTurn({ threadId: this.threadId, turnId });
-    const queued = [...session.idlePendingInput, ...session.mailbox.map(mailToInput)];
-    if (queued.length > 0) {
-      this.updateSession({ idlePendingInput: [], mailbox: [], mailboxOpenForCurrentTurn: true });
-      this.turnRef(turnId)?.send({ type: 'PENDING_INPUT.PREPEND', items: queued });
-    } else {
-      this.updateSession({ mailboxOpenForCurrentTurn: true });
-    }
+    const queued = [...idlePendingInput, ...mailbox.map(mailToInput)];
+    this.updateSession({ type: 'IDLE_INPUT.TAKE', count: idlePendingInput.length });
+    this.updateSession({ type: 'MAILBOX.TAKE', count: mailbox.length });
+    this.updateSession({ type: 'MAILBOX.OPEN' });
+    if (queued.length > 0) this.turnRef(turnId)?.send({ type: 'PENDING_INPUT.PREPEND', items: queued });
   }
 
   // ---- tool calls ---------------------------------------------------------------------
@@ -333,18 +331,14 @@ export class ThreadRuntime implements ThreadHost {
     if (opts.ifIdle && this.actor.getSnapshot().context.turn !== null) return false;
     // Regular turns snapshot the working tree before their tools run (SPEC §4.6).
     const snapshots = requested.kind === 'regular' ? this.config.ghostSnapshots : null;
-    const spec = snapshots ? { ...requested, ghostSnapshotLimitMs: snapshots.timeoutMs } : requested;
-    this.turns.set(spec.turnId, {
-      spec,
-      task,
-      input,
+    const spec: TurnSpec = {
+      ...requested,
+      ...(snapshots ? { ghostSnapshotLimitMs: snapshots.timeoutMs } : {}),
       startedAt: this.clock.now(),
-      firstTokenAt: null,
-      toolCalls: 0,
       continuation: opts.continuation ?? false,
-      ctx: null,
       outputSchema: opts.outputSchema ?? null,
-    });
+    };
+    this.turns.set(spec.turnId, { task, input, ctx: null });
     this.actor.send({ type: opts.ifIdle ? 'TURN.START_IF_IDLE' : 'TURN.START', spec });
     return true;
   }

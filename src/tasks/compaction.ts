@@ -17,7 +17,6 @@ import {
   withEstimatedTokenUsage,
 } from '../history/index.js';
 import { ModelError, type ModelClient } from '../model/types.js';
-import { appendTokenUsage } from '../protocol/index.js';
 import type { EngineContext } from '../tools/turn-context.js';
 import { initialContextItems, referenceContextOf, turnContextPayload } from './context-updates.js';
 import { asModelError, backoffMs, errorEvent, exhaustedErrorEvent, markContextWindowFull, streamErrorEvent } from './model-errors.js';
@@ -50,13 +49,10 @@ async function summarise(ctx: EngineContext, model: ModelClient, items: Response
     else if (ev.type === 'output_item_done' && ev.item.type === 'message' && ev.item.role === 'assistant') {
       text = ev.item.content.map((c) => (c.type === 'output_text' ? c.text : '')).join('');
     } else if (ev.type === 'rate_limits') {
-      ctx.updateSession({ rateLimits: ev.snapshot });
+      ctx.updateSession({ type: 'RATE_LIMITS.UPDATE', rateLimits: ev.snapshot });
       ctx.emit({ type: 'token_count', info: ctx.tokenInfo(), rate_limits: ev.snapshot });
     } else if (ev.type === 'completed') {
-      if (ev.token_usage) {
-        const info = appendTokenUsage(ctx.tokenInfo(), ev.token_usage, model.contextWindow ?? null);
-        ctx.updateSession({ history: { ...ctx.session().history, tokenInfo: info } });
-      }
+      if (ev.token_usage) ctx.updateSession({ type: 'TOKENS.UPDATE', usage: ev.token_usage, contextWindow: model.contextWindow ?? null });
       ctx.emit({ type: 'token_count', info: ctx.tokenInfo(), rate_limits: ctx.session().rateLimits });
       return text || streamed;
     }
@@ -111,7 +107,7 @@ export async function runCompaction(ctx: EngineContext, model: ModelClient, opti
     ctx.settings.base_instructions,
     model.contextWindow ?? null,
   );
-  ctx.updateSession({ history });
+  ctx.updateSession({ type: 'HISTORY.REPLACE', history });
   ctx.recordRollout([{ type: 'compacted', payload: { message: summary, replacement_history: replacement } }]);
   if (options.reinject) ctx.recordRollout([{ type: 'turn_context', payload: turnContextPayload(ctx) }]);
   ctx.emit({ type: 'token_count', info: history.tokenInfo, rate_limits: ctx.session().rateLimits });

@@ -77,8 +77,7 @@ export function recordContextUpdates(ctx: EngineContext, shell: string, realUser
   const current = ctx.session().history.referenceContextItem;
   if (current === null || JSON.stringify(current) !== JSON.stringify(reference)) {
     ctx.recordItems(initialContextItems(ctx, shell));
-    const history = ctx.session().history;
-    ctx.updateSession({ history: { ...history, referenceContextItem: reference } });
+    ctx.updateSession({ type: 'HISTORY.SET_REFERENCE_CONTEXT', item: reference });
   }
   if (realUserTurn) ctx.recordRollout([{ type: 'turn_context', payload: turnContextPayload(ctx) }]);
 }

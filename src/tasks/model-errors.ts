@@ -2,7 +2,7 @@
  * Mapping model failures to the protocol: retry backoff, `stream_error` notices, and the
  * `error` event (with `codex_error_info`) that ends a turn's sampling.
  */
-import { fillToContextWindow, type CodexErrorInfo, type EventMsg } from '../protocol/index.js';
+import type { CodexErrorInfo, EventMsg } from '../protocol/index.js';
 import { ModelError } from '../model/types.js';
 import type { EngineContext } from '../tools/turn-context.js';
 
@@ -122,8 +122,7 @@ export function streamErrorEvent(e: ModelError, attempt: number, max: number): E
  */
 export function markContextWindowFull(ctx: EngineContext, contextWindow: number | null): void {
   if (contextWindow) {
-    const info = fillToContextWindow(ctx.tokenInfo(), contextWindow);
-    ctx.updateSession({ history: { ...ctx.session().history, tokenInfo: info } });
+    ctx.updateSession({ type: 'TOKENS.FILL_WINDOW', contextWindow });
   }
   ctx.emit({ type: 'token_count', info: ctx.tokenInfo(), rate_limits: ctx.session().rateLimits });
 }

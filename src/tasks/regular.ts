@@ -57,7 +57,7 @@ async function sampleWithRetries(ctx: EngineContext, deps: SamplingDeps, opts: T
       if (!e.retryable || attempt > max) {
         if (e.kind === 'context_window_exceeded') markContextWindowFull(ctx, deps.model.contextWindow ?? null);
         if (e.rateLimits) {
-          ctx.updateSession({ rateLimits: e.rateLimits });
+          ctx.updateSession({ type: 'RATE_LIMITS.UPDATE', rateLimits: e.rateLimits });
           ctx.emit({ type: 'token_count', info: ctx.tokenInfo(), rate_limits: e.rateLimits });
         }
         ctx.emit(e.retryable ? exhaustedErrorEvent(e) : errorEvent(e));

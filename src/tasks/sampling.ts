@@ -9,7 +9,7 @@
  * leaves nothing behind, so its retry, which resends the first attempt's input as Codex does,
  * agrees with history.
  */
-import { appendTokenUsage, type ResponseItem, type TurnItem } from '../protocol/index.js';
+import type { ResponseItem, TurnItem } from '../protocol/index.js';
 import { forPrompt } from '../history/index.js';
 import { ModelError, type JsonSchemaTextFormat, type ModelClient, type ModelRequest, type ResponseEvent } from '../model/types.js';
 import { modelCapabilities, requestReasoning } from '../model/capabilities.js';
@@ -163,7 +163,7 @@ export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps,
       case 'output_item_done': {
         const item = ev.item;
         if (isToolCall(item)) {
-          ctx.updateSession({ mailboxOpenForCurrentTurn: true });
+          ctx.updateSession({ type: 'MAILBOX.OPEN' });
           produced.push(item);
           ctx.announceRawItem(item);
           ctx.countToolCall();
@@ -188,7 +188,7 @@ export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps,
         ctx.announceRawItem(item);
         if (item.type === 'message' && item.role === 'assistant') {
           lastAgentMessage = messageText(item);
-          if (item.phase !== 'commentary') ctx.updateSession({ mailboxOpenForCurrentTurn: false });
+          if (item.phase !== 'commentary') ctx.updateSession({ type: 'MAILBOX.CLOSE' });
         }
         active = null;
         break;
@@ -201,21 +201,17 @@ export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps,
         }
         break;
       case 'rate_limits':
-        ctx.updateSession({ rateLimits: ev.snapshot });
+        ctx.updateSession({ type: 'RATE_LIMITS.UPDATE', rateLimits: ev.snapshot });
         ctx.emit({ type: 'token_count', info: ctx.tokenInfo(), rate_limits: ev.snapshot });
         break;
       case 'server_reasoning_included':
-        ctx.updateSession({ serverReasoningIncluded: ev.included });
+        ctx.updateSession({ type: 'SERVER_REASONING.SET', included: ev.included });
         break;
       case 'turn_state':
         deps.turn.turnStateToken ??= ev.value;
         break;
       case 'completed': {
-        if (ev.token_usage) {
-          const info = appendTokenUsage(ctx.tokenInfo(), ev.token_usage, deps.model.contextWindow ?? null);
-          const session = ctx.session();
-          ctx.updateSession({ history: { ...session.history, tokenInfo: info } });
-        }
+        if (ev.token_usage) ctx.updateSession({ type: 'TOKENS.UPDATE', usage: ev.token_usage, contextWindow: deps.model.contextWindow ?? null });
         commit();
         ctx.emit({ type: 'token_count', info: ctx.tokenInfo(), rate_limits: ctx.session().rateLimits });
         completed = true;

@@ -51,7 +51,7 @@ export const undoTask: SessionTask<null> = {
     }
     // The newest snapshot goes; replaying `undo_completed{success}` on resume does the same.
     const session = engine.session();
-    engine.updateSession({ history: replaceHistory(session.history, session.history.items.filter((it) => it !== item)) });
+    engine.updateSession({ type: 'HISTORY.REPLACE', history: replaceHistory(session.history, session.history.items.filter((it) => it !== item)) });
     ctx.emit({ type: 'undo_completed', success: true, message: `Undo restored snapshot ${label.slice(0, 7)}.` });
     return null;
   },

@@ -14,7 +14,7 @@ import type {
   UserInput,
 } from '../protocol/index.js';
 import type { GhostSnapshotSettings } from '../git/index.js';
-import type { SessionData, TurnSettings } from '../history/session-data.js';
+import type { SessionData, SessionEvent, TurnSettings } from '../history/session-data.js';
 import type { RolloutItem } from '../persistence/index.js';
 
 /** An approval a task waits for. */
@@ -70,7 +70,8 @@ export interface TaskContext {
  */
 export interface EngineContext extends TaskContext {
   session(): SessionData;
-  updateSession(patch: Partial<SessionData>): void;
+  /** Sends a named session event to the thread (`TOKENS.UPDATE`, `MAILBOX.OPEN`, ...). */
+  updateSession(event: SessionEvent): void;
   /** Records a user message with raw + item lifecycle events. */
   recordUserMessage(item: ResponseItem, content: UserInput[]): void;
   /** Records one pending-input item with its events. */

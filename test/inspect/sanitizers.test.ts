@@ -7,17 +7,18 @@ const history = Array.from({ length: 50 }, (_, i) => ({ type: 'message', role: i
 const threadContext = {
   threadId: 't1',
   turn: null,
-  session: { settings: { model: 'gpt-5.1', base_instructions: 'You are a coding agent. '.repeat(100) }, history: { items: history, tokenInfo: null } },
+  settings: { model: 'gpt-5.1', base_instructions: 'You are a coding agent. '.repeat(100) },
+  history: { items: history, tokenInfo: null },
 };
 
 describe('inspectorSanitizers', () => {
   it('summarises history (count, the last items as short previews) and instructions (length)', () => {
     const { sanitizeContext } = inspectorSanitizers();
-    const out = sanitizeContext(threadContext) as { session: { settings: Record<string, unknown>; history: { items: { count: number; last: Array<{ preview: string }> } } } };
-    expect(out.session.settings).toEqual({ model: 'gpt-5.1', base_instructions: '<2400 chars>' });
-    expect(out.session.history.items.count).toBe(50);
-    expect(out.session.history.items.last).toHaveLength(3);
-    expect(out.session.history.items.last[2]).toEqual({ type: 'message', role: 'assistant', preview: expect.stringMatching(/^secret prompt 49 .*… \(340 chars\)$/) });
+    const out = sanitizeContext(threadContext) as { settings: Record<string, unknown>; history: { items: { count: number; last: Array<{ preview: string }> } } };
+    expect(out.settings).toEqual({ model: 'gpt-5.1', base_instructions: '<2400 chars>' });
+    expect(out.history.items.count).toBe(50);
+    expect(out.history.items.last).toHaveLength(3);
+    expect(out.history.items.last[2]).toEqual({ type: 'message', role: 'assistant', preview: expect.stringMatching(/^secret prompt 49 .*… \(340 chars\)$/) });
     expect(JSON.stringify(out).length).toBeLessThan(JSON.stringify(threadContext).length / 10);
   });
 

@@ -7,11 +7,29 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, setup, SimulatedClock, type AnyActorRef } from 'xstate';
 import type { TurnSpec } from '../../machines/contracts.js';
+import { initialSessionData, type TurnSettings } from '../../machines/session.js';
 import { threadMachine } from '../../machines/thread.machine.js';
 import type { TurnOutput } from '../../machines/turn.machine.js';
+import type { ResponseItem } from '../../src/protocol/index.js';
+import { threadWithSessionActions } from '../../src/runtime/session-actions.js';
 import { settle } from './fakes.js';
 
 const spec = (turnId: string): TurnSpec => ({ turnId, kind: 'regular', steerable: true, announcesStart: true });
+
+const settings: TurnSettings = {
+  model: 'gpt-5.1',
+  cwd: '/work',
+  approval_policy: 'never',
+  sandbox_policy: { type: 'danger-full-access' },
+  effort: null,
+  summary: 'auto',
+  collaboration_mode: null,
+  personality: null,
+  service_tier: null,
+  base_instructions: 'be brief',
+  developer_instructions: null,
+  user_instructions: null,
+};
 
 function fakeThread(options: { recorderThrows?: boolean; goalThrowsAfterMs?: number } = {}) {
   const log: string[] = [];
@@ -54,7 +72,8 @@ function fakeThread(options: { recorderThrows?: boolean; goalThrowsAfterMs?: num
       stopped: { type: 'final' },
     },
   });
-  const machine = threadMachine.provide({
+  // The real history actions (src/history reducers), fake children.
+  const machine = threadWithSessionActions.provide({
     // Fakes with the children's ids, inputs and outputs, not their full event types.
     actors: { turn, goal, recorder, mcpServer } as never,
     actions: {
@@ -63,7 +82,7 @@ function fakeThread(options: { recorderThrows?: boolean; goalThrowsAfterMs?: num
     },
   });
   const clock = new SimulatedClock();
-  const actor = createActor(machine, { input: { threadId: 'th1', session: {}, recorderMaterialized: false }, clock }).start();
+  const actor = createActor(machine, { input: { threadId: 'th1', session: initialSessionData(settings), recorderMaterialized: false }, clock }).start();
   const turnRef = (turnId: string) => actor.getSnapshot().children[`turn:${turnId}`] as AnyActorRef | undefined;
   return { actor, log, clock, finishTurn: (turnId: string) => turnRef(turnId)?.send({ type: 'FINISH' }) };
 }
@@ -126,5 +145,90 @@ describe('thread machine', () => {
     t.actor.send({ type: 'TURN.START', spec: spec('t1') });
     t.finishTurn('t1');
     expect(t.log).toEqual(['turn t1 start', 'turnEnded t1 completed']);
+  });
+});
+
+describe('thread machine: session events', () => {
+  const user = (text: string): ResponseItem => ({ type: 'message', role: 'user', content: [{ type: 'input_text', text }] });
+  const mail = (content: string) => ({ author: 'a', recipient: 'b', other_recipients: [], content, trigger_turn: false });
+
+  it('HISTORY.RECORD appends through recordItems and announces exactly the items kept', () => {
+    const t = fakeThread();
+    const recorded: ResponseItem[][] = [];
+    t.actor.on('history.recorded', (e) => recorded.push(e.items));
+    const first = t.actor.getSnapshot().context.history;
+    t.actor.send({ type: 'HISTORY.RECORD', items: [user('one'), { type: 'other' } as ResponseItem, user('two')] });
+    t.actor.send({ type: 'HISTORY.RECORD', items: [{ type: 'function_call_output', call_id: 'c1', output: 'x'.repeat(20_000) }] });
+    const { history } = t.actor.getSnapshot().context;
+    // `other` items are not API items: history drops them, and so does the announcement.
+    expect(history.items.slice(0, 2)).toEqual([user('one'), user('two')]);
+    const output = history.items[2] as { output: string };
+    expect(output.output.length).toBeLessThan(20_000);
+    expect(recorded).toEqual([[user('one'), user('two')], [history.items[2]]]);
+    // The first state is left as it was.
+    expect(first.items).toEqual([]);
+  });
+
+  it('token, reference and replacement events fold through the history reducers', () => {
+    const t = fakeThread();
+    const usage = { input_tokens: 10, cached_input_tokens: 0, output_tokens: 5, reasoning_output_tokens: 0, total_tokens: 15 };
+    t.actor.send({ type: 'TOKENS.UPDATE', usage, contextWindow: 1_000 });
+    t.actor.send({ type: 'TOKENS.UPDATE', usage, contextWindow: 1_000 });
+    expect(t.actor.getSnapshot().context.history.tokenInfo?.total_token_usage.total_tokens).toBe(30);
+    t.actor.send({ type: 'TOKENS.FILL_WINDOW', contextWindow: 1_000 });
+    expect(t.actor.getSnapshot().context.history.tokenInfo?.total_token_usage.total_tokens).toBe(1_000);
+    t.actor.send({ type: 'HISTORY.SET_REFERENCE_CONTEXT', item: { cwd: '/work' } });
+    expect(t.actor.getSnapshot().context.history.referenceContextItem).toEqual({ cwd: '/work' });
+    t.actor.send({ type: 'HISTORY.ROLLBACK', history: { items: [user('kept')], tokenInfo: null, referenceContextItem: null }, previousModel: 'gpt-5' });
+    const ctx = t.actor.getSnapshot().context;
+    expect([ctx.history.items, ctx.history.tokenInfo, ctx.previousModel]).toEqual([[user('kept')], null, 'gpt-5']);
+  });
+
+  it('mail is delivered, taken oldest first by count, and the mailbox opens and closes', () => {
+    const t = fakeThread();
+    t.actor.send({ type: 'MAILBOX.DELIVER', communication: mail('m1') });
+    t.actor.send({ type: 'MAILBOX.DELIVER', communication: mail('m2') });
+    t.actor.send({ type: 'MAILBOX.TAKE', count: 1 });
+    t.actor.send({ type: 'MAILBOX.DELIVER', communication: mail('m3') });
+    t.actor.send({ type: 'MAILBOX.CLOSE' });
+    const ctx = t.actor.getSnapshot().context;
+    expect(ctx.mailbox.map((m) => m.content)).toEqual(['m2', 'm3']);
+    expect(ctx.mailboxOpenForCurrentTurn).toBe(false);
+    t.actor.send({ type: 'MAILBOX.OPEN' });
+    expect(t.actor.getSnapshot().context.mailboxOpenForCurrentTurn).toBe(true);
+  });
+
+  it('idle input, settings, name, memory mode, rate limits and elicitations change by their events', () => {
+    const t = fakeThread();
+    const note = { type: 'message' as const, role: 'developer' as const, content: [{ type: 'input_text' as const, text: 'go on' }] };
+    t.actor.send({ type: 'IDLE_INPUT.QUEUE', items: [note, note] });
+    t.actor.send({ type: 'IDLE_INPUT.TAKE', count: 1 });
+    t.actor.send({ type: 'SETTINGS.UPDATE', settings: { ...settings, model: 'gpt-5.2' } });
+    t.actor.send({ type: 'THREAD_NAME.SET', name: 'refactor' });
+    t.actor.send({ type: 'MEMORY_MODE.SET', mode: 'disabled' });
+    t.actor.send({ type: 'SERVER_REASONING.SET', included: true });
+    t.actor.send({ type: 'RATE_LIMITS.UPDATE', rateLimits: { primary: null, secondary: null } });
+    t.actor.send({ type: 'ELICITATION.BEGIN' });
+    t.actor.send({ type: 'ELICITATION.BEGIN' });
+    t.actor.send({ type: 'ELICITATION.END' });
+    const c = t.actor.getSnapshot().context;
+    expect([c.idlePendingInput, c.settings.model, c.threadName, c.memoryMode, c.serverReasoningIncluded, c.rateLimits, c.outOfBandElicitations]).toEqual([
+      [note],
+      'gpt-5.2',
+      'refactor',
+      'disabled',
+      true,
+      { primary: null, secondary: null },
+      1,
+    ]);
+  });
+
+  it('without the runtime, a history event fails the actor: the reducers must be provided', () => {
+    const actor = createActor(threadMachine, { input: { threadId: 'th1', session: initialSessionData(settings), recorderMaterialized: false } });
+    actor.subscribe({ error: () => {} });
+    actor.start();
+    actor.send({ type: 'HISTORY.RECORD', items: [user('hi')] });
+    expect(actor.getSnapshot().status).toBe('error');
+    expect(String(actor.getSnapshot().error)).toMatch(/"recordHistory" was not provided/);
   });
 });

@@ -4,7 +4,9 @@
  * rejects is recorded in `failures` and the same next step runs).
  */
 import { describe, expect, it } from 'vitest';
-import { createActor, fromPromise, setup, SimulatedClock } from 'xstate';
+import { createActor, fromCallback, fromPromise, setup, SimulatedClock } from 'xstate';
+import type { RunnerEvent, TurnSpec } from '../../machines/contracts.js';
+import { taskMachine } from '../../machines/task.machine.js';
 import { turnMachine } from '../../machines/turn.machine.js';
 import { fakeTurn, settle } from './fakes.js';
 
@@ -131,7 +133,7 @@ describe('turn machine', () => {
 
   it('a task actor that errors settles as a failed task: error event, then the usual completion', async () => {
     const log: string[] = [];
-    const step = (name: string) => fromPromise<void, { turnId: string }>(async () => void log.push(name));
+    const step = <I extends { turnId: string }>(name: string) => fromPromise<void, I>(async () => void log.push(name));
     // A task machine that crashes 10 ms in (an action throws).
     const crashing = setup({}).createMachine({
       after: {
@@ -162,5 +164,36 @@ describe('turn machine', () => {
     await settle();
     expect(log).toEqual(['snapshot', 'error task_crashed task machine crashed', 'flush', 'pendingInput', 'goalSettlement', 'task_complete -']);
     expect(actor.getSnapshot().context.task).toEqual({ status: 'failed', lastAgentMessage: null, error: { code: 'task_crashed', message: 'task machine crashed' } });
+  });
+
+  it('keeps its own data: start time from its input, first token and tool-call count from its events', async () => {
+    const log: string[] = [];
+    const runner: { send: (e: RunnerEvent) => void } = { send: () => {} };
+    const done = fromPromise<void, { turnId: string }>(async () => {});
+    const machine = turnMachine.provide({
+      actors: {
+        task: taskMachine.provide({
+          actors: { runTask: fromCallback<{ type: 'CANCEL' }, TurnSpec, RunnerEvent>(({ sendBack }) => void (runner.send = sendBack)) },
+        }),
+        ghostSnapshot: fromPromise<void, { turnId: string; takes: boolean }>(async ({ input }) => void log.push(`snapshot takes=${input.takes}`)),
+        flushRecorder: done,
+        recordPendingInput: done,
+        settleGoalOnFinish: fromPromise<void, { turnId: string; toolCalls: number }>(async ({ input }) => void log.push(`goalSettlement toolCalls=${input.toolCalls}`)),
+      },
+      actions: {
+        emitTurnComplete: (_, p) => log.push(`task_complete startedAt=${p.startedAt} firstTokenAt=${p.firstTokenAt}`),
+      },
+    });
+    const input: TurnSpec = { turnId: 't1', kind: 'regular', steerable: true, announcesStart: false, startedAt: 1_000, continuation: true };
+    const actor = createActor(machine, { clock: new SimulatedClock(), input }).start();
+    actor.send({ type: 'TURN.FIRST_TOKEN', at: 1_250 });
+    actor.send({ type: 'TURN.FIRST_TOKEN', at: 1_300 }); // only the first one counts
+    actor.send({ type: 'TOOL_CALL.COUNT' });
+    actor.send({ type: 'TOOL_CALL.COUNT' });
+    expect(actor.getSnapshot().context).toMatchObject({ firstTokenAt: 1_250, toolCallCount: 2, spec: { startedAt: 1_000, continuation: true } });
+    await settle();
+    runner.send({ type: 'runner.finished', lastAgentMessage: null });
+    await settle();
+    expect(log).toEqual(['snapshot takes=false', 'goalSettlement toolCalls=2', 'task_complete startedAt=1000 firstTokenAt=1250']);
   });
 });

@@ -126,7 +126,7 @@ export const assistantMsg = (text: string, id = 'msg_1'): ResponseItem => ({
 
 /** The live model-visible history of a thread. */
 export function liveHistory(thread: Thread): ResponseItem[] {
-  return (thread.actor.getSnapshot().context.session as { history: { items: ResponseItem[] } }).history.items;
+  return thread.actor.getSnapshot().context.history.items;
 }
 
 /** Token usage with only totals set. */

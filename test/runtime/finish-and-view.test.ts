@@ -28,7 +28,7 @@ describe('finishing a turn', () => {
       'task_complete',
     ]);
     expect(log.ofType('user_message')[0]).toMatchObject({ message: 'one more thing', images: [] });
-    const history = (thread.actor.getSnapshot().context.session as { history: { items: unknown[] } }).history.items;
+    const history = thread.actor.getSnapshot().context.history.items;
     expect(history).toEqual([{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'one more thing' }] }]);
   });
 

@@ -66,8 +66,8 @@ describe('steerInput (§12, §14.59)', () => {
     await expect(thread.injectResponseItems([])).rejects.toBeInstanceOf(InvalidRequestError);
     const where = await thread.injectResponseItems([{ type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'note' }] }]);
     expect(where).toBe('history');
-    const session = thread.actor.getSnapshot().context.session as { history: { items: unknown[] } };
-    expect(session.history.items).toEqual([{ type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'note' }] }]);
+    const { history } = thread.actor.getSnapshot().context;
+    expect(history.items).toEqual([{ type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'note' }] }]);
   });
 });
 

@@ -27,8 +27,8 @@ export async function flushAsync(rounds = 5): Promise<void> {
  * historyTexts(thread).filter((t) => t === TURN_ABORTED_MARKER_TEXT).length;
  */
 export function historyTexts(thread: Thread): string[] {
-  const session = thread.actor.getSnapshot().context.session as { history: { items: Array<{ type: string; content?: Array<{ text?: string }> }> } };
-  return session.history.items.flatMap((i) => (i.type === 'message' ? (i.content ?? []).map((c) => c.text ?? '') : []));
+  const { history } = thread.actor.getSnapshot().context;
+  return history.items.flatMap((i) => (i.type === 'message' ? i.content.map((c) => ('text' in c ? c.text : '')) : []));
 }
 
 export class LifecycleDriver {
