@@ -50,6 +50,7 @@ export {
 } from './persistence/index.js';
 export type { ForkSpec } from './runtime/persistence-wiring.js';
 export type { GhostSnapshotOptions } from './runtime/ghost-snapshots.js';
+export { BuddyOptions, DEFAULT_MAX_REACTION_CHARS, BUDDY_OBSERVER_INSTRUCTIONS, parseBuddyReaction } from './buddy/index.js';
 export { GhostCommit, parseGhostCommit, NotAGitRepositoryError, GitCommandError, InvalidGhostCommitError } from './git/index.js';
 export { McpConfigError, loadMcpServersFromConfig, type McpServerConfig, type McpTurnInfo, type McpToolApprovalMode } from './mcp/config.js';
 export { McpError, type McpErrorCode } from './mcp/errors.js';

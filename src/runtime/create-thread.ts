@@ -48,6 +48,7 @@ import { ThreadRuntime } from './thread-runtime.js';
 import { loadMcpServersFromConfig, resolveMcpServer, type McpServerConfig } from '../mcp/config.js';
 import { mcpToolSource } from '../mcp/tools.js';
 import { ThreadTracing } from './tracing.js';
+import { attachBuddyObserver, buddySettings, type BuddyOptions } from '../buddy/index.js';
 
 /** Options for `createThread`. Everything is optional; a model is needed for user turns. */
 export interface ThreadOptions {
@@ -147,6 +148,12 @@ export interface ThreadOptions {
   mcpServers?: Record<string, McpServerConfig>;
   /** Aborting it shuts the thread down (as `thread.shutdown()`). */
   signal?: AbortSignal;
+  /**
+   * A companion that reacts to each finished turn with a one-line `buddy_reaction` (seed 000):
+   * `{ name, species?, muted?, observer?: { model?, maxReactionChars? } }` (see README "Buddy
+   * observer"). Throws `ProtocolParseError` for options of the wrong shape.
+   */
+  buddy?: BuddyOptions;
 }
 
 /** The former name of `ThreadOptions`. */
@@ -176,6 +183,7 @@ async function openThread(options: ThreadOptions, held: { lease: ThreadLease | n
   const clock = options.clock ?? systemClock;
   const newId = options.newId ?? (() => uuidv7(clock.now()));
   const model = options.model && options.modelCapabilities ? withCapabilities(options.model, options.modelCapabilities) : options.model;
+  const buddy = options.buddy === undefined ? null : buddySettings(options.buddy);
   const home = options.home ?? resolveTurnstateHome(process.env);
   const cwd = options.cwd ?? process.cwd();
   const userInstructions = await resolveUserInstructions({ cwd, home, userInstructions: options.userInstructions, projectDoc: options.projectDoc });
@@ -275,6 +283,7 @@ async function openThread(options: ThreadOptions, held: { lease: ThreadLease | n
   const compact = model ? compactTask({ model, ...engine }) : null;
   const userShell = userShellRunner({ shell: engine.shell });
   thread = new Thread(rt, { regular: () => regular, compact: () => compact, userShell: () => userShell }, { store, history });
+  if (buddy && model) attachBuddyObserver({ onEvent: (l) => rt.onEvent(l), emit: (id, msg) => rt.emit(id, msg), model, logger: rt.logger, inspect: options.inspect }, buddy);
   const historyMeta = await history.metadata().catch(() => ({ logId: 0, entryCount: 0 }));
   rt.start();
   rt.emit('', {
