@@ -48,6 +48,8 @@ import { ThreadRuntime } from './thread-runtime.js';
 import { loadMcpServersFromConfig, resolveMcpServer, type McpServerConfig } from '../mcp/config.js';
 import { mcpToolSource } from '../mcp/tools.js';
 import { ThreadTracing } from './tracing.js';
+import { subAgentWiring, type SubAgentLink } from '../subagents/wiring.js';
+import type { SubAgentsOptions } from '../subagents/options.js';
 
 /** Options for `createThread`. Everything is optional; a model is needed for user turns. */
 export interface ThreadOptions {
@@ -147,6 +149,11 @@ export interface ThreadOptions {
   mcpServers?: Record<string, McpServerConfig>;
   /** Aborting it shuts the thread down (as `thread.shutdown()`). */
   signal?: AbortSignal;
+  /**
+   * Sub-agents (SPEC §11.2): offers the model `spawn_agent`, `send_input`, `wait` and
+   * `close_agent`; each spawned agent is a thread of this engine. Off by default.
+   */
+  subAgents?: SubAgentsOptions;
 }
 
 /** The former name of `ThreadOptions`. */
@@ -163,16 +170,21 @@ export type CreateThreadOptions = ThreadOptions;
  * await thread.submit({ type: 'user_input', items: [{ type: 'text', text: 'hi' }] });
  */
 export async function createThread(options: ThreadOptions = {}): Promise<Thread> {
+  return createLinkedThread(options, null);
+}
+
+/** `createThread` for a thread inside a sub-agent tree (`link`: the tree and the thread's depth). */
+async function createLinkedThread(options: ThreadOptions, link: SubAgentLink | null): Promise<Thread> {
   const held: { lease: ThreadLease | null } = { lease: null };
   try {
-    return await openThread(options, held);
+    return await openThread(options, held, link);
   } catch (error) {
     await held.lease?.release().catch(() => undefined);
     throw error;
   }
 }
 
-async function openThread(options: ThreadOptions, held: { lease: ThreadLease | null }): Promise<Thread> {
+async function openThread(options: ThreadOptions, held: { lease: ThreadLease | null }, link: SubAgentLink | null): Promise<Thread> {
   const clock = options.clock ?? systemClock;
   const newId = options.newId ?? (() => uuidv7(clock.now()));
   const model = options.model && options.modelCapabilities ? withCapabilities(options.model, options.modelCapabilities) : options.model;
@@ -270,11 +282,24 @@ async function openThread(options: ThreadOptions, held: { lease: ThreadLease | n
   emitWarning = (message) => rt.emit(rt.activeTurn()?.turnId ?? '', { type: 'warning', message });
   const engine = { shell: process.env.SHELL ?? (os.platform() === 'win32' ? 'powershell' : 'bash'), ...options.engine };
   const builtins = options.builtinTools === false ? [] : builtinTools({ shell: true, applyPatch: true, updatePlan: true, ...options.builtinTools });
-  const tools = [...builtins, ...(options.tools ?? [])];
+  const subAgents = subAgentWiring({
+    options,
+    link,
+    threadId,
+    model,
+    store,
+    home,
+    logger: options.logger ?? defaultLogger,
+    settings: () => rt.session().settings,
+    history: () => rt.session().history.items,
+    createThread: createLinkedThread,
+  });
+  const tools = [...builtins, ...(options.tools ?? []), ...(subAgents?.tools ?? [])];
   const regular = model ? regularTask({ model, tools, dynamicTools: mcpToolSource(rt.mcp), ...engine }) : null;
   const compact = model ? compactTask({ model, ...engine }) : null;
   const userShell = userShellRunner({ shell: engine.shell });
-  thread = new Thread(rt, { regular: () => regular, compact: () => compact, userShell: () => userShell }, { store, history });
+  thread = new Thread(rt, { regular: () => regular, compact: () => compact, userShell: () => userShell }, { store, history, subAgents: subAgents?.control ?? null });
+  subAgents?.bind(thread);
   const historyMeta = await history.metadata().catch(() => ({ logId: 0, entryCount: 0 }));
   rt.start();
   rt.emit('', {
