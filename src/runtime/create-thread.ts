@@ -50,6 +50,7 @@ import { mcpToolSource } from '../mcp/tools.js';
 import { ThreadTracing } from './tracing.js';
 import { subAgentWiring, type SubAgentLink } from '../subagents/wiring.js';
 import type { SubAgentsOptions } from '../subagents/options.js';
+import type { ChildThreadSpec } from '../delegates/index.js';
 
 /** Options for `createThread`. Everything is optional; a model is needed for user turns. */
 export interface ThreadOptions {
@@ -277,6 +278,7 @@ async function openThread(options: ThreadOptions, held: { lease: ThreadLease | n
     goalStore: options.recorder || options.ephemeral ? null : store,
     ghostSnapshots: ghostSnapshotSettings(options.ghostSnapshots, cwd),
     tracing,
+    openChild: (spec) => createThread(childThreadOptions(options, { model, store, clock, newId, home }, spec)),
   });
   rt.onEvent((event) => tracing.observe(event));
   emitWarning = (message) => rt.emit(rt.activeTurn()?.turnId ?? '', { type: 'warning', message });
@@ -345,6 +347,43 @@ async function openThread(options: ThreadOptions, held: { lease: ThreadLease | n
   }
   watchSignal(thread, options.signal);
   return thread;
+}
+
+/**
+ * A child thread's options (delegates, SPEC §11.1): it shares the parent's model client,
+ * store, home (exec policy rules, message history), clocks, id source, tools, logger and
+ * inspector, and has its own id, history and rollout (`source` = the sub-agent kind). It
+ * takes no ghost snapshots (the parent's turn already did) and no host signal.
+ */
+function childThreadOptions(
+  parent: ThreadOptions,
+  shared: { model: ModelClient | undefined; store: ThreadStore; clock: Clock; newId: () => string; home: string },
+  spec: ChildThreadSpec,
+): ThreadOptions {
+  return {
+    model: shared.model,
+    store: shared.store,
+    clock: shared.clock,
+    newId: shared.newId,
+    home: shared.home,
+    ...pick(parent, ['tools', 'builtinTools', 'actorClock', 'inspect', 'logger', 'showRawReasoning', 'engine', 'ephemeral', 'persistence', 'modelProvider', 'effort', 'summary']),
+    ghostSnapshots: false,
+    threadId: spec.threadId,
+    source: spec.source,
+    cwd: spec.cwd,
+    ...(spec.approvalPolicy === undefined ? {} : { approvalPolicy: spec.approvalPolicy as ThreadOptions['approvalPolicy'] }),
+    ...(spec.sandboxPolicy === undefined ? {} : { sandboxPolicy: spec.sandboxPolicy as ThreadOptions['sandboxPolicy'] }),
+    ...(spec.baseInstructions === undefined ? {} : { baseInstructions: spec.baseInstructions }),
+    ...(spec.developerInstructions === undefined ? {} : { developerInstructions: spec.developerInstructions }),
+    ...(spec.userInstructions === undefined ? {} : { userInstructions: spec.userInstructions }),
+    ...(spec.projectDoc === undefined ? {} : { projectDoc: spec.projectDoc }),
+  };
+}
+
+function pick<T extends object, K extends keyof T>(from: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (from[key] !== undefined) out[key] = from[key];
+  return out;
 }
 
 /** Shuts the thread down when the host's signal aborts (at once if it already has). */
