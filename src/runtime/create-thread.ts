@@ -49,6 +49,7 @@ import { loadMcpServersFromConfig, resolveMcpServer, type McpServerConfig } from
 import { mcpToolSource } from '../mcp/tools.js';
 import { ThreadTracing } from './tracing.js';
 import { subAgentWiring, type SubAgentLink } from '../subagents/wiring.js';
+import { threadDelegateParent } from '../subagents/parent.js';
 import type { SubAgentsOptions } from '../subagents/options.js';
 import type { ChildThreadSpec } from '../delegates/index.js';
 
@@ -295,6 +296,8 @@ async function openThread(options: ThreadOptions, held: { lease: ThreadLease | n
     settings: () => rt.session().settings,
     history: () => rt.session().history.items,
     createThread: createLinkedThread,
+    newId,
+    delegateParent: threadDelegateParent(rt),
   });
   const tools = [...builtins, ...(options.tools ?? []), ...(subAgents?.tools ?? [])];
   const regular = model ? regularTask({ model, tools, dynamicTools: mcpToolSource(rt.mcp), ...engine }) : null;

@@ -220,6 +220,7 @@ const turnLogic = turnMachine.provide({
 export const threadLogic = threadMachine.provide({
   actors: {
     turn: turnLogic,
+    delegate: delegateLogic,
     mcpServer: mcpServerMachine.provide({
       actors: {
         connect: fromPromise<{ tools: number }, { name: string }>(({ input, signal, system }) => runtimeOf(system).mcp.connect(input.name, signal)),

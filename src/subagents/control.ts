@@ -31,22 +31,27 @@ export interface Timers {
   clearTimeout(id: unknown): void;
 }
 
+/** A started child: its thread, and how to take it down. */
+export interface ChildAgentHandle {
+  thread: Thread;
+  /** Interrupts and shuts the child down; resolves once it has closed. */
+  stop(): Promise<void>;
+}
+
 /** What the thread that owns a `SubAgentControl` provides. */
 export interface SubAgentHost {
   readonly threadId: string;
   /** This thread's depth (root = 0). */
   readonly depth: number;
   readonly tree: AgentTree;
-  /** Creates and starts a child thread (the same engine, its own history and rollout). */
-  createChild(request: ChildThreadRequest): Promise<Thread>;
+  /** Creates and starts a child thread (the same engine, its own history and rollout) with its delegate. */
+  startChild(request: ChildThreadRequest): Promise<ChildAgentHandle>;
   /** This thread's handle (notifications are injected into it); null before it exists. */
   thread(): Thread | null;
   /** This thread's model-visible history (for `fork_context`). */
   history(): readonly ResponseItem[];
   timers: Timers;
   logger: Logger;
-  /** Attaches to a new child (approval routing); returns the detach function. */
-  attachChild?(child: Thread): () => void;
 }
 
 /** The `wait` result the model reads: Codex's `WaitResult`. */
@@ -64,7 +69,6 @@ export interface WaitResult {
  */
 export class SubAgentControl {
   private closing = false;
-  private readonly detachers = new Map<string, () => void>();
 
   constructor(private readonly host: SubAgentHost) {}
 
@@ -88,14 +92,15 @@ export class SubAgentControl {
   ): Promise<SpawnedAgent> {
     if (!this.canSpawn) throw new CollabToolError('Agent depth limit reached. Solve the task yourself.');
     const release = this.host.tree.reserve();
-    let thread: Thread;
+    let child: ChildAgentHandle;
     try {
-      thread = await this.host.createChild({ parentThreadId: this.host.threadId, depth: this.childDepth, model: opts.model, reasoningEffort: opts.reasoningEffort });
+      child = await this.host.startChild({ parentThreadId: this.host.threadId, depth: this.childDepth, model: opts.model, reasoningEffort: opts.reasoningEffort });
     } catch (err) {
       release();
       throw new CollabToolError(`collab spawn failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const agent: SpawnedAgent = { threadId: thread.id, parentThreadId: this.host.threadId, depth: this.childDepth, thread };
+    const { thread } = child;
+    const agent: SpawnedAgent = { threadId: thread.id, parentThreadId: this.host.threadId, depth: this.childDepth, thread, stop: () => child.stop() };
     this.host.tree.commit(agent, release);
     this.watch(agent);
     if (opts.forkContext) {
@@ -207,25 +212,15 @@ export class SubAgentControl {
     return agent;
   }
 
-  /** Interrupt, then shutdown (which takes the child's own children down first). */
+  /** Interrupt, then shutdown (which takes the child's own children down first), through its delegate. */
   private async takeDown(agent: SpawnedAgent): Promise<void> {
-    await agent.thread.submit({ type: 'interrupt' }).catch(() => undefined);
-    await agent.thread.shutdown();
+    await agent.stop();
     this.host.tree.remove(agent.threadId);
-    this.detachers.get(agent.threadId)?.();
-    this.detachers.delete(agent.threadId);
   }
 
-  /** Drains the child's event queue, attaches approval routing, and starts the completion watcher. */
+  /** Starts the completion watcher (the child's delegate reads its events and routes its approvals). */
   private watch(agent: SpawnedAgent): void {
     const { thread } = agent;
-    void (async () => {
-      for await (const _event of thread.events()) {
-        // Nobody reads a spawned agent's queue; its events are persisted by its own rollout.
-      }
-    })();
-    const detach = this.host.attachChild?.(thread);
-    if (detach) this.detachers.set(agent.threadId, detach);
     let notified = false;
     const check = (status: AgentStatus) => {
       if (notified || !isFinalStatus(status)) return;

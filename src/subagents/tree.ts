@@ -16,6 +16,8 @@ export interface SpawnedAgent {
   /** Root = 0; a root's children are at depth 1. */
   readonly depth: number;
   readonly thread: Thread;
+  /** Interrupts and shuts the agent down through its delegate; resolves once it has closed. */
+  stop(): Promise<void>;
 }
 
 /**

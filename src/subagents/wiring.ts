@@ -13,7 +13,8 @@ import type { TurnSettings } from '../runtime/session-data.js';
 import type { Thread } from '../runtime/thread.js';
 import type { ThreadStore } from '../persistence/index.js';
 import type { ToolDefinition } from '../tasks/tools.js';
-import { SubAgentControl, type ChildThreadRequest, type Timers } from './control.js';
+import { startDelegate, type DelegateParent } from '../delegates/index.js';
+import { SubAgentControl, type ChildAgentHandle, type ChildThreadRequest, type Timers } from './control.js';
 import { resolveSubAgentLimits } from './options.js';
 import { subAgentTools } from './tools.js';
 import { AgentTree } from './tree.js';
@@ -41,8 +42,10 @@ export interface SubAgentWiringInput {
   settings(): TurnSettings;
   history(): readonly ResponseItem[];
   createThread: CreateLinkedThread;
-  /** Attaches approval routing to a new child; returns the detach function. */
-  attachChild?(child: Thread): () => void;
+  /** The thread's id source (a child's thread id comes from it). */
+  newId(): string;
+  /** Where a child's delegate asks its approvals and lives in the actor tree. */
+  delegateParent: DelegateParent;
 }
 
 /** The sub-agent parts of one thread. */
@@ -81,7 +84,7 @@ export function subAgentWiring(input: SubAgentWiringInput): SubAgentWiring | nul
       ? { setTimeout: (fn, ms) => actorClock.setTimeout!(fn, ms), clearTimeout: (id) => actorClock.clearTimeout!(id) }
       : realTimers;
   let thread: Thread | null = null;
-  const createChild = (request: ChildThreadRequest): Promise<Thread> => {
+  const childOptions = (request: ChildThreadRequest, threadId: string): ThreadOptions => {
     const parent = input.settings();
     const { limits } = tree;
     const model = input.model && request.model ? withModelSlug(input.model, request.model) : input.model;
@@ -112,19 +115,57 @@ export function subAgentWiring(input: SubAgentWiringInput): SubAgentWiring | nul
       ...(options.newId ? { newId: options.newId } : {}),
       ...(options.mcpServers ? { mcpServers: options.mcpServers } : {}),
       ghostSnapshots: false,
+      threadId,
     };
-    return input.createThread(child, { tree, depth: request.depth });
+    return child;
+  };
+  // The child runs behind a thread-level delegate (systemId `delegate:<childThreadId>`), which
+  // reads its events, routes its approvals to this thread, and shuts it down when cancelled.
+  const startChild = async (request: ChildThreadRequest): Promise<ChildAgentHandle> => {
+    let opened: (thread: Thread) => void = () => {};
+    let failed: (error: unknown) => void = () => {};
+    const created = new Promise<Thread>((resolve, reject) => {
+      opened = resolve;
+      failed = reject;
+    });
+    const threadId = input.newId();
+    const handle = startDelegate({
+      parent: input.delegateParent,
+      openChild: async (spec) => {
+        try {
+          const child = await input.createThread(childOptions(request, spec.threadId), { tree, depth: request.depth });
+          opened(child);
+          return child;
+        } catch (error) {
+          failed(error);
+          throw error;
+        }
+      },
+      child: { threadId, source: { subagent: { thread_spawn: { parent_thread_id: request.parentThreadId, depth: request.depth } } }, cwd: input.settings().cwd },
+      kind: 'thread_spawn',
+      // A spawned agent's own events stay on its stream and in its rollout; only approvals reach the parent.
+      onEvent: () => {},
+    });
+    void handle.done.then((out) => failed(new Error(out?.failure?.message ?? 'the sub-agent stopped before it started')));
+    const thread = await created;
+    return {
+      thread,
+      stop: async () => {
+        handle.cancel();
+        await handle.childClosed;
+        await thread.shutdown();
+      },
+    };
   };
   const control = new SubAgentControl({
     threadId: input.threadId,
     depth,
     tree,
-    createChild,
+    startChild,
     thread: () => thread,
     history: input.history,
     timers,
     logger: input.logger,
-    ...(input.attachChild ? { attachChild: input.attachChild } : {}),
   });
   return {
     control,
