@@ -17,7 +17,8 @@ import { failureOf, type Failure, type TurnSpec } from './contracts.js';
 import { goalMachine } from './goal.machine.js';
 import { mcpServerActorId, mcpServerMachine, type McpServerInput } from './mcp-server.machine.js';
 import { recorderMachine } from './recorder.machine.js';
-import { turnMachine, type TurnOutput } from './turn.machine.js';
+import { delegateActorId, turnMachine, type TurnOutput } from './turn.machine.js';
+import { delegateMachine, type DelegateInput } from './delegate.machine.js';
 
 /** Session data owned by the thread (plain JSON; the runtime computes updates). */
 export type SessionData = Record<string, unknown>;
@@ -51,6 +52,8 @@ export type ThreadEvent =
   | { type: 'SESSION.SET'; patch: SessionData }
   | { type: 'MCP.START'; servers: McpServerInput[] }
   | { type: 'MCP.STOP' }
+  /** Spawns a thread-level `delegate` (a spawned sub-agent, which outlives turns), systemId `delegate:<childThreadId>`. */
+  | { type: 'DELEGATE.SPAWN'; delegate: DelegateInput }
   | { type: `xstate.done.actor.${string}`; output: TurnOutput; actorId: string };
 
 export const turnActorId = (turnId: string) => `turn:${turnId}`;
@@ -63,7 +66,7 @@ export const threadMachine = setup({
     context: {} as ThreadContext,
     events: {} as ThreadEvent,
   },
-  actors: { turn: turnMachine, goal: goalMachine, recorder: recorderMachine, mcpServer: mcpServerMachine },
+  actors: { turn: turnMachine, goal: goalMachine, recorder: recorderMachine, mcpServer: mcpServerMachine, delegate: delegateMachine },
   actions: {
     /** Called after a turn ended and the thread settled; may start queued work. */
     turnEnded: (_, _params: TurnOutput) => {},
@@ -116,6 +119,7 @@ export const threadMachine = setup({
     /** A turn actor finished (the goal actor never does). */
     isTurnDone: ({ event }) => ((event as { actorId?: string }).actorId ?? '').startsWith('turn:'),
     isMcpServerDone: ({ event }) => ((event as { actorId?: string }).actorId ?? '').startsWith('mcp:'),
+    isDelegateDone: ({ event }) => ((event as { actorId?: string }).actorId ?? '').startsWith('delegate:'),
     noMcpServers: ({ context }) => context.mcpServers.length === 0,
     drainingRecorder: stateIn('#thread.shuttingDown.flushing'),
   },
@@ -153,8 +157,19 @@ export const threadMachine = setup({
     'SESSION.SET': { actions: assign({ session: ({ context, event }) => ({ ...context.session, ...event.patch }) }) },
     'MCP.START': { actions: 'spawnMcpServers' },
     'MCP.STOP': { actions: 'stopMcpServers' },
-    // An MCP server actor finished stopping (turn actors are handled by the states).
-    'xstate.done.actor.*': { guard: 'isMcpServerDone', actions: 'releaseMcpServer' },
+    // An MCP server actor finished stopping, or a delegate ended (turn actors are handled by the states).
+    'xstate.done.actor.*': [
+      { guard: 'isMcpServerDone', actions: 'releaseMcpServer' },
+      { guard: 'isDelegateDone', actions: stopChild(({ event }) => (event as { actorId: string }).actorId) },
+    ],
+    'DELEGATE.SPAWN': {
+      // enqueueActions: the spawned child's systemId is a plain string, made here from the event.
+      actions: enqueueActions(({ event, enqueue }) => {
+        const delegate = (event as { delegate: DelegateInput }).delegate;
+        const id = delegateActorId(delegate.childThreadId);
+        enqueue.spawnChild('delegate', { id, systemId: id, input: delegate });
+      }),
+    },
     'SESSION_APPROVAL.GRANT': {
       actions: assign({
         sessionApprovals: ({ context, event }) =>

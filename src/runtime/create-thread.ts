@@ -49,6 +49,10 @@ import { loadMcpServersFromConfig, resolveMcpServer, type McpServerConfig } from
 import { mcpToolSource } from '../mcp/tools.js';
 import { ThreadTracing } from './tracing.js';
 import { attachBuddyObserver, buddySettings, type BuddyOptions } from '../buddy/index.js';
+import { subAgentWiring, type SubAgentLink } from '../subagents/wiring.js';
+import { threadDelegateParent } from '../subagents/parent.js';
+import type { SubAgentsOptions } from '../subagents/options.js';
+import type { ChildThreadSpec } from '../delegates/index.js';
 
 /** Options for `createThread`. Everything is optional; a model is needed for user turns. */
 export interface ThreadOptions {
@@ -154,6 +158,11 @@ export interface ThreadOptions {
    * observer"). Throws `ProtocolParseError` for options of the wrong shape.
    */
   buddy?: BuddyOptions;
+  /**
+   * Sub-agents (SPEC §11.2): offers the model `spawn_agent`, `send_input`, `wait` and
+   * `close_agent`; each spawned agent is a thread of this engine. Off by default.
+   */
+  subAgents?: SubAgentsOptions;
 }
 
 /** The former name of `ThreadOptions`. */
@@ -170,16 +179,21 @@ export type CreateThreadOptions = ThreadOptions;
  * await thread.submit({ type: 'user_input', items: [{ type: 'text', text: 'hi' }] });
  */
 export async function createThread(options: ThreadOptions = {}): Promise<Thread> {
+  return createLinkedThread(options, null);
+}
+
+/** `createThread` for a thread inside a sub-agent tree (`link`: the tree and the thread's depth). */
+async function createLinkedThread(options: ThreadOptions, link: SubAgentLink | null): Promise<Thread> {
   const held: { lease: ThreadLease | null } = { lease: null };
   try {
-    return await openThread(options, held);
+    return await openThread(options, held, link);
   } catch (error) {
     await held.lease?.release().catch(() => undefined);
     throw error;
   }
 }
 
-async function openThread(options: ThreadOptions, held: { lease: ThreadLease | null }): Promise<Thread> {
+async function openThread(options: ThreadOptions, held: { lease: ThreadLease | null }, link: SubAgentLink | null): Promise<Thread> {
   const clock = options.clock ?? systemClock;
   const newId = options.newId ?? (() => uuidv7(clock.now()));
   const model = options.model && options.modelCapabilities ? withCapabilities(options.model, options.modelCapabilities) : options.model;
@@ -273,16 +287,32 @@ async function openThread(options: ThreadOptions, held: { lease: ThreadLease | n
     goalStore: options.recorder || options.ephemeral ? null : store,
     ghostSnapshots: ghostSnapshotSettings(options.ghostSnapshots, cwd),
     tracing,
+    openChild: (spec) => createThread(childThreadOptions(options, { model, store, clock, newId, home }, spec)),
   });
   rt.onEvent((event) => tracing.observe(event));
   emitWarning = (message) => rt.emit(rt.activeTurn()?.turnId ?? '', { type: 'warning', message });
   const engine = { shell: process.env.SHELL ?? (os.platform() === 'win32' ? 'powershell' : 'bash'), ...options.engine };
   const builtins = options.builtinTools === false ? [] : builtinTools({ shell: true, applyPatch: true, updatePlan: true, ...options.builtinTools });
-  const tools = [...builtins, ...(options.tools ?? [])];
+  const subAgents = subAgentWiring({
+    options,
+    link,
+    threadId,
+    model,
+    store,
+    home,
+    logger: options.logger ?? defaultLogger,
+    settings: () => rt.session().settings,
+    history: () => rt.session().history.items,
+    createThread: createLinkedThread,
+    newId,
+    delegateParent: threadDelegateParent(rt),
+  });
+  const tools = [...builtins, ...(options.tools ?? []), ...(subAgents?.tools ?? [])];
   const regular = model ? regularTask({ model, tools, dynamicTools: mcpToolSource(rt.mcp), ...engine }) : null;
   const compact = model ? compactTask({ model, ...engine }) : null;
   const userShell = userShellRunner({ shell: engine.shell });
-  thread = new Thread(rt, { regular: () => regular, compact: () => compact, userShell: () => userShell }, { store, history });
+  thread = new Thread(rt, { regular: () => regular, compact: () => compact, userShell: () => userShell }, { store, history, subAgents: subAgents?.control ?? null });
+  subAgents?.bind(thread);
   if (buddy && model) attachBuddyObserver({ onEvent: (l) => rt.onEvent(l), emit: (id, msg) => rt.emit(id, msg), model, logger: rt.logger, inspect: options.inspect }, buddy);
   const historyMeta = await history.metadata().catch(() => ({ logId: 0, entryCount: 0 }));
   rt.start();
@@ -329,6 +359,43 @@ async function openThread(options: ThreadOptions, held: { lease: ThreadLease | n
   }
   watchSignal(thread, options.signal);
   return thread;
+}
+
+/**
+ * A child thread's options (delegates, SPEC §11.1): it shares the parent's model client,
+ * store, home (exec policy rules, message history), clocks, id source, tools, logger and
+ * inspector, and has its own id, history and rollout (`source` = the sub-agent kind). It
+ * takes no ghost snapshots (the parent's turn already did) and no host signal.
+ */
+function childThreadOptions(
+  parent: ThreadOptions,
+  shared: { model: ModelClient | undefined; store: ThreadStore; clock: Clock; newId: () => string; home: string },
+  spec: ChildThreadSpec,
+): ThreadOptions {
+  return {
+    model: shared.model,
+    store: shared.store,
+    clock: shared.clock,
+    newId: shared.newId,
+    home: shared.home,
+    ...pick(parent, ['tools', 'builtinTools', 'actorClock', 'inspect', 'logger', 'showRawReasoning', 'engine', 'ephemeral', 'persistence', 'modelProvider', 'effort', 'summary']),
+    ghostSnapshots: false,
+    threadId: spec.threadId,
+    source: spec.source,
+    cwd: spec.cwd,
+    ...(spec.approvalPolicy === undefined ? {} : { approvalPolicy: spec.approvalPolicy as ThreadOptions['approvalPolicy'] }),
+    ...(spec.sandboxPolicy === undefined ? {} : { sandboxPolicy: spec.sandboxPolicy as ThreadOptions['sandboxPolicy'] }),
+    ...(spec.baseInstructions === undefined ? {} : { baseInstructions: spec.baseInstructions }),
+    ...(spec.developerInstructions === undefined ? {} : { developerInstructions: spec.developerInstructions }),
+    ...(spec.userInstructions === undefined ? {} : { userInstructions: spec.userInstructions }),
+    ...(spec.projectDoc === undefined ? {} : { projectDoc: spec.projectDoc }),
+  };
+}
+
+function pick<T extends object, K extends keyof T>(from: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (from[key] !== undefined) out[key] = from[key];
+  return out;
 }
 
 /** Shuts the thread down when the host's signal aborts (at once if it already has). */

@@ -18,6 +18,7 @@ import { recordResponseInput } from './pending-input.js';
 import { TURN_ABORTED_MARKER_TEXT } from './markers.js';
 import { failedSnapshotWarning, slowSnapshotWarning, takeGhostSnapshot } from './ghost-snapshots.js';
 import { LiveTaskContext } from './task-context.js';
+import { delegateLogic } from '../delegates/delegate.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 
 const runtimes = new WeakMap<object, ThreadRuntime>();
@@ -100,6 +101,7 @@ const turnLogic = turnMachine.provide({
   actors: {
     task: taskMachine.provide({ actors: { runTask: taskRunner } }),
     approval: approvalMachine,
+    delegate: delegateLogic,
     toolCall: toolCallMachine.provide({
       actors: {
         runTool: fromPromise<ResponseItem, ToolCallSpec>(({ input, system }) => runtimeOf(system).runRegisteredTool(input.key)),
@@ -218,6 +220,7 @@ const turnLogic = turnMachine.provide({
 export const threadLogic = threadMachine.provide({
   actors: {
     turn: turnLogic,
+    delegate: delegateLogic,
     mcpServer: mcpServerMachine.provide({
       actors: {
         connect: fromPromise<{ tools: number }, { name: string }>(({ input, signal, system }) => runtimeOf(system).mcp.connect(input.name, signal)),

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { userInputToMessage } from '../history/index.js';
-import type { CodexErrorInfo, Op, ResponseInputItem, ResponseItem, Submission, UserInput } from '../protocol/index.js';
+import type { AgentStatus, CodexErrorInfo, Op, ResponseInputItem, ResponseItem, Submission, UserInput } from '../protocol/index.js';
 import type { SessionTask } from '../tasks/session-task.js';
 import { undoTask } from '../tasks/undo.js';
 import type { TurnSettings } from './session-data.js';
@@ -38,6 +38,19 @@ type UserOp = Extract<Op, { type: 'user_input' | 'user_input_with_turn_context' 
 export interface ThreadServices {
   store: ThreadStore;
   history: MessageHistory;
+  /** The thread's spawned agents: interrupted and shut down with it (SPEC §11.2). */
+  subAgents?: ChildAgents | null;
+}
+
+/** What an interrupt or shutdown of a thread does to the agents it spawned. */
+export interface ChildAgents {
+  readonly hasChildren: boolean;
+  /** The live children of this thread. */
+  list(): Array<{ threadId: string; depth: number; status: AgentStatus }>;
+  /** Interrupts and shuts down every live child (and, through them, their descendants). */
+  interruptAll(): Promise<void>;
+  /** The same, for a thread shutting down: children notify it no more. */
+  shutdownAll(): Promise<void>;
 }
 
 export class OpHandlers {
@@ -69,8 +82,18 @@ export class OpHandlers {
         // Idle: an interrupt cancels MCP servers still starting (Codex `interrupt_task`).
         if (rt.activeTurn() === null) rt.mcp.cancelStartup();
         rt.actor.send({ type: 'INTERRUPT' });
+        if (this.services.subAgents?.hasChildren) {
+          await rt.waitSettled();
+          await this.services.subAgents.interruptAll();
+        }
         break;
       case 'shutdown':
+        if (this.services.subAgents?.hasChildren) {
+          // The turn stops first (a `wait` must not see its agents go), then the children.
+          if (rt.activeTurn() !== null) rt.actor.send({ type: 'INTERRUPT' });
+          await rt.waitSettled();
+          await this.services.subAgents.shutdownAll();
+        }
         rt.actor.send({ type: 'SHUTDOWN', submissionId: id });
         break;
       case 'exec_approval':

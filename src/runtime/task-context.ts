@@ -15,6 +15,9 @@ import type { TurnSettings } from './session-data.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 import type { GhostSnapshotSettings } from './ghost-snapshots.js';
 import type { SpanHandle } from './tracing.js';
+import { startDelegate, type DelegateHandle, type TurnDelegateOptions } from '../delegates/index.js';
+import { InvalidRequestError } from '../errors.js';
+import { turnDelegateParent } from './delegate-parent.js';
 
 /** The error a cancelled wait rejects with. */
 export function abortError(message = 'the turn was cancelled'): Error {
@@ -55,6 +58,12 @@ export interface EngineContext extends TaskContext {
   readonly outputSchema: Record<string, unknown> | null;
   /** Starts an OpenTelemetry span inside this turn (a no-op without tracing). */
   startSpan(name: string, attributes: Record<string, string | number | boolean | undefined>): SpanHandle;
+  /**
+   * Starts a delegate (a child thread) of this turn, its actor under this turn's actor
+   * (`startDelegate` in src/delegates). Throws `InvalidRequestError` when the thread cannot
+   * open child threads (it was not made by `createThread`).
+   */
+  startDelegate(options: TurnDelegateOptions): DelegateHandle;
 }
 
 /** What the model's goal tools may do with the thread goal. */
@@ -170,6 +179,24 @@ export class LiveTaskContext implements EngineContext {
 
   startSpan(name: string, attributes: Record<string, string | number | boolean | undefined>): SpanHandle {
     return this.rt.tracing.startInTurn(this.turnId, name, attributes);
+  }
+
+  startDelegate(options: TurnDelegateOptions): DelegateHandle {
+    const openChild = this.rt.config.openChild;
+    if (!openChild) throw new InvalidRequestError('this thread cannot open child threads: create it with createThread');
+    const { threadId, cwd, ...child } = options.child;
+    return startDelegate({
+      ...options,
+      parent: turnDelegateParent(this.rt, this),
+      openChild,
+      child: {
+        approvalPolicy: this.settings.approval_policy,
+        sandboxPolicy: this.settings.sandbox_policy,
+        ...child,
+        threadId: threadId ?? this.newId(),
+        cwd: cwd ?? this.settings.cwd,
+      },
+    });
   }
 
   injectPendingInput(items: ResponseInputItem[]): void {

@@ -39,6 +39,7 @@ import type { GhostSnapshotSettings } from './ghost-snapshots.js';
 import { createViewStore, ViewFeeder } from './view.js';
 import { McpConnectionManager } from '../mcp/manager.js';
 import { ThreadTracing } from './tracing.js';
+import type { OpenChildThread } from '../delegates/index.js';
 
 /** Inter-agent mail as model-visible input: an assistant message carrying the mail as JSON. */
 export function mailToInput(mail: InterAgentCommunication): ResponseInputItem {
@@ -85,6 +86,8 @@ export interface RuntimeConfig {
   ghostSnapshots?: GhostSnapshotSettings | null;
   /** OpenTelemetry spans of this thread (default: none). */
   tracing?: ThreadTracing;
+  /** Opens a child thread sharing this thread's services (delegates; absent: none can be opened). */
+  openChild?: OpenChildThread;
 }
 
 export type ThreadActor = ActorRefFrom<typeof threadMachine>;

@@ -51,7 +51,20 @@ export class Thread {
     services: ThreadServices,
   ) {
     this.handlers = new OpHandlers(rt, tasks, services);
+    this.subAgentList = () => services.subAgents?.list() ?? [];
     this.loop = this.runLoop();
+  }
+
+  private readonly subAgentList: () => Array<{ threadId: string; depth: number; status: AgentStatus }>;
+
+  /**
+   * The live agents this thread spawned (`createThread({ subAgents })`), oldest first, with
+   * their depth (this thread's children: its depth + 1) and last known status.
+   * @example
+   * thread.subAgents(); // [{ threadId: '0193…', depth: 1, status: 'running' }]
+   */
+  subAgents(): Array<{ threadId: string; depth: number; status: AgentStatus }> {
+    return this.subAgentList();
   }
 
   /** The thread id (also the rollout's session id). */
