@@ -51,6 +51,8 @@ export interface ChildAgents {
   interruptAll(): Promise<void>;
   /** The same, for a thread shutting down: children notify it no more. */
   shutdownAll(): Promise<void>;
+  /** Calls `listener` with each agent spawned from now on, before its first input; returns the unsubscribe. */
+  onSpawned(listener: (agent: { threadId: string; depth: number; thread: unknown }) => void): () => void;
 }
 
 export class OpHandlers {

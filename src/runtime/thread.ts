@@ -52,6 +52,7 @@ export class Thread {
   ) {
     this.handlers = new OpHandlers(rt, tasks, services);
     this.subAgentList = () => services.subAgents?.list() ?? [];
+    this.subAgentSpawned = (listener) => services.subAgents?.onSpawned((agent) => listener({ threadId: agent.threadId, depth: agent.depth, thread: agent.thread as Thread })) ?? (() => {});
     this.loop = this.runLoop();
   }
 
@@ -65,6 +66,19 @@ export class Thread {
    */
   subAgents(): Array<{ threadId: string; depth: number; status: AgentStatus }> {
     return this.subAgentList();
+  }
+
+  private readonly subAgentSpawned: (listener: (agent: { threadId: string; depth: number; thread: Thread }) => void) => () => void;
+
+  /**
+   * Calls `listener` with each agent this thread spawns from now on, with the child's `Thread`,
+   * after it is registered and before its first input is submitted (so `agent.thread.onEvent`
+   * sees all of its turns). Returns the unsubscribe; a thread without sub-agents never calls it.
+   * @example
+   * thread.onSubAgentSpawned(({ thread: child }) => child.onEvent((e) => console.log(child.id, e.msg.type)));
+   */
+  onSubAgentSpawned(listener: (agent: { threadId: string; depth: number; thread: Thread }) => void): () => void {
+    return this.subAgentSpawned(listener);
   }
 
   /** The thread id (also the rollout's session id). */

@@ -69,6 +69,7 @@ export interface WaitResult {
  */
 export class SubAgentControl {
   private closing = false;
+  private readonly spawnListeners = new Set<(agent: SpawnedAgent) => void>();
 
   constructor(private readonly host: SubAgentHost) {}
 
@@ -103,6 +104,7 @@ export class SubAgentControl {
     const agent: SpawnedAgent = { threadId: thread.id, parentThreadId: this.host.threadId, depth: this.childDepth, thread, stop: () => child.stop() };
     this.host.tree.commit(agent, release);
     this.watch(agent);
+    for (const listener of this.spawnListeners) listener(agent);
     if (opts.forkContext) {
       const forked = forkedHistory(this.host.history(), opts.callId);
       if (forked.length > 0) await thread.injectResponseItems(forked);
@@ -194,6 +196,15 @@ export class SubAgentControl {
   async shutdownAll(): Promise<void> {
     this.closing = true;
     await this.interruptAll();
+  }
+
+  /**
+   * Calls `listener` with each agent this thread spawns, once it is registered and before its
+   * first input is submitted (so a listener sees every turn of the child). Returns the unsubscribe.
+   */
+  onSpawned(listener: (agent: SpawnedAgent) => void): () => void {
+    this.spawnListeners.add(listener);
+    return () => this.spawnListeners.delete(listener);
   }
 
   /** The live children of this thread, oldest first. */
