@@ -50,12 +50,21 @@ export class SubAgentsConfigError extends TurnstateError {
   }
 }
 
+// The policies are `unknown` here and parsed only when given: `AskForApproval` has a default,
+// which zod would otherwise fill in for a missing value (and so override the parent's policy).
 const Options = z.object({
   maxDepth: z.number().int().nonnegative().default(DEFAULT_AGENT_MAX_DEPTH),
   maxThreads: z.number().int().positive().default(DEFAULT_AGENT_MAX_THREADS),
-  approvalPolicy: AskForApproval.optional(),
-  sandboxPolicy: SandboxPolicy.optional(),
+  approvalPolicy: z.unknown().optional(),
+  sandboxPolicy: z.unknown().optional(),
 });
+
+function parsePolicy<S extends z.ZodType>(schema: S, value: unknown, name: string): z.infer<S> | null {
+  if (value === undefined) return null;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new SubAgentsConfigError(`${name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  return parsed.data;
+}
 
 /**
  * Validates `subAgents` and fills in the defaults.
@@ -69,5 +78,10 @@ export function resolveSubAgentLimits(options: SubAgentsOptions): SubAgentLimits
     throw new SubAgentsConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
   }
   const { maxDepth, maxThreads, approvalPolicy, sandboxPolicy } = parsed.data;
-  return { maxDepth, maxThreads, approvalPolicy: approvalPolicy ?? null, sandboxPolicy: sandboxPolicy ?? null };
+  return {
+    maxDepth,
+    maxThreads,
+    approvalPolicy: parsePolicy(AskForApproval, approvalPolicy, 'approvalPolicy'),
+    sandboxPolicy: parsePolicy(SandboxPolicy, sandboxPolicy, 'sandboxPolicy'),
+  };
 }
