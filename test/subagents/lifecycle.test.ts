@@ -46,6 +46,24 @@ describe('a child approval', () => {
   });
 });
 
+describe('a child approval while the parent is idle', () => {
+  it('is shown on the parent stream and answered denied: the child goes on without running the command', async () => {
+    const r = routed(
+      [calls('p1', spawn('spawn_1')), answer('p2', 'spawned'), answer('p3')],
+      [calls('c1', shell('child_call', ['touch', 'idle-parent.txt'])), answer('c2', 'child done')],
+    );
+    rig = await startRig(r.script, { subAgents: {}, approvalPolicy: 'untrusted', sandboxPolicy: FULL_ACCESS });
+    await rig.thread.submit(say('delegate'));
+    await rig.log.untilType('task_complete');
+    await eventually(() => r.childRequests.length === 2, 10_000, 'the child to go on after the decision');
+
+    const request = rig.log.events.find((e) => e.msg.type === 'exec_approval_request');
+    expect(request?.msg).toMatchObject({ call_id: 'child_call' });
+    expect(outputOf(r.childRequests[1]!, 'child_call')).toBe('exec command rejected by user');
+    expect(existsSync(path.join(rig.cwd, 'idle-parent.txt'))).toBe(false);
+  });
+});
+
 describe('interrupting the parent during wait', () => {
   it('leaves no live child and no child process', async () => {
     const marker = sleepMarker();
@@ -126,6 +144,25 @@ describe('closing agents', () => {
     await rig.thread.shutdown();
     expect(rig.thread.subAgents()).toEqual([]);
     expect(r.childRequests.map((req) => req.connection)).toEqual(['client_closed']);
+  });
+});
+
+describe('slots', () => {
+  it('a closed agent frees its slot: with maxThreads 1, spawn → close → spawn succeeds', async () => {
+    const r = routed(
+      [
+        calls('p1', spawn('spawn_1')),
+        (req) => calls('p2', call('close_1', 'close_agent', { id: agentIdFrom(req, 'spawn_1') })),
+        calls('p3', spawn('spawn_2', `${CHILD}: again`)),
+        answer('p4'),
+      ],
+      [hold, hold],
+    );
+    rig = await startRig(r.script, { subAgents: { maxThreads: 1 }, approvalPolicy: 'never', sandboxPolicy: FULL_ACCESS });
+    await rig.thread.submit(say('delegate'));
+    await rig.log.untilType('task_complete');
+    expect(JSON.parse(outputOf(r.parentRequests[3]!, 'spawn_2')!)).toEqual({ agent_id: expect.any(String) });
+    expect(rig.thread.subAgents()).toHaveLength(1);
   });
 });
 
