@@ -48,7 +48,8 @@ import { ThreadRuntime } from './thread-runtime.js';
 import { loadMcpServersFromConfig, resolveMcpServer, type McpServerConfig } from '../mcp/config.js';
 import { mcpToolSource } from '../mcp/tools.js';
 import { ThreadTracing } from './tracing.js';
-import type { ChildThreadSpec } from '../delegates/index.js';
+import type { ChildThreadSpec } from '../delegates/types.js';
+import { reviewTask } from '../delegates/review/task.js';
 
 /** Options for `createThread`. Everything is optional; a model is needed for user turns. */
 export interface ThreadOptions {
@@ -276,7 +277,8 @@ async function openThread(options: ThreadOptions, held: { lease: ThreadLease | n
   const regular = model ? regularTask({ model, tools, dynamicTools: mcpToolSource(rt.mcp), ...engine }) : null;
   const compact = model ? compactTask({ model, ...engine }) : null;
   const userShell = userShellRunner({ shell: engine.shell });
-  thread = new Thread(rt, { regular: () => regular, compact: () => compact, userShell: () => userShell }, { store, history });
+  const review = model ? reviewTask() : null;
+  thread = new Thread(rt, { regular: () => regular, compact: () => compact, userShell: () => userShell, review: () => review }, { store, history });
   const historyMeta = await history.metadata().catch(() => ({ logId: 0, entryCount: 0 }));
   rt.start();
   rt.emit('', {
