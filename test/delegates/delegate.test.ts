@@ -12,7 +12,7 @@ import type { RecordedRequest } from 'turnstate/testing';
 import type { EngineContext } from '../../src/runtime/task-context.js';
 import type { DelegateHandle } from '../../src/delegates/index.js';
 import { ev, type ScriptedResponse } from 'turnstate/testing';
-import { FULL_ACCESS, answer, calls, decide, eventually, messages, shell, startRig, type Rig } from '../integration/support.js';
+import { FULL_ACCESS, WORKSPACE_WRITE, addFile, answer, calls, decide, eventually, messages, patch, shell, startRig, type Rig } from '../integration/support.js';
 
 let rig: Rig | undefined;
 afterEach(async () => {
@@ -120,6 +120,26 @@ describe('delegate', () => {
     );
     expect(childRoot?.rootId).toBeDefined();
     expect(childRoot?.rootId).not.toBe(rig.thread.actor.sessionId);
+  });
+});
+
+describe('delegate patch approvals', () => {
+  it("routes the child's patch approval to the parent; a parent `patch_approval` decides it for the child", async () => {
+    const script = (req: RecordedRequest) => {
+      if (!fromChild(req)) throw new Error('the parent makes no model request in this test');
+      return hasToolOutput(req) ? answer('c2', 'patched') : calls('c1', patch('call_p', addFile('a.txt', 'a')));
+    };
+    rig = await startRig(script, { approvalPolicy: 'untrusted', sandboxPolicy: WORKSPACE_WRITE });
+    const seen: Event[] = [];
+    const turnId = await rig.thread.spawnTask(delegatingTask(seen, []), null);
+    const request = await rig.log.untilType('apply_patch_approval_request');
+    expect(request.id).toBe(turnId);
+    expect(request.msg).toMatchObject({ call_id: 'call_p', turn_id: turnId, changes: { [path.join(rig.cwd, 'a.txt')]: { type: 'add', content: 'a\n' } } });
+    await rig.thread.approve(request.msg, 'approved');
+    await rig.log.untilType('task_complete', { id: turnId });
+    expect(readFileSync(path.join(rig.cwd, 'a.txt'), 'utf8')).toBe('a\n');
+    expect(seen.map((e) => e.msg.type)).toEqual(expect.arrayContaining(['patch_apply_begin', 'patch_apply_end']));
+    expect(seen.map((e) => e.msg.type)).not.toContain('apply_patch_approval_request');
   });
 });
 
