@@ -345,6 +345,8 @@ function childThreadOptions(
     home: shared.home,
     ...pick(parent, ['tools', 'builtinTools', 'actorClock', 'inspect', 'logger', 'showRawReasoning', 'engine', 'ephemeral', 'persistence', 'modelProvider', 'effort', 'summary']),
     ghostSnapshots: false,
+    // A parent with a host-supplied recorder keeps no store-backed rollout; neither does its child.
+    ...(parent.recorder ? { ephemeral: true } : {}),
     threadId: spec.threadId,
     source: spec.source,
     cwd: spec.cwd,

@@ -3,6 +3,7 @@
  * told apart by their `instructions` (the child's are the review instructions).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { AnyActorRef, InspectionEvent } from 'xstate';
 import { ev, type RecordedRequest, type ScriptedResponse } from 'turnstate/testing';
 import { REVIEW_INSTRUCTIONS } from '../../src/delegates/index.js';
 import { answer, messages, say, startRig, type Rig } from '../integration/support.js';
@@ -63,7 +64,8 @@ describe('review mode', () => {
       parentRequests += 1;
       return answer(`p${parentRequests}`, parentRequests === 1 ? 'Hello there.' : 'Noted.');
     };
-    rig = await startRig(script);
+    const inspected: InspectionEvent[] = [];
+    rig = await startRig(script, { inspect: (e) => void inspected.push(e) });
     const first = await rig.thread.submit(say('hello parent'));
     await rig.log.untilType('task_complete', { id: first });
 
@@ -93,6 +95,11 @@ describe('review mode', () => {
     expect(agentMessages[1]).toContain('- Off-by-one in the loop bound — /repo/src/parse.ts:10-12');
     expect(agentMessages.join('\n')).not.toContain('"findings"');
     expect(messages(rig.log, 'task_complete', id)[0]?.last_agent_message).toBeNull();
+    // The review child shows in the inspector as a `delegate` actor under the review turn.
+    const delegate = inspected.find((e) => e.type === '@xstate.actor' && /^delegate:/.test((e.actorRef as unknown as { systemId?: string }).systemId ?? ''))
+      ?.actorRef as (AnyActorRef & { _parent?: AnyActorRef }) | undefined;
+    expect(delegate?._parent?.id).toBe(`turn:${id}`);
+    expect(delegate?.getSnapshot().output).toMatchObject({ outcome: 'finished', drainTimedOut: false });
 
     // The child saw the review instructions and prompt, and none of the parent's history.
     const childRequests = rig.server.requests.filter(isChild);

@@ -36,19 +36,25 @@ export function reviewTask(): SessionTask<ResolvedReview> {
     async run(ctx, review, signal) {
       const turn = ctx as EngineContext;
       turn.emit({ type: 'entered_review_mode', target: review.target, user_facing_hint: review.userFacingHint });
-      const output = await runReviewChild(turn, review, signal);
+      const { output, done } = await runReviewChild(turn, review, signal);
       // Cancelled: the abort hook exits review mode (before `turn_aborted`).
       if (signal.aborted || !turn.live) return null;
       await exitReviewMode(turn, output);
+      // The turn ends once the child has shut down (the delegate bounds its drain to 500 ms).
+      await done;
       return null;
     },
     abort: (ctx: TaskContext) => exitReviewMode(ctx as EngineContext, null),
   };
 }
 
-/** Runs the one-shot review child; resolves with its parsed verdict, or null (aborted, closed, cancelled). */
-function runReviewChild(turn: EngineContext, review: ResolvedReview, signal: AbortSignal): Promise<ReviewOutputEvent | null> {
-  return new Promise((resolve) => {
+/**
+ * Runs the one-shot review child; resolves with its parsed verdict (null: aborted, closed,
+ * cancelled) and the delegate's end.
+ */
+function runReviewChild(turn: EngineContext, review: ResolvedReview, signal: AbortSignal): Promise<{ output: ReviewOutputEvent | null; done: Promise<unknown> }> {
+  let done: Promise<unknown> = Promise.resolve();
+  const output = new Promise<ReviewOutputEvent | null>((resolve) => {
     let held: ResponseEventHolder = null;
     const handle = turn.startDelegate({
       kind: 'review',
@@ -83,6 +89,7 @@ function runReviewChild(turn: EngineContext, review: ResolvedReview, signal: Abo
         turn.emit(msg);
       },
     });
+    done = handle.done;
     void handle.done.then((out) => {
       if (out?.outcome === 'failed' && out.failure) {
         turn.emit({ type: 'error', message: `The review could not start: ${out.failure.message}`, codex_error_info: 'other' });
@@ -96,6 +103,7 @@ function runReviewChild(turn: EngineContext, review: ResolvedReview, signal: Abo
     if (signal.aborted) cancel();
     else signal.addEventListener('abort', cancel, { once: true });
   });
+  return output.then((result) => ({ output: result, done }));
 }
 
 type ResponseEventHolder = Extract<Parameters<EngineContext['emit']>[0], { type: 'agent_message' }> | null;
