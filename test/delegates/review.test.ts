@@ -38,6 +38,9 @@ const VERDICT = {
 const childAnswer: ScriptedResponse = {
   events: [
     ev.created('c1'),
+    ev.reasoningAdded('rs_1'),
+    ev.reasoningSummaryPartAdded(0),
+    ev.reasoningSummaryDelta('Reading the parser'),
     ev.reasoning('rs_1', ['Reading the parser']),
     ev.assistantMessage('m_progress', 'Looking at the parser now.', 'commentary'),
     ev.messageAdded('m_verdict'),
@@ -95,6 +98,9 @@ describe('review mode', () => {
     expect(agentMessages[1]).toContain('- Off-by-one in the loop bound — /repo/src/parse.ts:10-12');
     expect(agentMessages.join('\n')).not.toContain('"findings"');
     expect(messages(rig.log, 'task_complete', id)[0]?.last_agent_message).toBeNull();
+    // Seed 004: the child's legacy deltas are dropped; the parent projects its own once.
+    expect(messages(rig.log, 'reasoning_content_delta', id)).toHaveLength(1);
+    expect(messages(rig.log, 'agent_reasoning_delta', id)).toHaveLength(1);
     // The review child shows in the inspector as a `delegate` actor under the review turn.
     const delegate = inspected.find((e) => e.type === '@xstate.actor' && /^delegate:/.test((e.actorRef as unknown as { systemId?: string }).systemId ?? ''))
       ?.actorRef as (AnyActorRef & { _parent?: AnyActorRef }) | undefined;
