@@ -55,7 +55,7 @@ export function reviewTask(): SessionTask<ResolvedReview> {
 function runReviewChild(turn: EngineContext, review: ResolvedReview, signal: AbortSignal): Promise<{ output: ReviewOutputEvent | null; done: Promise<unknown> }> {
   let done: Promise<unknown> = Promise.resolve();
   const output = new Promise<ReviewOutputEvent | null>((resolve) => {
-    let held: ResponseEventHolder = null;
+    let held: HeldAgentMessage = null;
     const handle = turn.startDelegate({
       kind: 'review',
       child: {
@@ -106,7 +106,7 @@ function runReviewChild(turn: EngineContext, review: ResolvedReview, signal: Abo
   return output.then((result) => ({ output: result, done }));
 }
 
-type ResponseEventHolder = Extract<Parameters<EngineContext['emit']>[0], { type: 'agent_message' }> | null;
+type HeldAgentMessage = Extract<Parameters<EngineContext['emit']>[0], { type: 'agent_message' }> | null;
 
 /** Codex `exit_review_mode`: the two synthetic messages and `exited_review_mode` between them. */
 async function exitReviewMode(turn: EngineContext, output: ReviewOutputEvent | null): Promise<void> {
