@@ -7,9 +7,17 @@ import { z } from 'zod';
 import { TurnstateError } from '../errors.js';
 import { AskForApproval, SandboxPolicy } from '../protocol/index.js';
 
-/** Codex `agent_max_depth` default: the root's children may not spawn. */
+/**
+ * Codex `agent_max_depth` default: the root's children may not spawn.
+ * @example
+ * resolveSubAgentLimits({}).maxDepth === DEFAULT_AGENT_MAX_DEPTH; // true
+ */
 export const DEFAULT_AGENT_MAX_DEPTH = 1;
-/** Codex `agent_max_threads` default: live spawned agents per root thread. */
+/**
+ * Codex `agent_max_threads` default: live spawned agents per root thread.
+ * @example
+ * resolveSubAgentLimits({}).maxThreads === DEFAULT_AGENT_MAX_THREADS; // true
+ */
 export const DEFAULT_AGENT_MAX_THREADS = 6;
 
 /**
