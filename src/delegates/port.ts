@@ -37,6 +37,11 @@ export class DelegatePort {
     return this.options.child.threadId;
   }
 
+  /** What inspectors serialising the delegate actor's context see of the port (not the child). */
+  toJSON(): { childThreadId: string } {
+    return { childThreadId: this.childThreadId };
+  }
+
   /** `openChild`: creates the child, starts reading its events, submits one-shot input. */
   open(): Promise<void> {
     this.opening ??= (async () => {

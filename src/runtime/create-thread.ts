@@ -52,7 +52,8 @@ import { attachBuddyObserver, buddySettings, type BuddyOptions } from '../buddy/
 import { subAgentWiring, type SubAgentLink } from '../subagents/wiring.js';
 import { threadDelegateParent } from '../subagents/parent.js';
 import type { SubAgentsOptions } from '../subagents/options.js';
-import type { ChildThreadSpec } from '../delegates/index.js';
+import type { ChildThreadSpec } from '../delegates/types.js';
+import { reviewTask } from '../delegates/review/task.js';
 
 /** Options for `createThread`. Everything is optional; a model is needed for user turns. */
 export interface ThreadOptions {
@@ -311,7 +312,12 @@ async function openThread(options: ThreadOptions, held: { lease: ThreadLease | n
   const regular = model ? regularTask({ model, tools, dynamicTools: mcpToolSource(rt.mcp), ...engine }) : null;
   const compact = model ? compactTask({ model, ...engine }) : null;
   const userShell = userShellRunner({ shell: engine.shell });
-  thread = new Thread(rt, { regular: () => regular, compact: () => compact, userShell: () => userShell }, { store, history, subAgents: subAgents?.control ?? null });
+  const review = model ? reviewTask() : null;
+  thread = new Thread(
+    rt,
+    { regular: () => regular, compact: () => compact, userShell: () => userShell, review: () => review },
+    { store, history, subAgents: subAgents?.control ?? null },
+  );
   subAgents?.bind(thread);
   if (buddy && model) attachBuddyObserver({ onEvent: (l) => rt.onEvent(l), emit: (id, msg) => rt.emit(id, msg), model, logger: rt.logger, inspect: options.inspect }, buddy);
   const historyMeta = await history.metadata().catch(() => ({ logId: 0, entryCount: 0 }));
@@ -380,6 +386,8 @@ function childThreadOptions(
     home: shared.home,
     ...pick(parent, ['tools', 'builtinTools', 'actorClock', 'inspect', 'logger', 'showRawReasoning', 'engine', 'ephemeral', 'persistence', 'modelProvider', 'effort', 'summary']),
     ghostSnapshots: false,
+    // A parent with a host-supplied recorder keeps no store-backed rollout; neither does its child.
+    ...(parent.recorder ? { ephemeral: true } : {}),
     threadId: spec.threadId,
     source: spec.source,
     cwd: spec.cwd,

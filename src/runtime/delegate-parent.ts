@@ -5,7 +5,7 @@
  */
 import type { AnyActorRef } from 'xstate';
 import { delegateActorId } from '../../machines/turn.machine.js';
-import type { DelegateParent } from '../delegates/index.js';
+import type { DelegateParent } from '../delegates/types.js';
 import type { TaskContext } from '../tasks/session-task.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 

@@ -13,12 +13,16 @@ import type { MessageHistory, ThreadStore } from '../persistence/index.js';
 import { rollbackThread } from './rollback.js';
 import { parseMcpServersTable, resolveMcpServer } from '../mcp/config.js';
 import type { ThreadRuntime } from './thread-runtime.js';
+import type { ResolvedReview } from '../delegates/review/request.js';
+import { startReview } from './review-op.js';
 
 /** Builds the engine's own tasks; the model-backed ones need a model client. */
 export interface TaskFactory {
   regular(): SessionTask<UserInput[]> | null;
   compact(): SessionTask<null> | null;
   userShell(): UserShellRunner | null;
+  /** The review task (SPEC §4.4); absent or null: review mode needs a model. */
+  review?(): SessionTask<ResolvedReview> | null;
 }
 
 /** Runs `!command` user shell commands (SPEC §4.7). */
@@ -177,7 +181,7 @@ export class OpHandlers {
         rt.logger.warn(`ignoring ${op.type}: no such request is pending`, { id: op.id });
         break;
       case 'review':
-        this.notBuilt(id, 'Review mode');
+        await startReview(rt, this.tasks.review?.() ?? null, id, op.review_request);
         break;
       case 'run_user_shell_command':
         this.userShell(id, op.command);

@@ -15,7 +15,8 @@ import type { TurnSettings } from './session-data.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 import type { GhostSnapshotSettings } from './ghost-snapshots.js';
 import type { SpanHandle } from './tracing.js';
-import { startDelegate, type DelegateHandle, type TurnDelegateOptions } from '../delegates/index.js';
+import { startDelegate } from '../delegates/delegate.js';
+import type { DelegateHandle, TurnDelegateOptions } from '../delegates/types.js';
 import { InvalidRequestError } from '../errors.js';
 import { turnDelegateParent } from './delegate-parent.js';
 

@@ -39,7 +39,7 @@ import type { GhostSnapshotSettings } from './ghost-snapshots.js';
 import { createViewStore, ViewFeeder } from './view.js';
 import { McpConnectionManager } from '../mcp/manager.js';
 import { ThreadTracing } from './tracing.js';
-import type { OpenChildThread } from '../delegates/index.js';
+import type { OpenChildThread } from '../delegates/types.js';
 
 /** Inter-agent mail as model-visible input: an assistant message carrying the mail as JSON. */
 export function mailToInput(mail: InterAgentCommunication): ResponseInputItem {

@@ -85,11 +85,23 @@ export function inputPreview(items: readonly UserInput[]): string {
     .join('\n');
 }
 
-/** Codex `DEFAULT_WAIT_TIMEOUT_MS`. */
+/**
+ * Codex `DEFAULT_WAIT_TIMEOUT_MS`: a `wait` without `timeout_ms` waits 30 s.
+ * @example
+ * waitTimeoutMs(undefined) === DEFAULT_WAIT_TIMEOUT_MS; // true
+ */
 export const DEFAULT_WAIT_TIMEOUT_MS = 30_000;
-/** Codex `MIN_WAIT_TIMEOUT_MS`: shorter waits would let a model busy-poll its agents. */
+/**
+ * Codex `MIN_WAIT_TIMEOUT_MS`: shorter waits would let a model busy-poll its agents.
+ * @example
+ * waitTimeoutMs(1) === MIN_WAIT_TIMEOUT_MS; // true
+ */
 export const MIN_WAIT_TIMEOUT_MS = 10_000;
-/** Codex `MAX_WAIT_TIMEOUT_MS` (one hour). */
+/**
+ * Codex `MAX_WAIT_TIMEOUT_MS` (one hour).
+ * @example
+ * waitTimeoutMs(86_400_000) === MAX_WAIT_TIMEOUT_MS; // true
+ */
 export const MAX_WAIT_TIMEOUT_MS = 3_600_000;
 
 /**
@@ -104,9 +116,9 @@ export function waitTimeoutMs(timeoutMs: number | undefined): number {
   return Math.min(Math.max(ms, MIN_WAIT_TIMEOUT_MS), MAX_WAIT_TIMEOUT_MS);
 }
 
-/** The tag that wraps a finished sub-agent's notice in the parent's history. */
-export const SUBAGENT_NOTIFICATION_OPEN_TAG = '<subagent_notification>';
-export const SUBAGENT_NOTIFICATION_CLOSE_TAG = '</subagent_notification>';
+/** The tags that wrap a finished sub-agent's notice in the parent's history. */
+const SUBAGENT_NOTIFICATION_OPEN_TAG = '<subagent_notification>';
+const SUBAGENT_NOTIFICATION_CLOSE_TAG = '</subagent_notification>';
 
 /**
  * The user-role text telling a parent that a sub-agent reached a final status (Codex's

@@ -129,6 +129,8 @@ export class SubAgentControl {
       if (interrupt) await agent.thread.submit({ type: 'interrupt' });
       return await agent.thread.submit({ type: 'user_input', items });
     } catch {
+      // The agent's thread is gone (Codex `InternalAgentDied`): it leaves the tree.
+      this.host.tree.remove(id);
       throw new CollabToolError(`agent with id ${id} is closed`);
     }
   }
@@ -160,13 +162,17 @@ export class SubAgentControl {
       };
       const onAbort = () => finish(Object.assign(new Error('the wait was cancelled'), { name: 'AbortError' }));
       const timer = this.host.timers.setTimeout(() => finish({ status: {}, timed_out: true }), timeoutMs);
+      // Final statuses as delivered (an agent that shut down leaves the tree, but reports `shutdown`).
+      const seen: Record<string, AgentStatus> = {};
       for (const id of new Set(ids)) {
         const thread = this.host.tree.get(id)?.thread;
         if (!thread) continue;
         offs.push(
           thread.onStatus((status) => {
+            if (!isFinalStatus(status)) return;
+            seen[id] = status;
             // The status listener runs inside the child's delivery: answer after it.
-            if (isFinalStatus(status)) queueMicrotask(() => finish({ status: ready(), timed_out: false }));
+            queueMicrotask(() => finish({ status: { ...ready(), ...seen }, timed_out: false }));
           }),
         );
       }
@@ -233,15 +239,18 @@ export class SubAgentControl {
   private watch(agent: SpawnedAgent): void {
     const { thread } = agent;
     let notified = false;
+    let off: () => void = () => {};
     const check = (status: AgentStatus) => {
+      // A thread that shut down (by itself or through its delegate) is no longer live: its slot is free.
+      if (status === 'shutdown') {
+        this.host.tree.remove(agent.threadId);
+        queueMicrotask(() => off());
+      }
       if (notified || !isFinalStatus(status)) return;
       notified = true;
-      queueMicrotask(() => {
-        off();
-        void this.notify(agent.threadId, status);
-      });
+      queueMicrotask(() => void this.notify(agent.threadId, status));
     };
-    const off = thread.onStatus(check);
+    off = thread.onStatus(check);
     check(thread.status());
   }
 

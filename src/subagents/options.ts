@@ -7,9 +7,17 @@ import { z } from 'zod';
 import { TurnstateError } from '../errors.js';
 import { AskForApproval, SandboxPolicy } from '../protocol/index.js';
 
-/** Codex `agent_max_depth` default: the root's children may not spawn. */
+/**
+ * Codex `agent_max_depth` default: the root's children may not spawn.
+ * @example
+ * resolveSubAgentLimits({}).maxDepth === DEFAULT_AGENT_MAX_DEPTH; // true
+ */
 export const DEFAULT_AGENT_MAX_DEPTH = 1;
-/** Codex `agent_max_threads` default: live spawned agents per root thread. */
+/**
+ * Codex `agent_max_threads` default: live spawned agents per root thread.
+ * @example
+ * resolveSubAgentLimits({}).maxThreads === DEFAULT_AGENT_MAX_THREADS; // true
+ */
 export const DEFAULT_AGENT_MAX_THREADS = 6;
 
 /**
@@ -50,12 +58,21 @@ export class SubAgentsConfigError extends TurnstateError {
   }
 }
 
+// The policies are `unknown` here and parsed only when given: `AskForApproval` has a default,
+// which zod would otherwise fill in for a missing value (and so override the parent's policy).
 const Options = z.object({
   maxDepth: z.number().int().nonnegative().default(DEFAULT_AGENT_MAX_DEPTH),
   maxThreads: z.number().int().positive().default(DEFAULT_AGENT_MAX_THREADS),
-  approvalPolicy: AskForApproval.optional(),
-  sandboxPolicy: SandboxPolicy.optional(),
+  approvalPolicy: z.unknown().optional(),
+  sandboxPolicy: z.unknown().optional(),
 });
+
+function parsePolicy<S extends z.ZodType>(schema: S, value: unknown, name: string): z.infer<S> | null {
+  if (value === undefined) return null;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new SubAgentsConfigError(`${name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  return parsed.data;
+}
 
 /**
  * Validates `subAgents` and fills in the defaults.
@@ -69,5 +86,10 @@ export function resolveSubAgentLimits(options: SubAgentsOptions): SubAgentLimits
     throw new SubAgentsConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
   }
   const { maxDepth, maxThreads, approvalPolicy, sandboxPolicy } = parsed.data;
-  return { maxDepth, maxThreads, approvalPolicy: approvalPolicy ?? null, sandboxPolicy: sandboxPolicy ?? null };
+  return {
+    maxDepth,
+    maxThreads,
+    approvalPolicy: parsePolicy(AskForApproval, approvalPolicy, 'approvalPolicy'),
+    sandboxPolicy: parsePolicy(SandboxPolicy, sandboxPolicy, 'sandboxPolicy'),
+  };
 }

@@ -11,7 +11,8 @@ import type { Event, SessionTask } from 'turnstate';
 import type { RecordedRequest } from 'turnstate/testing';
 import type { EngineContext } from '../../src/runtime/task-context.js';
 import type { DelegateHandle } from '../../src/delegates/index.js';
-import { FULL_ACCESS, answer, calls, decide, messages, shell, startRig, type Rig } from '../integration/support.js';
+import { ev, type ScriptedResponse } from 'turnstate/testing';
+import { FULL_ACCESS, WORKSPACE_WRITE, addFile, answer, calls, decide, eventually, messages, patch, shell, startRig, type Rig } from '../integration/support.js';
 
 let rig: Rig | undefined;
 afterEach(async () => {
@@ -26,10 +27,10 @@ const fromChild = (req: RecordedRequest) => req.rawBody.includes(CHILD_PROMPT);
 const hasToolOutput = (req: RecordedRequest) => req.rawBody.includes('"function_call_output"');
 
 /** A host task that runs one one-shot delegate and returns the child's last message. */
-function delegatingTask(seen: Event[], childIds: string[], handles: DelegateHandle[] = [], outputs: unknown[] = []): SessionTask<null> {
+function delegatingTask(seen: Event[], childIds: string[], handles: DelegateHandle[] = [], outputs: unknown[] = [], cancelOnAbort = true): SessionTask<null> {
   return {
     kind: 'delegating',
-    async run(ctx) {
+    async run(ctx, _input, signal) {
       const turn = ctx as EngineContext;
       let resolveEnd: (msg: string | null) => void = () => undefined;
       const end = new Promise<string | null>((resolve) => (resolveEnd = resolve));
@@ -45,6 +46,7 @@ function delegatingTask(seen: Event[], childIds: string[], handles: DelegateHand
       });
       childIds.push(handle.childThreadId);
       handles.push(handle);
+      if (cancelOnAbort) signal.addEventListener('abort', () => handle.cancel(), { once: true });
       // A cancelled delegate forwards nothing more: its end is the delegate's own end.
       const last = await Promise.race([end, handle.done.then(() => null)]);
       outputs.push(await handle.done);
@@ -121,6 +123,26 @@ describe('delegate', () => {
   });
 });
 
+describe('delegate patch approvals', () => {
+  it("routes the child's patch approval to the parent; a parent `patch_approval` decides it for the child", async () => {
+    const script = (req: RecordedRequest) => {
+      if (!fromChild(req)) throw new Error('the parent makes no model request in this test');
+      return hasToolOutput(req) ? answer('c2', 'patched') : calls('c1', patch('call_p', addFile('a.txt', 'a')));
+    };
+    rig = await startRig(script, { approvalPolicy: 'untrusted', sandboxPolicy: WORKSPACE_WRITE });
+    const seen: Event[] = [];
+    const turnId = await rig.thread.spawnTask(delegatingTask(seen, []), null);
+    const request = await rig.log.untilType('apply_patch_approval_request');
+    expect(request.id).toBe(turnId);
+    expect(request.msg).toMatchObject({ call_id: 'call_p', turn_id: turnId, changes: { [path.join(rig.cwd, 'a.txt')]: { type: 'add', content: 'a\n' } } });
+    await rig.thread.approve(request.msg, 'approved');
+    await rig.log.untilType('task_complete', { id: turnId });
+    expect(readFileSync(path.join(rig.cwd, 'a.txt'), 'utf8')).toBe('a\n');
+    expect(seen.map((e) => e.msg.type)).toEqual(expect.arrayContaining(['patch_apply_begin', 'patch_apply_end']));
+    expect(seen.map((e) => e.msg.type)).not.toContain('apply_patch_approval_request');
+  });
+});
+
 describe('delegate cancellation', () => {
   it('cancelled while the parent decision is pending: the parent approval resolves with abort, the child gets abort, then interrupt and shutdown', async () => {
     const script = (req: RecordedRequest) => {
@@ -147,6 +169,54 @@ describe('delegate cancellation', () => {
     expect(seen.map((e) => e.msg.type)).not.toContain('exec_command_end');
     expect(existsSync(path.join(rig.cwd, 'made.txt'))).toBe(false);
     expect(rig.server.requests).toHaveLength(1);
+  });
+});
+
+describe('delegate and parent interrupt', () => {
+  it('interrupting the parent while the child waits for a parent decision leaves no pending approval and no live child', async () => {
+    const script = (req: RecordedRequest) => {
+      if (!fromChild(req) || hasToolOutput(req)) throw new Error('only the child asks, once');
+      return calls('c1', shell('call_1', ['touch', 'made.txt']));
+    };
+    rig = await startRig(script, { approvalPolicy: 'untrusted', sandboxPolicy: FULL_ACCESS });
+    const seen: Event[] = [];
+    const handles: DelegateHandle[] = [];
+    const outputs: unknown[] = [];
+    const turnId = await rig.thread.spawnTask(delegatingTask(seen, [], handles, outputs), null);
+    await rig.log.untilType('exec_approval_request');
+    const parentTurn = rig.thread.actor.getSnapshot().children[`turn:${turnId}`] as AnyActorRef;
+    const approval = parentTurn.getSnapshot().children['approval:call_1'] as AnyActorRef;
+
+    await rig.thread.submit({ type: 'interrupt' });
+    const aborted = await rig.log.untilType('turn_aborted', { id: turnId });
+    expect(aborted.msg.reason).toBe('interrupted');
+    await rig.thread.whenProcessed();
+    expect(approval.getSnapshot().status).toBe('done');
+    expect((approval.getSnapshot().output as { decision: unknown }).decision).toBe('abort');
+    expect(rig.thread.actor.getSnapshot().children[`turn:${turnId}`]).toBeUndefined();
+    // The child is shut down (its events end) and never ran the command.
+    await handles[0]!.childClosed;
+    await handles[0]!.done;
+    expect(existsSync(path.join(rig.cwd, 'made.txt'))).toBe(false);
+    expect(rig.server.requests).toHaveLength(1);
+  });
+
+  it('a delegate whose parent turn ends first (the task ignores its signal) still shuts its child down', async () => {
+    const script = (req: RecordedRequest): ScriptedResponse => {
+      if (!fromChild(req)) throw new Error('only the child asks');
+      return { events: [ev.created('c1')], hold: true };
+    };
+    rig = await startRig(script);
+    const handles: DelegateHandle[] = [];
+    const turnId = await rig.thread.spawnTask(delegatingTask([], [], handles, [], false), null);
+    await eventually(() => rig!.server.requests.length === 1, 5000, 'the child request');
+    await rig.thread.submit({ type: 'interrupt' });
+    await rig.log.untilType('turn_aborted', { id: turnId });
+    // The task was force-stopped after its grace and the delegate actor stopped with the turn;
+    // the child still got interrupt and shutdown.
+    expect(await handles[0]!.done).toBeNull();
+    await handles[0]!.childClosed;
+    expect(await rig.server.waitForClose(0)).toBe('client_closed');
   });
 });
 

@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { JsonlThreadStore, listThreads } from 'turnstate';
 import { deferred } from 'turnstate/testing';
-import { FULL_ACCESS, say, startRig, type Rig } from '../integration/support.js';
+import type { AnyActorRef, InspectionEvent } from 'xstate';
+import { FULL_ACCESS, eventually, say, startRig, type Rig } from '../integration/support.js';
 import { CHILD, agentIdFrom, answer, call, calls, outputOf, routed, toolNames, userTexts } from './support.js';
 
 let rig: Rig | undefined;
@@ -88,6 +89,74 @@ describe('spawn_agent and wait', () => {
     const at = texts.findIndex((t) => t.startsWith('<subagent_notification>'));
     expect(texts[at]).toBe(`<subagent_notification>\n${JSON.stringify({ agent_path: childId, status: { completed: 'child done' } })}\n</subagent_notification>`);
     expect(texts.indexOf('anything new?')).toBeGreaterThan(at);
+  });
+});
+
+describe('spawn overrides', () => {
+  it("runs the child on the model the spawn names, and reports it in collab_agent_spawn_end", async () => {
+    const r = routed([calls('p1', call('spawn_1', 'spawn_agent', { message: `${CHILD}: x`, model: 'other-model', reasoning_effort: 'high' })), answer('p2')], [answer('c1')]);
+    rig = await startRig(r.script, { subAgents: {}, approvalPolicy: 'never', sandboxPolicy: FULL_ACCESS });
+    await rig.thread.submit(say('go'));
+    await rig.log.untilType('task_complete');
+    await eventually(() => r.childRequests.length === 1, 10_000, 'the child request');
+    expect([(r.parentRequests[0]!.body as { model: string }).model, (r.childRequests[0]!.body as { model: string }).model]).toEqual(['test-model', 'other-model']);
+    expect(rig.log.ofType('collab_agent_spawn_begin')).toMatchObject([{ model: 'other-model', reasoning_effort: 'high' }]);
+    expect(rig.log.ofType('collab_agent_spawn_end')).toMatchObject([{ model: 'other-model', reasoning_effort: 'high' }]);
+  });
+});
+
+describe('fork_context', () => {
+  it("starts the child from the parent's conversation, with the spawn call answered, then its task", async () => {
+    const r = routed(
+      [calls('p1', call('spawn_1', 'spawn_agent', { message: `${CHILD}: go on`, fork_context: true })), answer('p2'), answer('p3')],
+      [answer('c1', 'child done')],
+    );
+    rig = await startRig(r.script, { subAgents: {}, approvalPolicy: 'never', sandboxPolicy: FULL_ACCESS });
+    await rig.thread.submit(say('the bug is in parse.ts'));
+    await rig.log.untilType('task_complete');
+    await eventually(() => r.childRequests.length === 1, 10_000, 'the child request');
+
+    const input = (r.childRequests[0]!.body as { input: Array<Record<string, unknown>> }).input;
+    const texts = userTexts(r.childRequests[0]!).filter((t) => !t.startsWith('<'));
+    expect(texts).toEqual(['the bug is in parse.ts', `${CHILD}: go on`]);
+    const spawnOutput = input.find((i) => i.type === 'function_call_output' && i.call_id === 'spawn_1');
+    expect(spawnOutput?.output).toMatch(/^You were spawned as a new agent\./);
+    expect(input.some((i) => i.type === 'function_call' && i.call_id === 'spawn_1')).toBe(true);
+  });
+
+  it('refuses a model or reasoning_effort change together with fork_context', async () => {
+    const r = routed([calls('p1', call('spawn_1', 'spawn_agent', { message: `${CHILD}: x`, fork_context: true, model: 'other' })), answer('p2')], []);
+    rig = await startRig(r.script, { subAgents: {}, approvalPolicy: 'never', sandboxPolicy: FULL_ACCESS });
+    await rig.thread.submit(say('go'));
+    await rig.log.untilType('task_complete');
+    expect(outputOf(r.parentRequests[1]!, 'spawn_1')).toMatch(/^fork_context cannot be combined with model or reasoning_effort/);
+    expect(rig.thread.subAgents()).toEqual([]);
+  });
+});
+
+describe('the actor tree', () => {
+  it('shows each spawned agent as a delegate under the parent thread (systemId delegate:<id>), and the child root to the same inspector', async () => {
+    const actors: AnyActorRef[] = [];
+    const inspect = (event: InspectionEvent) => {
+      if (event.type === '@xstate.actor') actors.push(event.actorRef as AnyActorRef);
+    };
+    const r = routed([calls('p1', spawn('spawn_1')), answer('p2')], [{ events: [], hold: true }]);
+    rig = await startRig(r.script, { subAgents: {}, approvalPolicy: 'never', sandboxPolicy: FULL_ACCESS, inspect });
+    await rig.thread.submit(say('delegate'));
+    await rig.log.untilType('task_complete');
+    const childId = agentIdFrom(r.parentRequests[1]!, 'spawn_1');
+
+    const delegate = rig.thread.actor.system.get(`delegate:${childId}`) as AnyActorRef | undefined;
+    expect(delegate?.getSnapshot().context).toMatchObject({ childThreadId: childId, kind: 'thread_spawn' });
+    expect(delegate?.getSnapshot().value).toEqual({ live: 'running' });
+    expect(Object.keys(rig.thread.actor.getSnapshot().children)).toContain(`delegate:${childId}`);
+    const childRoot = actors.find((a) => a.getSnapshot().context?.threadId === childId);
+    expect(childRoot?.getSnapshot().status).toBe('active');
+
+    await rig.thread.submit({ type: 'interrupt' });
+    await rig.thread.whenProcessed();
+    expect(rig.thread.actor.system.get(`delegate:${childId}`)).toBeUndefined();
+    await eventually(() => childRoot?.getSnapshot().status === 'done', 5000, 'the child root actor to stop');
   });
 });
 
