@@ -116,6 +116,20 @@ describe('buddy observer', () => {
     expect(h.server.requests.filter(isObserver).map(observerPrompt).map((p) => p.includes('<assistant>\nsecond\n'))).toEqual([false, true]);
   });
 
+  it('stops an observer request still running when the thread shuts down', async () => {
+    const never = new Promise<ScriptedResponse>(() => undefined);
+    ({ h, seen } = await start(routed([answer('r1')], () => never), { buddy: { name: 'Pixel' } }));
+
+    await h.thread.submit(say('one'));
+    await readTurn(h.thread);
+    await h.server.waitForRequests(2);
+    await h.thread.shutdown();
+
+    expect(await h.server.waitForClose(1)).toBe('client_closed');
+    expect(seen.at(-1)?.msg.type).toBe('shutdown_complete');
+    expect(reactions(seen)).toEqual([]);
+  });
+
   it('does not react to an interrupted turn', async () => {
     ({ h, seen } = await start(
       routed([{ events: [ev.created('r1'), ev.messageAdded('m1'), ev.textDelta('Work')], hold: true }, answer('r2', 'done')], (n) => reply(`b${n}`, { say: 'Yay' })),
