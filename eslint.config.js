@@ -9,11 +9,11 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 export const layers = [
   ['src/errors.ts', 'src/logger.ts', 'src/protocol'],
   ['machines'],
-  ['src/history', 'src/model', 'src/persistence', 'src/git', 'src/prompts'],
+  ['src/history', 'src/model', 'src/persistence', 'src/git', 'src/prompts', 'src/delegates'],
   ['src/tools'],
   ['src/mcp'],
-  ['src/tasks'],
-  ['src/runtime'],
+  ['src/tasks', 'src/buddy'],
+  ['src/runtime', 'src/subagents'],
   ['src/index.ts', 'src/cli', 'src/testing', 'src/postgres', 'src/inspect'],
 ];
 const layerZones = layers.slice(0, -1).flatMap((layer, i) =>

@@ -17,3 +17,4 @@ export * from './approval.machine.js';
 export * from './goal.machine.js';
 export * from './recorder.machine.js';
 export * from './tool-call.machine.js';
+export * from './delegate.machine.js';

@@ -20,7 +20,8 @@ import type { HistoryData, SessionData, SessionEmitted, SessionEvent } from './s
 import { goalMachine } from './goal.machine.js';
 import { mcpServerActorId, mcpServerMachine, type McpServerInput } from './mcp-server.machine.js';
 import { recorderMachine } from './recorder.machine.js';
-import { turnMachine, type TurnOutput } from './turn.machine.js';
+import { delegateActorId, turnMachine, type TurnOutput } from './turn.machine.js';
+import { delegateMachine, type DelegateInput } from './delegate.machine.js';
 
 /** The thread's context: its session fields (`SessionData`) and its lifecycle bookkeeping. */
 export interface ThreadContext extends SessionData {
@@ -51,6 +52,8 @@ export type ThreadEvent =
   | SessionEvent
   | { type: 'MCP.START'; servers: McpServerInput[] }
   | { type: 'MCP.STOP' }
+  /** Spawns a thread-level `delegate` (a spawned sub-agent, which outlives turns), systemId `delegate:<childThreadId>`. */
+  | { type: 'DELEGATE.SPAWN'; delegate: DelegateInput }
   | { type: `xstate.done.actor.${string}`; output: TurnOutput; actorId: string };
 
 export const turnActorId = (turnId: string) => `turn:${turnId}`;
@@ -69,7 +72,7 @@ export const threadMachine = setup({
     events: {} as ThreadEvent,
     emitted: {} as SessionEmitted,
   },
-  actors: { turn: turnMachine, goal: goalMachine, recorder: recorderMachine, mcpServer: mcpServerMachine },
+  actors: { turn: turnMachine, goal: goalMachine, recorder: recorderMachine, mcpServer: mcpServerMachine, delegate: delegateMachine },
   actions: {
     // History actions: `src/runtime/session-actions.ts` provides their `assign` bodies.
     /** Appends items (`recordItems`) and emits `history.recorded` with the items kept. */
@@ -153,6 +156,7 @@ export const threadMachine = setup({
     /** A turn actor finished (the goal actor never does). */
     isTurnDone: ({ event }) => ((event as { actorId?: string }).actorId ?? '').startsWith('turn:'),
     isMcpServerDone: ({ event }) => ((event as { actorId?: string }).actorId ?? '').startsWith('mcp:'),
+    isDelegateDone: ({ event }) => ((event as { actorId?: string }).actorId ?? '').startsWith('delegate:'),
     noMcpServers: ({ context }) => context.mcpServers.length === 0,
     drainingRecorder: stateIn('#thread.shuttingDown.flushing'),
   },
@@ -215,8 +219,19 @@ export const threadMachine = setup({
     'ELICITATION.END': { actions: 'endElicitation' },
     'MCP.START': { actions: 'spawnMcpServers' },
     'MCP.STOP': { actions: 'stopMcpServers' },
-    // An MCP server actor finished stopping (turn actors are handled by the states).
-    'xstate.done.actor.*': { guard: 'isMcpServerDone', actions: 'releaseMcpServer' },
+    // An MCP server actor finished stopping, or a delegate ended (turn actors are handled by the states).
+    'xstate.done.actor.*': [
+      { guard: 'isMcpServerDone', actions: 'releaseMcpServer' },
+      { guard: 'isDelegateDone', actions: stopChild(({ event }) => (event as { actorId: string }).actorId) },
+    ],
+    'DELEGATE.SPAWN': {
+      // enqueueActions: the spawned child's systemId is a plain string, made here from the event.
+      actions: enqueueActions(({ event, enqueue }) => {
+        const delegate = (event as { delegate: DelegateInput }).delegate;
+        const id = delegateActorId(delegate.childThreadId);
+        enqueue.spawnChild('delegate', { id, systemId: id, input: delegate });
+      }),
+    },
     'SESSION_APPROVAL.GRANT': {
       actions: assign({
         sessionApprovals: ({ context, event }) =>

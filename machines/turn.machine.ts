@@ -26,6 +26,7 @@ import { contracts, failureOf, type Failure, type TaskOutcome, type ToolCallSpec
 import { toolCallMachine } from './tool-call.machine.js';
 import { approvalMachine, type ApprovalKind } from './approval.machine.js';
 import { taskMachine } from './task.machine.js';
+import { delegateMachine, type DelegateInput } from './delegate.machine.js';
 
 export interface TurnContext {
   spec: TurnSpec;
@@ -68,10 +69,15 @@ export type TurnEvent =
   | { type: 'TOOL.START'; call: ToolCallSpec }
   | { type: 'TURN.FIRST_TOKEN'; at: number }
   | { type: 'TOOL_CALL.COUNT' }
+  /** Spawns a `delegate` child (a child thread seen from this turn), systemId `delegate:<childThreadId>`. */
+  | { type: 'DELEGATE.SPAWN'; delegate: DelegateInput }
   | { type: 'xstate.done.actor.task'; output: TaskOutcome }
   | { type: `xstate.done.actor.${string}`; output: unknown; actorId: string };
 
 const approvalActorId = (approvalId: string) => `approval:${approvalId}`;
+
+/** The id and systemId of a delegate actor: `delegate:<childThreadId>`. */
+export const delegateActorId = (childThreadId: string) => `delegate:${childThreadId}`;
 
 /**
  * The `onError` of a lifecycle effect: records the failure, then enters the named failure
@@ -93,6 +99,7 @@ export const turnMachine = setup({
     task: taskMachine,
     approval: approvalMachine,
     toolCall: toolCallMachine,
+    delegate: delegateMachine,
     flushRecorder: contracts.flushRecorder,
     recordPendingInput: contracts.recordPendingInput,
     settleGoalOnFinish: contracts.settleGoalOnFinish,
@@ -239,6 +246,14 @@ export const turnMachine = setup({
         }),
         assign({ toolCalls: ({ context, event }) => ({ ...context.toolCalls, [event.call.key]: event.call.name }) }),
       ],
+    },
+    'DELEGATE.SPAWN': {
+      // enqueueActions: a spawned child's systemId is a plain string, made here from the event.
+      actions: enqueueActions(({ event, enqueue }) => {
+        const delegate = (event as { delegate: DelegateInput }).delegate;
+        const id = delegateActorId(delegate.childThreadId);
+        enqueue.spawnChild('delegate', { id, systemId: id, input: delegate });
+      }),
     },
     'xstate.done.actor.*': [
       {

@@ -49,9 +49,14 @@ export {
   type SessionSource,
   type ThreadSummary,
   type StoredRollout,
+  spawnEdge,
+  type SpawnEdge,
 } from './persistence/index.js';
 export type { ForkSpec } from './runtime/persistence-wiring.js';
 export type { GhostSnapshotOptions } from './runtime/ghost-snapshots.js';
+export { BuddyOptions, DEFAULT_MAX_REACTION_CHARS, BUDDY_OBSERVER_INSTRUCTIONS, parseBuddyReaction } from './buddy/index.js';
+export { SubAgentsConfigError, DEFAULT_AGENT_MAX_DEPTH, DEFAULT_AGENT_MAX_THREADS, type SubAgentsOptions } from './subagents/options.js';
+export { subagentNotification, DEFAULT_WAIT_TIMEOUT_MS, MIN_WAIT_TIMEOUT_MS, MAX_WAIT_TIMEOUT_MS } from './subagents/args.js';
 export { GhostCommit, parseGhostCommit, NotAGitRepositoryError, GitCommandError, InvalidGhostCommitError } from './git/index.js';
 export { McpConfigError, loadMcpServersFromConfig, type McpServerConfig, type McpTurnInfo, type McpToolApprovalMode } from './mcp/config.js';
 export { McpError, type McpErrorCode } from './mcp/errors.js';

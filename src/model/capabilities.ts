@@ -10,16 +10,23 @@ import type { ModelCapabilities, ModelClient, ModelRequest } from './types.js';
 
 export type { ModelCapabilities } from './types.js';
 
-const REASONING = { reasoning: true, reasoningSummaries: true, defaultEffort: 'medium' } as const;
-const PLAIN = { reasoning: false, reasoningSummaries: false, defaultEffort: null } as const;
+const REASONING = { reasoning: true, reasoningSummaries: true, defaultEffort: 'medium', outputSchema: true } as const;
+const PLAIN = { reasoning: false, reasoningSummaries: false, defaultEffort: null, outputSchema: false } as const;
 
-/** First match wins. Slugs are compared without a provider prefix (`openai/gpt-5` → `gpt-5`). */
+/**
+ * First match wins. Slugs are compared without a provider prefix (`openai/gpt-5` → `gpt-5`).
+ * Unknown slugs take no output schema: a request the model may not follow is not sent.
+ */
 const FAMILIES: ReadonlyArray<{ match: RegExp; caps: ModelCapabilities }> = [
   { match: /^gpt-5(\.\d+)?-chat/, caps: { family: 'gpt-5-chat', ...PLAIN } },
   { match: /^gpt-5/, caps: { family: 'gpt-5', ...REASONING } },
+  // o1-mini and o1-preview predate structured outputs.
+  { match: /^o1-(mini|preview)/, caps: { family: 'o-series', ...REASONING, outputSchema: false } },
   { match: /^o\d(-|$)/, caps: { family: 'o-series', ...REASONING } },
   { match: /^(codex-|gpt-codex)/, caps: { family: 'codex', ...REASONING } },
-  { match: /^(gpt-4|chatgpt-4o|gpt-3\.5)/, caps: { family: 'gpt-4', ...PLAIN } },
+  // Structured outputs (json_schema) came with gpt-4o and gpt-4.1; older gpt-4, gpt-3.5 and the chat aliases lack them.
+  { match: /^(gpt-4o|gpt-4\.1)/, caps: { family: 'gpt-4', ...PLAIN, outputSchema: true } },
+  { match: /^(gpt-4|gpt-3\.5)/, caps: { family: 'gpt-4', ...PLAIN } },
 ];
 
 /**

@@ -27,7 +27,7 @@ export type ToolSpec = FunctionToolSpec | CustomToolSpec;
 /**
  * Request-shaping facts about a model.
  * @example
- * const caps: ModelCapabilities = { family: 'gpt-5', reasoning: true, reasoningSummaries: true, defaultEffort: 'medium' };
+ * const caps: ModelCapabilities = { family: 'gpt-5', reasoning: true, reasoningSummaries: true, defaultEffort: 'medium', outputSchema: true };
  */
 export interface ModelCapabilities {
   /** Family name the slug matched (`'gpt-5'`, `'o-series'`, `'codex'`, `'gpt-4'`, `'unknown'`). */
@@ -38,6 +38,12 @@ export interface ModelCapabilities {
   reasoningSummaries: boolean;
   /** Effort sent when the thread configures none; `null` leaves it to the server. */
   defaultEffort: ReasoningEffort | null;
+  /**
+   * The model follows a strict JSON Schema sent as `text.format` (Codex
+   * `supports_output_schema`); used by requests the engine makes on its own, such as the buddy
+   * observer's. Absent: taken as `false`.
+   */
+  outputSchema?: boolean;
 }
 
 /** Responses `text.format` of type `json_schema` (Chat: `response_format.json_schema`). */

@@ -20,3 +20,4 @@ export { DEFAULT_LOCK_STALE_MS, THREAD_LOCKS_DIR } from './thread-lock.js';
 export * from './message-history.js';
 export * from './thread-manager.js';
 export type { RolloutDurability } from './rollout-writer.js';
+export * from './spawn-edge.js';

@@ -6,6 +6,7 @@
  */
 import { errorMessage } from './errors.js';
 import type { StoredRollout, ThreadRef, ThreadStore } from './store.js';
+import { spawnEdge, type SpawnEdge } from './spawn-edge.js';
 
 /**
  * Longest preview kept, in characters.
@@ -29,6 +30,8 @@ export interface ThreadSummary {
   /** Model of the newest `turn_context`; `null` before the first turn. */
   model: string | null;
   forkedFromId: string | null;
+  /** For a spawned sub-agent: the thread that spawned it and its depth (from `session_meta.source`); else null. */
+  spawnedBy: SpawnEdge | null;
   cwd: string;
   archived: boolean;
   /** Lines the reader had to skip. */
@@ -79,6 +82,7 @@ export function summarizeRollout(rollout: StoredRollout): ThreadSummary {
     preview,
     model,
     forkedFromId: rollout.meta.forked_from_id ?? null,
+    spawnedBy: spawnEdge(rollout.meta.source),
     cwd: rollout.meta.cwd,
     archived: rollout.archived,
     skippedLines: rollout.skipped.length,

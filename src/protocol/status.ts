@@ -2,15 +2,11 @@
  * AgentStatus: the one-word summary of a thread that hosts show in lists, derived from the
  * lifecycle events as they are delivered.
  */
-import { z } from 'zod';
 import type { EventMsg } from './events.js';
 
-export const AgentStatus = z.union([
-  z.enum(['pending_init', 'running', 'interrupted', 'shutdown', 'not_found']),
-  z.object({ completed: z.string().nullable() }),
-  z.object({ errored: z.string() }),
-]);
-export type AgentStatus = z.infer<typeof AgentStatus>;
+import { AgentStatus } from './agent-status.js';
+
+export { AgentStatus };
 
 const REASON_DEBUG: Record<string, string> = {
   interrupted: 'Interrupted',

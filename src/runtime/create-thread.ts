@@ -3,22 +3,17 @@
  * the engine's tasks, starts the actor tree and emits `session_configured`.
  */
 import os from 'node:os';
-import type { InspectionEvent, Observer } from 'xstate';
-import type { z } from 'zod';
 import {
   AskForApproval,
   SandboxPolicy,
   parseAtEdge,
-  type ReasoningEffort,
-  type ReasoningSummary,
 } from '../protocol/index.js';
-import type { ModelCapabilities, ModelClient } from '../model/types.js';
+import type { ModelClient } from '../model/types.js';
 import { withCapabilities } from '../model/capabilities.js';
 import { defaultBaseInstructions } from '../prompts/base-instructions.js';
 import { resolveUserInstructions } from '../prompts/project-doc.js';
-import type { ToolDefinition } from '../tools/router.js';
 import { compactTask } from '../tasks/compaction.js';
-import { builtinTools, type BuiltinToolsConfig } from '../tools/builtin/index.js';
+import { builtinTools } from '../tools/builtin/index.js';
 import { userShellCommands } from '../tasks/user-shell.js';
 import {
   JsonlThreadStore,
@@ -26,132 +21,36 @@ import {
   SessionSource,
   describeSkipped,
   resolveTurnstateHome,
-  type PersistenceMode,
   type RolloutItem as StoredItem,
   type SessionMeta,
   type StoredRollout,
-  type AcquireOptions,
   type ThreadLease,
   type ThreadStore,
   ThreadExistsError,
 } from '../persistence/index.js';
-import { regularTask, type TurnEngineOptions } from '../tasks/regular.js';
+import { regularTask } from '../tasks/regular.js';
 import { systemClock, uuidv7, type Clock } from './ids.js';
-import { defaultLogger, type Logger } from '../logger.js';
-import { MemoryRecorder, type Recorder } from './recorder.js';
+import { defaultLogger } from '../logger.js';
+import { MemoryRecorder } from './recorder.js';
 import { ENGINE_VERSION, StoreRecorder, forkedItems, loadThreadState, type ForkSpec, type LoadedThreadState } from './persistence-wiring.js';
 import { initialSessionData, type TurnSettings } from '../history/session-data.js';
 import { Thread } from './thread.js';
 import { applyGoalResumeRuntimeEffects } from './thread-goals.js';
 import { InvalidRequestError } from '../errors.js';
-import { ghostSnapshotSettings, type GhostSnapshotOptions } from './ghost-snapshots.js';
+import { ghostSnapshotSettings } from './ghost-snapshots.js';
 import { ThreadRuntime } from './thread-runtime.js';
-import { loadMcpServersFromConfig, resolveMcpServer, type McpServerConfig } from '../mcp/config.js';
+import { loadMcpServersFromConfig, resolveMcpServer } from '../mcp/config.js';
 import { mcpToolSource } from '../mcp/tools.js';
 import { ThreadTracing } from './tracing.js';
+import { attachBuddyObserver, buddySettings } from '../buddy/index.js';
+import { subAgentWiring, type SubAgentLink } from '../subagents/wiring.js';
+import { threadDelegateParent } from '../subagents/parent.js';
+import type { ChildThreadSpec } from '../delegates/types.js';
+import { reviewTask } from '../tasks/review/task.js';
+import type { ThreadOptions } from './thread-options.js';
 
-/** Options for `createThread`. Everything is optional; a model is needed for user turns. */
-export interface ThreadOptions {
-  /** The model provider (e.g. `openaiModel(...)` or `scriptedModel(...)`). */
-  model?: ModelClient;
-  /** Corrections, for this thread, to what the model family table says about the model (see `modelCapabilities`). */
-  modelCapabilities?: Partial<ModelCapabilities>;
-  /** Host-defined tools the model may call. */
-  tools?: ToolDefinition[];
-  /** Built-in tools offered to the model (default: all on). */
-  builtinTools?: Partial<BuiltinToolsConfig> | false;
-  /** turnstate home: sessions, message history, exec policy rules (default TURNSTATE_HOME or ~/.turnstate). */
-  home?: string;
-  /** Working directory of the session (default: `process.cwd()`). */
-  cwd?: string;
-  /** When commands need approval (default `on-request`); validated at run time too. */
-  approvalPolicy?: z.input<typeof AskForApproval>;
-  /** Where commands may write (default `{ type: 'workspace-write' }`). */
-  sandboxPolicy?: z.input<typeof SandboxPolicy>;
-  effort?: ReasoningEffort | null;
-  summary?: ReasoningSummary;
-  /**
-   * System instructions sent with every request (default: `defaultBaseInstructions()`). A resumed
-   * or forked thread without this option sends the instructions stored in its rollout's
-   * `session_meta.base_instructions`.
-   */
-  baseInstructions?: string;
-  developerInstructions?: string | null;
-  /** The user's own instructions; replaces the turnstate home's `AGENTS.md`. Project `AGENTS.md` files still follow. */
-  userInstructions?: string | null;
-  /**
-   * `AGENTS.md` discovery (see `discoverProjectDocs`): on by default with a 32 KiB budget for
-   * the project files; `false` turns it off (no home or project files are read).
-   */
-  projectDoc?: false | { maxBytes?: number };
-  /** Thread id (default: a fresh UUIDv7). */
-  threadId?: string;
-  /**
-   * `session_meta.source` of a new thread: the kind of host that started it, `'cli'`, `'vscode'`,
-   * `'exec'`, `'mcp'`, or `'unknown'` (default: an embedding host is not one Codex knows), or a
-   * sub-agent object. Codex 0.169 resumes rollouts with any of these, and no other value.
-   * Throws `ProtocolParseError` for anything else.
-   */
-  source?: SessionSource;
-  /**
-   * `session_meta.model_provider` of a new thread: the provider id the user configured (Codex's
-   * `model_provider` key, e.g. `'openai'` or the name of a custom provider). Codex refuses to
-   * resume a thread under a provider other than the one recorded. Default: the model client's
-   * `providerId`, which `openaiModel` leaves `null` (not recorded) for a custom base URL.
-   */
-  modelProvider?: string | null;
-  /** Thread store for the rollout (default: JSONL files under the turnstate home). */
-  store?: ThreadStore;
-  /** Keep no rollout at all (in memory only; rollback is unavailable). */
-  ephemeral?: boolean;
-  /** Which events the rollout keeps (default `limited`). */
-  persistence?: PersistenceMode;
-  /** Resume a stored thread (same id; new lines are appended to its rollout). */
-  resume?: { threadId: string } | { path: string };
-  /**
-   * How the single-writer lease is taken (`ThreadStore.acquire`): the holder name recorded with
-   * it, and how long to wait (ms) for a live holder to let go before `ThreadBusyError`.
-   */
-  lease?: AcquireOptions;
-  /** Start a new thread from a prefix of a stored one. */
-  fork?: ({ threadId: string } | { path: string }) & ForkSpec;
-  /** A custom recorder (overrides `store` / `ephemeral`). */
-  recorder?: Recorder;
-  /** Time source for event timestamps and goal accounting. */
-  clock?: Clock;
-  /** XState clock for the machines' delays (a `SimulatedClock` in tests). */
-  actorClock?: unknown;
-  /** Stately inspector (or any inspection observer): sees the whole actor tree. */
-  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
-  logger?: Logger;
-  /** Project raw reasoning content into legacy events (default false). */
-  showRawReasoning?: boolean;
-  /** Turn-engine tuning (retries, compaction limit, ...). */
-  engine?: Partial<TurnEngineOptions>;
-  /** Id source (default UUIDv7). */
-  newId?: () => string;
-  /**
-   * On resume, re-activate a paused goal and announce it (the REF behaviour of SPEC §7.2).
-   * Default false: a paused goal stays paused (seed 003's version); the host resumes it with
-   * `setGoal`.
-   */
-  reactivatePausedGoalOnResume?: boolean;
-  /**
-   * Git ghost snapshots of the working tree before each regular turn's tools run, so `undo`
-   * can restore it (default on; silent outside a git repository). `false` turns them off.
-   */
-  ghostSnapshots?: boolean | GhostSnapshotOptions;
-  /**
-   * MCP servers by name (stdio `command` or streamable HTTP `url`), added to (and overriding)
-   * the `[mcp_servers.<name>]` tables of `<home>/config.toml`. They start with the thread.
-   */
-  mcpServers?: Record<string, McpServerConfig>;
-  /** Aborting it shuts the thread down (as `thread.shutdown()`). */
-  signal?: AbortSignal;
-}
+export type { CreateThreadOptions, ThreadOptions } from './thread-options.js';
 
-/** The former name of `ThreadOptions`. */
-export type CreateThreadOptions = ThreadOptions;
 
 /**
  * Creates a thread and starts it; the first event is `session_configured` (id `""`).
@@ -164,19 +63,25 @@ export type CreateThreadOptions = ThreadOptions;
  * await thread.submit({ type: 'user_input', items: [{ type: 'text', text: 'hi' }] });
  */
 export async function createThread(options: ThreadOptions = {}): Promise<Thread> {
+  return createLinkedThread(options, null);
+}
+
+/** `createThread` for a thread inside a sub-agent tree (`link`: the tree and the thread's depth). */
+async function createLinkedThread(options: ThreadOptions, link: SubAgentLink | null): Promise<Thread> {
   const held: { lease: ThreadLease | null } = { lease: null };
   try {
-    return await openThread(options, held);
+    return await openThread(options, held, link);
   } catch (error) {
     await held.lease?.release().catch(() => undefined);
     throw error;
   }
 }
 
-async function openThread(options: ThreadOptions, held: { lease: ThreadLease | null }): Promise<Thread> {
+async function openThread(options: ThreadOptions, held: { lease: ThreadLease | null }, link: SubAgentLink | null): Promise<Thread> {
   const clock = options.clock ?? systemClock;
   const newId = options.newId ?? (() => uuidv7(clock.now()));
   const model = options.model && options.modelCapabilities ? withCapabilities(options.model, options.modelCapabilities) : options.model;
+  const buddy = options.buddy === undefined ? null : buddySettings(options.buddy);
   const home = options.home ?? resolveTurnstateHome(process.env);
   const cwd = options.cwd ?? process.cwd();
   const userInstructions = await resolveUserInstructions({ cwd, home, userInstructions: options.userInstructions, projectDoc: options.projectDoc });
@@ -266,16 +171,38 @@ async function openThread(options: ThreadOptions, held: { lease: ThreadLease | n
     goalStore: options.recorder || options.ephemeral ? null : store,
     ghostSnapshots: ghostSnapshotSettings(options.ghostSnapshots, cwd),
     tracing,
+    openChild: (spec) => createThread(childThreadOptions(options, { model, store, clock, newId, home }, spec)),
   });
   rt.onEvent((event) => tracing.observe(event));
   emitWarning = (message) => rt.emit(rt.activeTurn()?.turnId ?? '', { type: 'warning', message });
   const engine = { shell: process.env.SHELL ?? (os.platform() === 'win32' ? 'powershell' : 'bash'), ...options.engine };
   const builtins = options.builtinTools === false ? [] : builtinTools({ shell: true, applyPatch: true, updatePlan: true, ...options.builtinTools });
-  const tools = [...builtins, ...(options.tools ?? [])];
+  const subAgents = subAgentWiring({
+    options,
+    link,
+    threadId,
+    model,
+    store,
+    home,
+    logger: options.logger ?? defaultLogger,
+    settings: () => rt.session().settings,
+    history: () => rt.session().history.items,
+    createThread: createLinkedThread,
+    newId,
+    delegateParent: threadDelegateParent(rt),
+  });
+  const tools = [...builtins, ...(options.tools ?? []), ...(subAgents?.tools ?? [])];
   const regular = model ? regularTask({ model, tools, dynamicTools: mcpToolSource(rt.mcp), ...engine }) : null;
   const compact = model ? compactTask({ model, ...engine }) : null;
   const userShell = userShellCommands({ shell: engine.shell });
-  thread = new Thread(rt, { regular: () => regular, compact: () => compact, userShell: () => userShell }, { store, history });
+  const review = model ? reviewTask() : null;
+  thread = new Thread(
+    rt,
+    { regular: () => regular, compact: () => compact, userShell: () => userShell, review: () => review },
+    { store, history, subAgents: subAgents?.control ?? null },
+  );
+  subAgents?.bind(thread);
+  if (buddy && model) attachBuddyObserver({ onEvent: (l) => rt.onEvent(l), emit: (id, msg) => rt.emit(id, msg), model, logger: rt.logger, inspect: options.inspect }, buddy);
   const historyMeta = await history.metadata().catch(() => ({ logId: 0, entryCount: 0 }));
   rt.start();
   rt.emit('', {
@@ -321,6 +248,45 @@ async function openThread(options: ThreadOptions, held: { lease: ThreadLease | n
   }
   watchSignal(thread, options.signal);
   return thread;
+}
+
+/**
+ * A child thread's options (delegates, SPEC §11.1): it shares the parent's model client,
+ * store, home (exec policy rules, message history), clocks, id source, tools, logger and
+ * inspector, and has its own id, history and rollout (`source` = the sub-agent kind). It
+ * takes no ghost snapshots (the parent's turn already did) and no host signal.
+ */
+function childThreadOptions(
+  parent: ThreadOptions,
+  shared: { model: ModelClient | undefined; store: ThreadStore; clock: Clock; newId: () => string; home: string },
+  spec: ChildThreadSpec,
+): ThreadOptions {
+  return {
+    model: shared.model,
+    store: shared.store,
+    clock: shared.clock,
+    newId: shared.newId,
+    home: shared.home,
+    ...pick(parent, ['tools', 'builtinTools', 'actorClock', 'inspect', 'logger', 'showRawReasoning', 'engine', 'ephemeral', 'persistence', 'modelProvider', 'effort', 'summary']),
+    ghostSnapshots: false,
+    // A parent with a host-supplied recorder keeps no store-backed rollout; neither does its child.
+    ...(parent.recorder ? { ephemeral: true } : {}),
+    threadId: spec.threadId,
+    source: spec.source,
+    cwd: spec.cwd,
+    ...(spec.approvalPolicy === undefined ? {} : { approvalPolicy: spec.approvalPolicy as ThreadOptions['approvalPolicy'] }),
+    ...(spec.sandboxPolicy === undefined ? {} : { sandboxPolicy: spec.sandboxPolicy as ThreadOptions['sandboxPolicy'] }),
+    ...(spec.baseInstructions === undefined ? {} : { baseInstructions: spec.baseInstructions }),
+    ...(spec.developerInstructions === undefined ? {} : { developerInstructions: spec.developerInstructions }),
+    ...(spec.userInstructions === undefined ? {} : { userInstructions: spec.userInstructions }),
+    ...(spec.projectDoc === undefined ? {} : { projectDoc: spec.projectDoc }),
+  };
+}
+
+function pick<T extends object, K extends keyof T>(from: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (from[key] !== undefined) out[key] = from[key];
+  return out;
 }
 
 /** Shuts the thread down when the host's signal aborts (at once if it already has). */

@@ -19,6 +19,7 @@ import { failedSnapshotWarning, slowSnapshotWarning, takeGhostSnapshot } from '.
 import { LiveTaskContext } from './task-context.js';
 import { threadWithSessionActions } from './session-actions.js';
 import type { ThreadHost } from './thread-host.js';
+import { delegateLogic } from '../delegates/delegate.js';
 
 const runtimes = new WeakMap<object, ThreadHost>();
 
@@ -102,6 +103,7 @@ const turnLogic = turnMachine.provide({
   actors: {
     task: taskMachine.provide({ actors: { runTask: taskRunner } }),
     approval: approvalMachine,
+    delegate: delegateLogic,
     toolCall: toolCallMachine.provide({
       actors: {
         runTool: fromPromise<ResponseItem, ToolCallSpec>(({ input, system }) => runtimeOf(system).runRegisteredTool(input.key)),
@@ -221,6 +223,7 @@ const turnLogic = turnMachine.provide({
 export const threadLogic = threadWithSessionActions.provide({
   actors: {
     turn: turnLogic,
+    delegate: delegateLogic,
     mcpServer: mcpServerMachine.provide({
       actors: {
         connect: fromPromise<{ tools: number }, { name: string }>(({ input, signal, system }) => runtimeOf(system).mcp.connect(input.name, signal)),

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { userInputToMessage } from '../history/index.js';
-import type { CodexErrorInfo, Op, ResponseInputItem, ResponseItem, Submission, UserInput } from '../protocol/index.js';
+import type { AgentStatus, CodexErrorInfo, Op, ResponseInputItem, ResponseItem, Submission, UserInput } from '../protocol/index.js';
 import type { SessionTask } from '../tasks/session-task.js';
 import { undoTask } from '../tasks/undo.js';
 import type { UserShellRunner } from '../tasks/user-shell.js';
@@ -13,12 +13,16 @@ import type { MessageHistory, ThreadStore } from '../persistence/index.js';
 import { rollbackThread } from './rollback.js';
 import { parseMcpServersTable, resolveMcpServer } from '../mcp/config.js';
 import type { ThreadRuntime } from './thread-runtime.js';
+import type { ResolvedReview } from '../tasks/review/request.js';
+import { startReview } from './review-op.js';
 
 /** Builds the engine's own tasks; the model-backed ones need a model client. */
 export interface TaskFactory {
   regular(): SessionTask<UserInput[]> | null;
   compact(): SessionTask<null> | null;
   userShell(): UserShellRunner | null;
+  /** The review task (SPEC §4.4); absent or null: review mode needs a model. */
+  review?(): SessionTask<ResolvedReview> | null;
 }
 
 type UserOp = Extract<Op, { type: 'user_input' | 'user_input_with_turn_context' | 'user_turn' }>;
@@ -27,6 +31,21 @@ type UserOp = Extract<Op, { type: 'user_input' | 'user_input_with_turn_context' 
 export interface ThreadServices {
   store: ThreadStore;
   history: MessageHistory;
+  /** The thread's spawned agents: interrupted and shut down with it (SPEC §11.2). */
+  subAgents?: ChildAgents | null;
+}
+
+/** What an interrupt or shutdown of a thread does to the agents it spawned. */
+export interface ChildAgents {
+  readonly hasChildren: boolean;
+  /** The live children of this thread. */
+  list(): Array<{ threadId: string; depth: number; status: AgentStatus }>;
+  /** Interrupts and shuts down every live child (and, through them, their descendants). */
+  interruptAll(): Promise<void>;
+  /** The same, for a thread shutting down: children notify it no more. */
+  shutdownAll(): Promise<void>;
+  /** Calls `listener` with each agent spawned from now on, before its first input; returns the unsubscribe. */
+  onSpawned(listener: (agent: { threadId: string; depth: number; thread: unknown }) => void): () => void;
 }
 
 export class OpHandlers {
@@ -58,8 +77,18 @@ export class OpHandlers {
         // Idle: an interrupt cancels MCP servers still starting (Codex `interrupt_task`).
         if (rt.activeTurn() === null) rt.mcp.cancelStartup();
         rt.actor.send({ type: 'INTERRUPT' });
+        if (this.services.subAgents?.hasChildren) {
+          await rt.waitSettled();
+          await this.services.subAgents.interruptAll();
+        }
         break;
       case 'shutdown':
+        if (this.services.subAgents?.hasChildren) {
+          // The turn stops first (a `wait` must not see its agents go), then the children.
+          if (rt.activeTurn() !== null) rt.actor.send({ type: 'INTERRUPT' });
+          await rt.waitSettled();
+          await this.services.subAgents.shutdownAll();
+        }
         rt.actor.send({ type: 'SHUTDOWN', submissionId: id });
         break;
       case 'exec_approval':
@@ -141,7 +170,7 @@ export class OpHandlers {
         rt.logger.warn(`ignoring ${op.type}: no such request is pending`, { id: op.id });
         break;
       case 'review':
-        this.notBuilt(id, 'Review mode');
+        await startReview(rt, this.tasks.review?.() ?? null, id, op.review_request);
         break;
       case 'run_user_shell_command':
         this.userShell(id, op.command);

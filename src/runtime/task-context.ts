@@ -13,6 +13,10 @@ import type { approvalMachine } from '../../machines/approval.machine.js';
 import { abortError, type ApprovalRequest, type EngineContext, type EngineServices, type GoalAccess, type SpanHandle } from '../tools/turn-context.js';
 import type { TurnSettings } from '../history/session-data.js';
 import type { ThreadHost } from './thread-host.js';
+import { startDelegate } from '../delegates/delegate.js';
+import type { DelegateHandle, TurnDelegateOptions } from '../delegates/types.js';
+import { InvalidRequestError } from '../errors.js';
+import { turnDelegateParent } from './delegate-parent.js';
 
 export class LiveTaskContext implements EngineContext {
   private detached = false;
@@ -110,6 +114,24 @@ export class LiveTaskContext implements EngineContext {
 
   startSpan(name: string, attributes: Record<string, string | number | boolean | undefined>): SpanHandle {
     return this.rt.tracing.startInTurn(this.turnId, name, attributes);
+  }
+
+  startDelegate(options: TurnDelegateOptions): DelegateHandle {
+    const openChild = this.rt.config.openChild;
+    if (!openChild) throw new InvalidRequestError('this thread cannot open child threads: create it with createThread');
+    const { threadId, cwd, ...child } = options.child;
+    return startDelegate({
+      ...options,
+      parent: turnDelegateParent(this.rt, this),
+      openChild,
+      child: {
+        approvalPolicy: this.settings.approval_policy,
+        sandboxPolicy: this.settings.sandbox_policy,
+        ...child,
+        threadId: threadId ?? this.newId(),
+        cwd: cwd ?? this.settings.cwd,
+      },
+    });
   }
 
   injectPendingInput(items: ResponseInputItem[]): void {

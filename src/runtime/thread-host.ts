@@ -15,6 +15,7 @@ import type { McpConnectionManager } from '../mcp/manager.js';
 import type { ThreadStore } from '../persistence/index.js';
 import type { SessionTask } from '../tasks/session-task.js';
 import type { EngineContext } from '../tools/turn-context.js';
+import type { OpenChildThread } from '../delegates/types.js';
 import type { GoalPersistence } from './goal-persistence.js';
 import type { Clock } from './ids.js';
 import type { Recorder } from './recorder.js';
@@ -60,6 +61,8 @@ export interface RuntimeConfig {
   ghostSnapshots?: GhostSnapshotSettings | null;
   /** OpenTelemetry spans of this thread (default: none). */
   tracing?: ThreadTracing;
+  /** Opens a child thread sharing this thread's services (delegates; absent: none can be opened). */
+  openChild?: OpenChildThread;
 }
 
 /** The root actor of a thread. */

@@ -41,6 +41,33 @@ export class Thread {
     this.loop = new SubmissionLoop(rt, this.handlers);
     this.goals = new GoalPolicy(rt, tasks, this.loop);
     this.elicitations = new ElicitationCounter(rt);
+    this.subAgentList = () => services.subAgents?.list() ?? [];
+    this.subAgentSpawned = (listener) => services.subAgents?.onSpawned((agent) => listener({ threadId: agent.threadId, depth: agent.depth, thread: agent.thread as Thread })) ?? (() => {});
+  }
+
+  private readonly subAgentList: () => Array<{ threadId: string; depth: number; status: AgentStatus }>;
+
+  /**
+   * The live agents this thread spawned (`createThread({ subAgents })`), oldest first, with
+   * their depth (this thread's children: its depth + 1) and last known status.
+   * @example
+   * thread.subAgents(); // [{ threadId: '0193…', depth: 1, status: 'running' }]
+   */
+  subAgents(): Array<{ threadId: string; depth: number; status: AgentStatus }> {
+    return this.subAgentList();
+  }
+
+  private readonly subAgentSpawned: (listener: (agent: { threadId: string; depth: number; thread: Thread }) => void) => () => void;
+
+  /**
+   * Calls `listener` with each agent this thread spawns from now on, with the child's `Thread`,
+   * after it is registered and before its first input is submitted (so `agent.thread.onEvent`
+   * sees all of its turns). Returns the unsubscribe; a thread without sub-agents never calls it.
+   * @example
+   * thread.onSubAgentSpawned(({ thread: child }) => child.onEvent((e) => console.log(child.id, e.msg.type)));
+   */
+  onSubAgentSpawned(listener: (agent: { threadId: string; depth: number; thread: Thread }) => void): () => void {
+    return this.subAgentSpawned(listener);
   }
 
   /** The thread id (also the rollout's session id). */

@@ -34,6 +34,8 @@ export interface ToolDefinition<A = unknown> {
   execute(args: A, ctx: ToolCallContext): Promise<ToolResult> | ToolResult;
   /** Called after each completed sampling request of a turn (e.g. to emit `turn_diff`). */
   afterSampling?(turn: EngineContext): Promise<void> | void;
+  /** Run when the model calls it, but never offered in the request's `tools`. */
+  hidden?: boolean;
 }
 
 /**
@@ -133,7 +135,7 @@ export class ToolRouter {
   }
 
   private buildSpecs(): ToolSpec[] {
-    return [...this.byName.values()].map((tool): ToolSpec => {
+    return [...this.byName.values()].filter((tool) => !tool.hidden).map((tool): ToolSpec => {
       if (tool.freeform) return { type: 'custom', name: tool.name, description: tool.description, ...(tool.freeform.format ? { format: tool.freeform.format } : {}) };
       const { $schema: _drop, ...parameters } = z.toJSONSchema(tool.parameters, { io: 'input' }) as Record<string, unknown>;
       const spec: FunctionToolSpec = { type: 'function', name: tool.name, description: tool.description, parameters, strict: false };

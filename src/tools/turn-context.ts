@@ -15,6 +15,7 @@ import type {
 } from '../protocol/index.js';
 import type { GhostSnapshotSettings } from '../git/index.js';
 import type { SessionData, SessionEvent, TurnSettings } from '../history/session-data.js';
+import type { DelegateHandle, TurnDelegateOptions } from '../delegates/types.js';
 import type { RolloutItem } from '../persistence/index.js';
 
 /** An approval a task waits for. */
@@ -97,6 +98,12 @@ export interface EngineContext extends TaskContext {
   readonly outputSchema: Record<string, unknown> | null;
   /** Starts an OpenTelemetry span inside this turn (a no-op without tracing). */
   startSpan(name: string, attributes: Record<string, string | number | boolean | undefined>): SpanHandle;
+  /**
+   * Starts a delegate (a child thread) of this turn, its actor under this turn's actor
+   * (`startDelegate` in src/delegates). Throws `InvalidRequestError` when the thread cannot
+   * open child threads (it was not made by `createThread`).
+   */
+  startDelegate(options: TurnDelegateOptions): DelegateHandle;
 }
 
 /** What the model's goal tools may do with the thread goal. */

@@ -10,7 +10,7 @@ describe('turnstate/machines', () => {
       .filter(([, v]) => typeof v === 'object' && v !== null && 'config' in v)
       .map(([k]) => k)
       .sort();
-    expect(names).toEqual(['approvalMachine', 'goalMachine', 'recorderMachine', 'taskMachine', 'threadMachine', 'toolCallMachine', 'turnMachine']);
+    expect(names).toEqual(['approvalMachine', 'delegateMachine', 'goalMachine', 'recorderMachine', 'taskMachine', 'threadMachine', 'toolCallMachine', 'turnMachine']);
     expect(Object.keys(machines.contracts)).toContain('runTask');
     expect(machines.GRACEFUL_INTERRUPTION_TIMEOUT_MS).toBe(100);
   });

@@ -19,7 +19,7 @@ describe('modelCapabilities', () => {
   });
 
   it('applies overrides over the table', () => {
-    expect(modelCapabilities('gpt-5.1', { defaultEffort: 'high' })).toEqual({ family: 'gpt-5', reasoning: true, reasoningSummaries: true, defaultEffort: 'high' });
+    expect(modelCapabilities('gpt-5.1', { defaultEffort: 'high' })).toEqual({ family: 'gpt-5', reasoning: true, reasoningSummaries: true, defaultEffort: 'high', outputSchema: true });
     expect(modelCapabilities('llama3.1', { reasoning: true }).reasoning).toBe(true);
   });
 });

@@ -23,7 +23,11 @@ export type LifecycleStep =
   | { kind: 'steer' }
   | { kind: 'setGoal' }
   | { kind: 'clearGoal' }
-  | { kind: 'shutdown' };
+  | { kind: 'shutdown' }
+  // Delegate steps (`lifecycleArbitraries(fc, { delegates: true })`, `LifecycleDriver.start(options, { delegates: true })`):
+  | { kind: 'spawnAgent'; asks: boolean }
+  | { kind: 'approveChild'; decision: ReviewDecision }
+  | { kind: 'interruptParent' };
 
 /** The parts of fast-check the arbitraries are built from (`import fc from 'fast-check'` fits). */
 export type FastCheckApi = Pick<typeof FastCheck, 'array' | 'constant' | 'constantFrom' | 'oneof' | 'tuple'>;
@@ -35,7 +39,17 @@ export interface LifecycleArbitraries {
   approvalTarget: FastCheck.Arbitrary<ApprovalTarget>;
   step: FastCheck.Arbitrary<LifecycleStep>;
   /** Step sequences (shrinking drops and simplifies steps). */
-  steps(opts?: { maxLength?: number }): FastCheck.Arbitrary<LifecycleStep[]>;
+  steps(opts?: { minLength?: number; maxLength?: number }): FastCheck.Arbitrary<LifecycleStep[]>;
+}
+
+/** Options of `lifecycleArbitraries`. */
+export interface LifecycleArbitraryOptions {
+  /**
+   * Add the delegate steps: spawn a sub-agent (one that works, or one that first asks for an
+   * approval), answer a child's approval on the parent, interrupt the parent. Run them with a
+   * driver started with `{ delegates: true }`.
+   */
+  delegates?: boolean;
 }
 
 /**
@@ -44,12 +58,13 @@ export interface LifecycleArbitraries {
  * import fc from 'fast-check';
  * const arb = lifecycleArbitraries(fc);
  * fc.assert(fc.asyncProperty(arb.steps({ maxLength: 14 }), async (steps) => { ... }));
+ * const withDelegates = lifecycleArbitraries(fc, { delegates: true });
  */
-export function lifecycleArbitraries(fc: FastCheckApi): LifecycleArbitraries {
+export function lifecycleArbitraries(fc: FastCheckApi, options: LifecycleArbitraryOptions = {}): LifecycleArbitraries {
   const taskBehaviour = fc.constantFrom<TaskBehaviour>('cooperative', 'slow', 'nonCooperative');
   const decision = fc.constantFrom<ReviewDecision>('approved', 'denied', 'approved_for_session', 'abort');
   const approvalTarget = fc.constantFrom<ApprovalTarget>('current', 'stale', 'duplicate', 'unknown');
-  const step: FastCheck.Arbitrary<LifecycleStep> = fc.oneof(
+  const base: FastCheck.Arbitrary<LifecycleStep> = fc.oneof(
     fc.constantFrom('go', 'more').map((text) => ({ kind: 'userInput' as const, text })),
     fc.constant({ kind: 'interrupt' as const }),
     taskBehaviour.map((behaviour) => ({ kind: 'spawn' as const, behaviour })),
@@ -61,7 +76,18 @@ export function lifecycleArbitraries(fc: FastCheckApi): LifecycleArbitraries {
     fc.constant({ kind: 'clearGoal' as const }),
     fc.constant({ kind: 'shutdown' as const }),
   );
-  return { taskBehaviour, decision, approvalTarget, step, steps: (opts = {}) => fc.array(step, { maxLength: opts.maxLength ?? 14 }) };
+  // With delegates, every other step on average is a delegate step, so runs reach a child's approval.
+  const step: FastCheck.Arbitrary<LifecycleStep> = options.delegates
+    ? fc.oneof(
+        base,
+        fc.oneof(
+          { arbitrary: fc.constantFrom(false, true).map((asks): LifecycleStep => ({ kind: 'spawnAgent', asks })), weight: 3 },
+          { arbitrary: decision.map((d): LifecycleStep => ({ kind: 'approveChild', decision: d })), weight: 2 },
+          { arbitrary: fc.constant<LifecycleStep>({ kind: 'interruptParent' }), weight: 1 },
+        ),
+      )
+    : base;
+  return { taskBehaviour, decision, approvalTarget, step, steps: (opts = {}) => fc.array(step, { minLength: opts.minLength ?? 0, maxLength: opts.maxLength ?? 14 }) };
 }
 
 /**
@@ -77,6 +103,10 @@ export function describeStep(step: LifecycleStep): string {
       return `spawn(${step.behaviour})`;
     case 'approve':
       return `approve(${step.target}, ${typeof step.decision === 'string' ? step.decision : 'amendment'})`;
+    case 'spawnAgent':
+      return step.asks ? 'spawnAgent(asks)' : 'spawnAgent';
+    case 'approveChild':
+      return `approveChild(${typeof step.decision === 'string' ? step.decision : 'amendment'})`;
     default:
       return step.kind;
   }

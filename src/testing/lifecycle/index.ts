@@ -2,4 +2,5 @@
 export * from './arbitraries.js';
 export * from './invariants.js';
 export * from './tasks.js';
+export * from './delegates.js';
 export * from './driver.js';
