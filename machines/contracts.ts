@@ -59,13 +59,16 @@ export interface TaskOutcome {
   error: { code: string; message: string } | null;
 }
 
-/** A tool call run as an actor of its turn. */
+/** A tool call run as an actor of its turn (the actor's input; plain JSON). */
 export interface ToolCallSpec {
   /** Unique per turn (the call id may repeat). */
   key: string;
   callId: string;
+  /** The tool the call goes to. */
   name: string;
   turnId: string;
+  /** The call as the model made it (`function_call`, `custom_tool_call` or `local_shell_call`). */
+  item: ResponseItem;
 }
 
 /** A persist or flush the recorder serves in order. */
@@ -101,7 +104,7 @@ export const contracts = {
   recordInterruptMarker: fromPromise<void, { turnId: string }>(async () => notProvided('recordInterruptMarker')),
   /** Takes the turn's ghost snapshot and records it (resolves without one outside git). */
   ghostSnapshot: fromPromise<void, { turnId: string }>(async () => notProvided('ghostSnapshot')),
-  /** Runs one tool call to completion and returns its output item. */
+  /** Runs one tool call (its spec, with the call item, is the input) and returns its output item. */
   runTool: fromPromise<ResponseItem, ToolCallSpec>(async () => notProvided('runTool')),
   /** Performs one persist or flush; reports whether the rollout now exists. */
   recorderOp: fromPromise<{ materialized: boolean }, RecorderRequest>(async () => notProvided('recorderOp')),

@@ -16,7 +16,7 @@ import type { ModelCapabilities, ModelClient } from '../model/types.js';
 import { withCapabilities } from '../model/capabilities.js';
 import { defaultBaseInstructions } from '../prompts/base-instructions.js';
 import { resolveUserInstructions } from '../prompts/project-doc.js';
-import type { ToolDefinition } from '../tasks/tools.js';
+import { ToolRouter, type ToolDefinition } from '../tasks/tools.js';
 import { compactTask } from '../tasks/compaction.js';
 import { builtinTools, userShellRunner, type BuiltinToolsConfig } from '../tools/builtin/index.js';
 import {
@@ -248,6 +248,8 @@ async function openThread(options: ThreadOptions, held: { lease: ThreadLease | n
   const history = new MessageHistory({ home });
   const tracing = ThreadTracing.start(threadId, { model: settings.model, cwd: settings.cwd });
   let thread: Thread | null = null;
+  const builtins = options.builtinTools === false ? [] : builtinTools({ shell: true, applyPatch: true, updatePlan: true, ...options.builtinTools });
+  const tools = [...builtins, ...(options.tools ?? [])];
   const rt = new ThreadRuntime({
     threadId,
     session,
@@ -265,13 +267,12 @@ async function openThread(options: ThreadOptions, held: { lease: ThreadLease | n
     goalStore: options.recorder || options.ephemeral ? null : store,
     ghostSnapshots: ghostSnapshotSettings(options.ghostSnapshots, cwd),
     tracing,
+    toolRouter: (mcp) => new ToolRouter(tools, mcpToolSource(mcp)),
   });
   rt.onEvent((event) => tracing.observe(event));
   emitWarning = (message) => rt.emit(rt.activeTurn()?.turnId ?? '', { type: 'warning', message });
   const engine = { shell: process.env.SHELL ?? (os.platform() === 'win32' ? 'powershell' : 'bash'), ...options.engine };
-  const builtins = options.builtinTools === false ? [] : builtinTools({ shell: true, applyPatch: true, updatePlan: true, ...options.builtinTools });
-  const tools = [...builtins, ...(options.tools ?? [])];
-  const regular = model ? regularTask({ model, tools, dynamicTools: mcpToolSource(rt.mcp), ...engine }) : null;
+  const regular = model ? regularTask({ model, router: rt.toolRouter, ...engine }) : null;
   const compact = model ? compactTask({ model, ...engine }) : null;
   const userShell = userShellRunner({ shell: engine.shell });
   thread = new Thread(rt, { regular: () => regular, compact: () => compact, userShell: () => userShell }, { store, history });

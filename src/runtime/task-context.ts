@@ -11,6 +11,8 @@ import type { SessionData } from './session-data.js';
 import type { ActorRefFrom } from 'xstate';
 import type { approvalMachine } from '../../machines/approval.machine.js';
 import type { ApprovalRequest, TaskContext } from '../tasks/session-task.js';
+import type { ToolCallItem } from '../tasks/tools.js';
+import { approvalActorId } from '../../machines/actor-ids.js';
 import type { TurnSettings } from './session-data.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 import type { GhostSnapshotSettings } from './ghost-snapshots.js';
@@ -41,8 +43,12 @@ export interface EngineContext extends TaskContext {
   /** Settles goal usage after a tool completed; may inject the budget wrap-up message. */
   goalToolCompleted(toolName: string): void;
   newId(): string;
-  /** Runs a tool call as an actor of this turn and resolves with its output item. */
-  runToolCall(callId: string, name: string, run: () => Promise<ResponseItem>): Promise<ResponseItem>;
+  /**
+   * Runs a tool call as an actor of this turn (the call item is its input) and resolves with
+   * its output item; rejects when the tool failed. Aborting `attempt` (the sampling attempt
+   * that made the call failed) stops the call.
+   */
+  runToolCall(call: ToolCallItem, callId: string, attempt?: AbortSignal): Promise<ResponseItem>;
   /** Adds items to this turn's pending input (sent with its next request). */
   injectPendingInput(items: ResponseInputItem[]): void;
   /** Per-turn storage for tools (e.g. a diff tracker), dropped when the turn ends. */
@@ -158,9 +164,9 @@ export class LiveTaskContext implements EngineContext {
     return this.rt.config.newId();
   }
 
-  runToolCall(callId: string, name: string, run: () => Promise<ResponseItem>): Promise<ResponseItem> {
-    const span = this.startSpan('tool_call', { tool_name: name, call_id: callId });
-    const result = this.rt.runToolCall(this.turnId, callId, name, run);
+  runToolCall(call: ToolCallItem, callId: string, attempt?: AbortSignal): Promise<ResponseItem> {
+    const span = this.startSpan('tool_call', { tool_name: this.rt.toolRouter.toolName(call), call_id: callId });
+    const result = this.rt.runToolCall(this.turnId, call, callId, attempt);
     result.then(
       () => span.end(),
       (err: unknown) => span.end(err),
@@ -229,7 +235,7 @@ export class LiveTaskContext implements EngineContext {
     const turn = this.rt.turnRef(this.turnId);
     if (!turn) return Promise.reject(abortError('the turn has ended'));
     turn.send({ type: 'APPROVAL.REQUEST', approvalId: request.approvalId, kind: request.kind });
-    const child = turn.getSnapshot().children[`approval:${request.approvalId}`] as ActorRefFrom<typeof approvalMachine> | undefined;
+    const child = turn.getSnapshot().children[approvalActorId(request.approvalId)] as ActorRefFrom<typeof approvalMachine> | undefined;
     if (!child) return Promise.reject(abortError('the approval could not be registered'));
     return new Promise<ReviewDecision>((resolve, reject) => {
       const finish = () => {

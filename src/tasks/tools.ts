@@ -157,13 +157,21 @@ export class ToolRouter {
   }
 
   /** Runs one call to completion and returns its output item. Never throws. */
-  async dispatch(call: ToolCallItem, ctx: ToolCallContext): Promise<ResponseItem> {
+  dispatch(call: ToolCallItem, ctx: ToolCallContext): Promise<ResponseItem> {
+    return this.runCall(call, ctx).catch((err: unknown) => this.failedOutput(call, ctx.callId, err));
+  }
+
+  /**
+   * Runs one call to completion and returns its output item; rejects with the tool's error
+   * when the tool throws (not when it was cancelled: then the output says it was aborted).
+   */
+  async runCall(call: ToolCallItem, ctx: ToolCallContext): Promise<ResponseItem> {
     const started = ctx.turn.now();
     // A call whose turn was cancelled before it could start (e.g. while it waited for the
     // ghost snapshot) does not run at all.
     const body = ctx.signal.aborted ? abortedToolOutput(this.isShellLike(call), 0) : await this.run(call, ctx).catch((err: unknown): FunctionCallOutputBody => {
       if (ctx.signal.aborted) return abortedToolOutput(this.isShellLike(call), ctx.turn.now() - started);
-      return `tool failed: ${err instanceof Error ? err.message : String(err)}`;
+      throw err;
     });
     const output = ctx.signal.aborted && typeof body === 'string' && !body.includes('aborted by user')
       ? abortedToolOutput(this.isShellLike(call), ctx.turn.now() - started)

@@ -5,7 +5,7 @@
  */
 import { createActor, fromCallback, fromPromise, SimulatedClock, type InspectionEvent } from 'xstate';
 import type { RunnerEvent, TurnSpec } from '../../machines/contracts.js';
-import type { TurnAbortReason } from '../../src/protocol/index.js';
+import type { ResponseItem, TurnAbortReason } from '../../src/protocol/index.js';
 import { taskMachine } from '../../machines/task.machine.js';
 import { toolCallMachine } from '../../machines/tool-call.machine.js';
 import { turnMachine } from '../../machines/turn.machine.js';
@@ -17,6 +17,9 @@ export const settle = async (rounds = 3): Promise<void> => {
 
 /** An error with a stable `code`, as a `TurnstateError` carries one. */
 export const coded = (code: string, message: string) => Object.assign(new Error(message), { code });
+
+/** A `function_call` item for a tool call actor's input. */
+export const noopCall = (callId: string): ResponseItem => ({ type: 'function_call', call_id: callId, name: 'noop', arguments: '{}' });
 
 export type TurnEffect =
   | 'flushRecorder'
@@ -109,6 +112,6 @@ export function fakeTurn(options: TurnFakeOptions = {}) {
     clock,
     finish: (message: string | null) => runner.send({ type: 'runner.finished', lastAgentMessage: message }),
     failTask: (code: string) => runner.send({ type: 'runner.failed', error: { code, message: `${code} happened` } }),
-    startTool: (key: string) => actor.send({ type: 'TOOL.START', call: { key, callId: `c${key}`, name: 'noop', turnId: 't1' } }),
+    startTool: (key: string) => actor.send({ type: 'TOOL.START', call: { key, callId: `c${key}`, name: 'noop', turnId: 't1', item: noopCall(`c${key}`) } }),
   };
 }
