@@ -9,6 +9,7 @@ import type { ResponseItem, TurnAbortReason } from '../../src/protocol/index.js'
 import { taskMachine } from '../../machines/task.machine.js';
 import { toolCallMachine } from '../../machines/tool-call.machine.js';
 import { turnMachine } from '../../machines/turn.machine.js';
+import { ACTOR_ID_PREFIX } from '../../machines/actor-ids.js';
 
 /** Lets promise effects settle (the machines' invokes resolve in microtasks). */
 export const settle = async (rounds = 3): Promise<void> => {
@@ -100,7 +101,7 @@ export function fakeTurn(options: TurnFakeOptions = {}) {
   // Approval resolutions (the children's outputs) are logged in order.
   actor.system.inspect({
     next: (ev) => {
-      if (ev.type !== '@xstate.event' || !ev.event.type.startsWith('xstate.done.actor.approval:')) return;
+      if (ev.type !== '@xstate.event' || !ev.event.type.startsWith(`xstate.done.actor.${ACTOR_ID_PREFIX.approval}`)) return;
       const out = (ev.event as { output?: { approvalId: string; resolution: string } }).output;
       if (out) log.push(`approval ${out.approvalId} ${out.resolution}`);
     },

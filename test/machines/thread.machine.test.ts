@@ -10,6 +10,7 @@ import type { TurnSpec } from '../../machines/contracts.js';
 import { threadMachine } from '../../machines/thread.machine.js';
 import type { TurnOutput } from '../../machines/turn.machine.js';
 import { settle } from './fakes.js';
+import { turnActorId } from '../../machines/actor-ids.js';
 
 const spec = (turnId: string): TurnSpec => ({ turnId, kind: 'regular', steerable: true, announcesStart: true });
 
@@ -64,7 +65,7 @@ function fakeThread(options: { recorderThrows?: boolean; goalThrowsAfterMs?: num
   });
   const clock = new SimulatedClock();
   const actor = createActor(machine, { input: { threadId: 'th1', session: {}, recorderMaterialized: false }, clock }).start();
-  const turnRef = (turnId: string) => actor.getSnapshot().children[`turn:${turnId}`] as AnyActorRef | undefined;
+  const turnRef = (turnId: string) => actor.getSnapshot().children[turnActorId(turnId)] as AnyActorRef | undefined;
   return { actor, log, clock, finishTurn: (turnId: string) => turnRef(turnId)?.send({ type: 'FINISH' }) };
 }
 
