@@ -9,10 +9,16 @@
  * a duplicate), so an approval's names the turn and its place in the turn, not only its id.
  */
 
-/** Prefixes of child actor ids (and of the `turn:`/`approval:` system ids). */
+/**
+ * Prefixes of child actor ids (and of the `turn:`/`approval:` system ids).
+ * @example Object.keys(thread.actor.getSnapshot().children).filter((id) => id.startsWith(ACTOR_ID_PREFIX.turn));
+ */
 export const ACTOR_ID_PREFIX = { turn: 'turn:', toolCall: 'tool:', approval: 'approval:', mcpServer: 'mcp:' } as const;
 
-/** The fixed `systemId`s of the thread's long-lived actors. */
+/**
+ * The fixed `systemId`s of the thread's long-lived actors.
+ * @example thread.actor.system.get(SYSTEM_ID.goal)?.getSnapshot().context.goal;
+ */
 export const SYSTEM_ID = { thread: 'thread', goal: 'goal', recorder: 'recorder' } as const;
 
 /**

@@ -23,7 +23,10 @@ export interface RecorderContext {
 
 export type RecorderEvent = { type: 'REQUEST'; request: RecorderRequest } | { type: 'SHUTDOWN' };
 
-/** Announced when a request was served (`error`: the failure's message, or null). */
+/**
+ * Announced when a request was served (`error`: the failure's message, or null).
+ * @example recorder.on('served', ({ requestId, error }) => console.log(requestId, error ?? 'ok'));
+ */
 export interface RecorderServed {
   type: 'served';
   requestId: number;
