@@ -65,13 +65,16 @@ export interface TaskOutcome {
   error: { code: string; message: string } | null;
 }
 
-/** A tool call run as an actor of its turn. */
+/** A tool call run as an actor of its turn (the actor's input; plain JSON). */
 export interface ToolCallSpec {
   /** Unique per turn (the call id may repeat). */
   key: string;
   callId: string;
+  /** The tool the call goes to. */
   name: string;
   turnId: string;
+  /** The call as the model made it (`function_call`, `custom_tool_call` or `local_shell_call`). */
+  item: ResponseItem;
 }
 
 /** A persist or flush the recorder serves in order. */
@@ -108,7 +111,7 @@ export const contracts = {
   /** Takes the turn's ghost snapshot and records it (resolves without one outside git). */
   /** `takes`: whether this turn takes one at all (its spec has a snapshot time limit). */
   ghostSnapshot: fromPromise<void, { turnId: string; takes: boolean }>(async () => notProvided('ghostSnapshot')),
-  /** Runs one tool call to completion and returns its output item. */
+  /** Runs one tool call (its spec, with the call item, is the input) and returns its output item. */
   runTool: fromPromise<ResponseItem, ToolCallSpec>(async () => notProvided('runTool')),
   /** Performs one persist or flush; reports whether the rollout now exists. */
   recorderOp: fromPromise<{ materialized: boolean }, RecorderRequest>(async () => notProvided('recorderOp')),

@@ -8,6 +8,7 @@
  * import { toDirectedGraph } from 'xstate/graph';
  * toDirectedGraph(turnMachine).children.map((n) => n.id);
  */
+export * from './actor-ids.js';
 export * from './contracts.js';
 export * from './session.js';
 export * from './thread.machine.js';

@@ -26,8 +26,6 @@ export type McpServerEvent = { type: 'STOP' } | { type: 'CANCEL_STARTUP' } | { t
 /** What `reportStatus` announces (`closed`: the connection dropped after startup). */
 export type McpServerStatus = 'starting' | 'ready' | 'failed' | 'cancelled' | 'closed';
 
-export const mcpServerActorId = (name: string) => `mcp:${name}`;
-
 export const mcpServerMachine = setup({
   types: {
     input: {} as McpServerInput,

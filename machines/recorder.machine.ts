@@ -5,8 +5,10 @@
  * Recording items is a synchronous append outside the machine (it happens for every event).
  * A failed write is recorded (`lastError`, `failures`) and passes through `writeFailed` before
  * the next request; a failed close passes through `closeFailed` before `closed`.
+ * Each served request is announced (emitted) as `served` with its id and error, in order: a
+ * requester listens on this actor (`recorder.on('served', …)`) for its own request.
  */
-import { assign, setup } from 'xstate';
+import { assign, emit, setup } from 'xstate';
 import { contracts, failureOf, type RecorderRequest } from './contracts.js';
 
 export interface RecorderContext {
@@ -21,6 +23,16 @@ export interface RecorderContext {
 
 export type RecorderEvent = { type: 'REQUEST'; request: RecorderRequest } | { type: 'SHUTDOWN' };
 
+/**
+ * Announced when a request was served (`error`: the failure's message, or null).
+ * @example recorder.on('served', ({ requestId, error }) => console.log(requestId, error ?? 'ok'));
+ */
+export interface RecorderServed {
+  type: 'served';
+  requestId: number;
+  error: string | null;
+}
+
 const headId = (context: RecorderContext) => context.queue[0]?.requestId ?? -1;
 
 const errorOf = (error: unknown) => failureOf(error, 'rollout_write_failed');
@@ -30,11 +42,12 @@ export const recorderMachine = setup({
     input: {} as { materialized: boolean },
     context: {} as RecorderContext,
     events: {} as RecorderEvent,
+    emitted: {} as RecorderServed,
   },
   actors: { recorderOp: contracts.recorderOp, closeRecorder: contracts.closeRecorder },
   actions: {
     /** Tells the requester its request finished (with an error message on failure). */
-    notify: (_, _params: { requestId: number; error: string | null }) => {},
+    notify: emit((_, params: { requestId: number; error: string | null }) => ({ type: 'served' as const, ...params })),
     finishHead: assign(({ context, event }) => {
       const failed = event.type.startsWith('xstate.error.actor');
       const output = (event as { output?: { materialized: boolean } }).output;

@@ -15,12 +15,13 @@
  */
 import { and, assign, enqueueActions, sendTo, setup, spawnChild, stateIn, stopChild } from 'xstate';
 import type { ResponseInputItem, ResponseItem, ReviewDecision, TokenUsage } from '../src/protocol/index.js';
+import { actorIdSuffix, delegateActorId, mcpServerActorId, SYSTEM_ID, turnActorId } from './actor-ids.js';
 import { failureOf, type Failure, type TurnSpec } from './contracts.js';
 import type { HistoryData, SessionData, SessionEmitted, SessionEvent } from './session.js';
 import { goalMachine } from './goal.machine.js';
-import { mcpServerActorId, mcpServerMachine, type McpServerInput } from './mcp-server.machine.js';
+import { mcpServerMachine, type McpServerInput } from './mcp-server.machine.js';
 import { recorderMachine } from './recorder.machine.js';
-import { delegateActorId, turnMachine, type TurnOutput } from './turn.machine.js';
+import { turnMachine, type TurnOutput } from './turn.machine.js';
 import { delegateMachine, type DelegateInput } from './delegate.machine.js';
 
 /** The thread's context: its session fields (`SessionData`) and its lifecycle bookkeeping. */
@@ -55,8 +56,6 @@ export type ThreadEvent =
   /** Spawns a thread-level `delegate` (a spawned sub-agent, which outlives turns), systemId `delegate:<childThreadId>`. */
   | { type: 'DELEGATE.SPAWN'; delegate: DelegateInput }
   | { type: `xstate.done.actor.${string}`; output: TurnOutput; actorId: string };
-
-export const turnActorId = (turnId: string) => `turn:${turnId}`;
 
 const isAbortDecision = (d: ReviewDecision) => d === 'abort';
 
@@ -110,7 +109,9 @@ export const threadMachine = setup({
     emitShutdownComplete: (_, _params: { submissionId: string }) => {},
     spawnTurn: enqueueActions(({ enqueue }, params: { spec: TurnSpec }) => {
       enqueue.assign({ turn: params.spec, pendingSpawn: null });
-      enqueue(spawnChild('turn', { id: turnActorId(params.spec.turnId), input: params.spec }));
+      // The turn's actor id is also its systemId (`turn:<turnId>`).
+      const id = turnActorId(params.spec.turnId);
+      enqueue(spawnChild('turn', { id, systemId: id, input: params.spec }));
     }),
     abortTurn: enqueueActions(({ context, enqueue }, params: { reason: 'interrupted' | 'replaced' }) => {
       if (context.turn) enqueue.sendTo(turnActorId(context.turn.turnId), { type: 'ABORT', reason: params.reason });
@@ -154,9 +155,9 @@ export const threadMachine = setup({
     hasPendingSpawn: ({ context }) => context.pendingSpawn !== null,
     isAbortDecision: ({ event }) => event.type === 'APPROVAL.DECIDE' && isAbortDecision(event.decision),
     /** A turn actor finished (the goal actor never does). */
-    isTurnDone: ({ event }) => ((event as { actorId?: string }).actorId ?? '').startsWith('turn:'),
-    isMcpServerDone: ({ event }) => ((event as { actorId?: string }).actorId ?? '').startsWith('mcp:'),
-    isDelegateDone: ({ event }) => ((event as { actorId?: string }).actorId ?? '').startsWith('delegate:'),
+    isTurnDone: ({ event }) => actorIdSuffix((event as { actorId?: string }).actorId, 'turn') !== null,
+    isMcpServerDone: ({ event }) => actorIdSuffix((event as { actorId?: string }).actorId, 'mcpServer') !== null,
+    isDelegateDone: ({ event }) => actorIdSuffix((event as { actorId?: string }).actorId, 'delegate') !== null,
     noMcpServers: ({ context }) => context.mcpServers.length === 0,
     drainingRecorder: stateIn('#thread.shuttingDown.flushing'),
   },
@@ -176,12 +177,14 @@ export const threadMachine = setup({
   invoke: [
     {
       id: 'goal',
+      systemId: SYSTEM_ID.goal,
       src: 'goal',
       input: ({ context }) => ({ threadId: context.threadId }),
       onError: { actions: { type: 'recordChildFailure', params: { actor: 'goal', code: 'goal_actor_failed' } } },
     },
     {
       id: 'recorder',
+      systemId: SYSTEM_ID.recorder,
       src: 'recorder',
       input: ({ context }) => ({ materialized: context.recorderMaterialized }),
       onError: [

@@ -37,7 +37,7 @@ export const toolCallMachine = setup({
     running: {
       invoke: {
         src: 'runTool',
-        input: ({ context }) => ({ key: context.key, callId: context.callId, name: context.name, turnId: context.turnId }),
+        input: ({ context }) => ({ key: context.key, callId: context.callId, name: context.name, turnId: context.turnId, item: context.item }),
         onDone: { target: 'completed', actions: assign({ output: ({ event }) => event.output }) },
         onError: { target: 'failed', actions: assign({ error: ({ event }) => failureOf(event.error, 'tool_runner_failed') }) },
       },

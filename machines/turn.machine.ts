@@ -20,8 +20,9 @@
  *   success (a failed flush still announces `turn_aborted`); a task actor that errors settles
  *   the task as `failed`.
  */
-import { assign, enqueueActions, sendTo, setup, spawnChild } from 'xstate';
+import { assign, enqueueActions, sendTo, setup, spawnChild, stopChild } from 'xstate';
 import type { ResponseInputItem, ReviewDecision, TurnAbortReason } from '../src/protocol/index.js';
+import { actorIdSuffix, approvalActorId, approvalSystemId, delegateActorId, toolCallActorId } from './actor-ids.js';
 import { contracts, failureOf, type Failure, type TaskOutcome, type ToolCallSpec, type TurnSpec } from './contracts.js';
 import { toolCallMachine } from './tool-call.machine.js';
 import { approvalMachine, type ApprovalKind } from './approval.machine.js';
@@ -33,6 +34,8 @@ export interface TurnContext {
   pendingInput: ResponseInputItem[];
   /** Approvals awaiting a decision, by approval id. */
   approvals: Record<string, ApprovalKind>;
+  /** Approvals this turn has asked for so far (numbers each approval's `systemId`). */
+  approvalsAsked: number;
   /** Tool calls running, by key (tool name as value). */
   toolCalls: Record<string, string>;
   abortReason: TurnAbortReason | null;
@@ -71,13 +74,10 @@ export type TurnEvent =
   | { type: 'TOOL_CALL.COUNT' }
   /** Spawns a `delegate` child (a child thread seen from this turn), systemId `delegate:<childThreadId>`. */
   | { type: 'DELEGATE.SPAWN'; delegate: DelegateInput }
+  /** Stops a tool call whose output nobody waits for any more (its sampling attempt failed). */
+  | { type: 'TOOL.STOP'; key: string }
   | { type: 'xstate.done.actor.task'; output: TaskOutcome }
   | { type: `xstate.done.actor.${string}`; output: unknown; actorId: string };
-
-const approvalActorId = (approvalId: string) => `approval:${approvalId}`;
-
-/** The id and systemId of a delegate actor: `delegate:<childThreadId>`. */
-export const delegateActorId = (childThreadId: string) => `delegate:${childThreadId}`;
 
 /**
  * The `onError` of a lifecycle effect: records the failure, then enters the named failure
@@ -119,7 +119,7 @@ export const turnMachine = setup({
     warnSnapshotFailed: (_, _params: { turnId: string; error: { code: string; message: string } }) => {},
     /** Opens the tool-call gate: waiting calls start. */
     openToolGate: enqueueActions(({ context, enqueue }) => {
-      for (const key of Object.keys(context.toolCalls)) enqueue.sendTo(`tool:${key}`, { type: 'GATE.OPEN' });
+      for (const key of Object.keys(context.toolCalls)) enqueue.sendTo(toolCallActorId(key), { type: 'GATE.OPEN' });
       enqueue.assign({ toolsGated: false });
     }),
     /** Emits `task_started` (only for tasks that announce their start). */
@@ -150,8 +150,9 @@ export const turnMachine = setup({
     isInterrupt: ({ context }) => context.abortReason === 'interrupted',
     announcesStart: ({ context }) => context.spec.announcesStart,
     steerable: ({ context }) => context.spec.steerable,
-    isToolCallDone: ({ event }) => ((event as { actorId?: string }).actorId ?? '').startsWith('tool:'),
-    isApprovalDone: ({ event }) => ((event as { actorId?: string }).actorId ?? '').startsWith('approval:'),
+    isToolCallDone: ({ event }) => actorIdSuffix((event as { actorId?: string }).actorId, 'toolCall') !== null,
+    isApprovalDone: ({ event }) => actorIdSuffix((event as { actorId?: string }).actorId, 'approval') !== null,
+    isRunningToolCall: ({ context, event }) => event.type === 'TOOL.STOP' && event.key in context.toolCalls,
     noPendingApprovals: ({ context }) => Object.keys(context.approvals).length === 0,
     approvalPending: ({ context, event }) =>
       (event.type === 'APPROVAL.DECIDE' || event.type === 'APPROVAL.REQUEST') && event.approvalId in context.approvals,
@@ -162,6 +163,7 @@ export const turnMachine = setup({
     spec: input,
     pendingInput: [],
     approvals: {},
+    approvalsAsked: 0,
     toolCalls: {},
     abortReason: null,
     task: null,
@@ -209,14 +211,18 @@ export const turnMachine = setup({
       },
       {
         actions: [
-          spawnChild('approval', {
-            id: ({ event }) => approvalActorId((event as { approvalId: string }).approvalId),
-            input: ({ context, event }) => {
-              const e = event as { approvalId: string; kind: ApprovalKind };
-              return { approvalId: e.approvalId, kind: e.kind, turnId: context.spec.turnId };
-            },
+          enqueueActions(({ context, event, enqueue }) => {
+            const e = event as { approvalId: string; kind: ApprovalKind };
+            const ordinal = context.approvalsAsked + 1;
+            enqueue(
+              spawnChild('approval', {
+                id: approvalActorId(e.approvalId),
+                systemId: approvalSystemId(context.spec.turnId, e.approvalId, ordinal),
+                input: { approvalId: e.approvalId, kind: e.kind, turnId: context.spec.turnId },
+              }),
+            );
+            enqueue.assign({ approvals: { ...context.approvals, [e.approvalId]: e.kind }, approvalsAsked: ordinal });
           }),
-          assign({ approvals: ({ context, event }) => ({ ...context.approvals, [event.approvalId]: event.kind }) }),
         ],
       },
     ],
@@ -238,11 +244,11 @@ export const turnMachine = setup({
     'TOOL.START': {
       actions: [
         spawnChild('toolCall', {
-          id: ({ event }) => `tool:${(event as { call: ToolCallSpec }).call.key}`,
+          id: ({ event }) => toolCallActorId((event as { call: ToolCallSpec }).call.key),
           input: ({ event }) => (event as { call: ToolCallSpec }).call,
         }),
         enqueueActions(({ context, event, enqueue }) => {
-          if (!context.toolsGated) enqueue.sendTo(`tool:${(event as { call: ToolCallSpec }).call.key}`, { type: 'GATE.OPEN' });
+          if (!context.toolsGated) enqueue.sendTo(toolCallActorId((event as { call: ToolCallSpec }).call.key), { type: 'GATE.OPEN' });
         }),
         assign({ toolCalls: ({ context, event }) => ({ ...context.toolCalls, [event.call.key]: event.call.name }) }),
       ],
@@ -255,12 +261,21 @@ export const turnMachine = setup({
         enqueue.spawnChild('delegate', { id, systemId: id, input: delegate });
       }),
     },
+    'TOOL.STOP': {
+      guard: 'isRunningToolCall',
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const key = (event as { key: string }).key;
+        enqueue(stopChild(toolCallActorId(key)));
+        const { [key]: _stopped, ...rest } = context.toolCalls;
+        enqueue.assign({ toolCalls: rest });
+      }),
+    },
     'xstate.done.actor.*': [
       {
         guard: 'isToolCallDone',
         actions: assign({
           toolCalls: ({ context, event }) => {
-            const key = (event as { actorId: string }).actorId.slice('tool:'.length);
+            const key = actorIdSuffix((event as { actorId: string }).actorId, 'toolCall') ?? '';
             const { [key]: _done, ...rest } = context.toolCalls;
             return rest;
           },
@@ -270,7 +285,7 @@ export const turnMachine = setup({
         guard: 'isApprovalDone',
         actions: assign({
           approvals: ({ context, event }) => {
-            const id = (event as { actorId: string }).actorId.slice('approval:'.length);
+            const id = actorIdSuffix((event as { actorId: string }).actorId, 'approval') ?? '';
             const { [id]: _resolved, ...rest } = context.approvals;
             return rest;
           },

@@ -12,6 +12,7 @@ import type { ModelClient } from '../model/types.js';
 import { withCapabilities } from '../model/capabilities.js';
 import { defaultBaseInstructions } from '../prompts/base-instructions.js';
 import { resolveUserInstructions } from '../prompts/project-doc.js';
+import { ToolRouter, type ToolDefinition } from '../tools/router.js';
 import { compactTask } from '../tasks/compaction.js';
 import { builtinTools } from '../tools/builtin/index.js';
 import { userShellCommands } from '../tasks/user-shell.js';
@@ -154,6 +155,8 @@ async function openThread(options: ThreadOptions, held: { lease: ThreadLease | n
   const history = new MessageHistory({ home });
   const tracing = ThreadTracing.start(threadId, { model: settings.model, cwd: settings.cwd });
   let thread: Thread | null = null;
+  // The tools are made after the runtime (sub-agent tools need it); the router is built on first use.
+  let tools: ToolDefinition[] = [];
   const rt = new ThreadRuntime({
     threadId,
     session,
@@ -172,6 +175,7 @@ async function openThread(options: ThreadOptions, held: { lease: ThreadLease | n
     ghostSnapshots: ghostSnapshotSettings(options.ghostSnapshots, cwd),
     tracing,
     openChild: (spec) => createThread(childThreadOptions(options, { model, store, clock, newId, home }, spec)),
+    toolRouter: (mcp) => new ToolRouter(tools, mcpToolSource(mcp)),
   });
   rt.onEvent((event) => tracing.observe(event));
   emitWarning = (message) => rt.emit(rt.activeTurn()?.turnId ?? '', { type: 'warning', message });
@@ -191,8 +195,8 @@ async function openThread(options: ThreadOptions, held: { lease: ThreadLease | n
     newId,
     delegateParent: threadDelegateParent(rt),
   });
-  const tools = [...builtins, ...(options.tools ?? []), ...(subAgents?.tools ?? [])];
-  const regular = model ? regularTask({ model, tools, dynamicTools: mcpToolSource(rt.mcp), ...engine }) : null;
+  tools = [...builtins, ...(options.tools ?? []), ...(subAgents?.tools ?? [])];
+  const regular = model ? regularTask({ model, router: rt.toolRouter, ...engine }) : null;
   const compact = model ? compactTask({ model, ...engine }) : null;
   const userShell = userShellCommands({ shell: engine.shell });
   const review = model ? reviewTask() : null;

@@ -4,7 +4,7 @@
  * an ordinary `exec_approval` / `patch_approval` op to the parent (seed 004).
  */
 import type { AnyActorRef } from 'xstate';
-import { delegateActorId } from '../../machines/turn.machine.js';
+import { delegateActorId } from '../../machines/actor-ids.js';
 import type { DelegateParent } from '../delegates/types.js';
 import type { TaskContext } from '../tools/turn-context.js';
 import type { ThreadHost } from './thread-host.js';

@@ -1,7 +1,8 @@
 /**
  * The real effects behind the machines' named actors and actions. This is the only place
  * where lifecycle steps touch the outside world: the task runner, the recorder, history,
- * the goal actor, the clock, and the output queue.
+ * the goal actor, the clock, and the output queue — each reached through the thread's own
+ * `ThreadPorts`, which the effects close over (`createThreadLogic(ports)`).
  */
 import { fromCallback, fromPromise } from 'xstate';
 import { approvalMachine } from '../../machines/approval.machine.js';
@@ -13,26 +14,12 @@ import { mcpServerMachine } from '../../machines/mcp-server.machine.js';
 import { taskMachine } from '../../machines/task.machine.js';
 import { turnMachine } from '../../machines/turn.machine.js';
 import type { ResponseItem, TurnAbortReason } from '../protocol/index.js';
-import { recordResponseInput } from './pending-input.js';
 import { TURN_ABORTED_MARKER_TEXT } from './markers.js';
 import { failedSnapshotWarning, slowSnapshotWarning, takeGhostSnapshot } from './ghost-snapshots.js';
-import { LiveTaskContext } from './task-context.js';
+import type { ThreadPorts } from './ports.js';
+import { provideShared } from './provide-shared.js';
 import { threadWithSessionActions } from './session-actions.js';
-import type { ThreadHost } from './thread-host.js';
 import { delegateLogic } from '../delegates/delegate.js';
-
-const runtimes = new WeakMap<object, ThreadHost>();
-
-/** Binds a thread's runtime to the actor system its machines run in. */
-export function registerRuntime(system: object, rt: ThreadHost): void {
-  runtimes.set(system, rt);
-}
-
-function runtimeOf(system: object): ThreadHost {
-  const rt = runtimes.get(system);
-  if (!rt) throw new Error('turnstate: no runtime is registered for this actor system');
-  return rt;
-}
 
 const errorInfo = (err: unknown) => ({
   code: (err as { code?: string })?.code ?? 'task_failed',
@@ -40,8 +27,8 @@ const errorInfo = (err: unknown) => ({
 });
 
 /** Runs a registered task; CANCEL aborts its signal; stopping the runner makes its context inert. */
-const taskRunner = fromCallback<{ type: 'CANCEL' }, TurnSpec, RunnerEvent>(({ input: spec, sendBack, receive, system }) => {
-  const rt = runtimeOf(system);
+const taskRunner = (ports: ThreadPorts) => fromCallback<{ type: 'CANCEL' }, TurnSpec, RunnerEvent>(({ input: spec, sendBack, receive }) => {
+  const rt = ports.thread;
   const entry = rt.turns.get(spec.turnId);
   const controller = new AbortController();
   let stopped = false;
@@ -50,7 +37,7 @@ const taskRunner = fromCallback<{ type: 'CANCEL' }, TurnSpec, RunnerEvent>(({ in
     sendBack({ type: 'runner.failed', error: { code: 'unknown_turn', message: `no task registered for turn ${spec.turnId}` } });
     return () => {};
   }
-  const ctx = new LiveTaskContext(rt, spec.turnId, controller.signal, rt.session().settings);
+  const ctx = rt.taskContext(spec.turnId, controller.signal, rt.session().settings);
   entry.ctx = ctx;
   receive((event) => {
     if (event.type === 'CANCEL' && !controller.signal.aborted) controller.abort();
@@ -85,11 +72,11 @@ const taskRunner = fromCallback<{ type: 'CANCEL' }, TurnSpec, RunnerEvent>(({ in
  * Unregisters an ending turn's task and reports its timing (`completed_at` in unix seconds)
  * from the turn's own data (`startedAt` from its input, `firstTokenAt` from its context).
  */
-function endTurn(rt: ThreadHost, turnId: string, startedAt: number | null, firstTokenAt: number | null = null) {
-  rt.turns.delete(turnId);
+function endTurn(ports: ThreadPorts, turnId: string, startedAt: number | null, firstTokenAt: number | null = null) {
+  ports.thread.turns.delete(turnId);
   // The turn's MCP headers are dropped and its open elicitations declined.
-  rt.mcp.endTurn(turnId);
-  const t = rt.clock.now();
+  ports.mcp.endTurn(turnId);
+  const t = ports.clock.now();
   return {
     timing: { completed_at: Math.floor(t / 1000), duration_ms: startedAt !== null ? t - startedAt : null },
     firstTokenMs: startedAt !== null && firstTokenAt !== null ? firstTokenAt - startedAt : null,
@@ -99,182 +86,183 @@ function endTurn(rt: ThreadHost, turnId: string, startedAt: number | null, first
 /** Waits one microtask so effects never write to an actor from inside its own transition. */
 const tick = () => Promise.resolve();
 
-const turnLogic = turnMachine.provide({
-  actors: {
-    task: taskMachine.provide({ actors: { runTask: taskRunner } }),
-    approval: approvalMachine,
-    delegate: delegateLogic,
-    toolCall: toolCallMachine.provide({
-      actors: {
-        runTool: fromPromise<ResponseItem, ToolCallSpec>(({ input, system }) => runtimeOf(system).runRegisteredTool(input.key)),
-      },
-    }),
-    flushRecorder: fromPromise<void, { turnId: string }>(async ({ input, system }) => {
-      const rt = runtimeOf(system);
-      try {
-        await rt.flushRollout();
-      } catch (err) {
-        rt.emit(input.turnId, {
-          type: 'warning',
-          message: `Failed to save the conversation transcript; turnstate will continue retrying. Error: ${errorInfo(err).message}`,
+/** The turn machine (and its task, tool-call and approval machines) with one thread's effects. */
+const turnLogic = (ports: ThreadPorts) =>
+  provideShared(turnMachine, {
+    actors: {
+      task: provideShared(taskMachine, { actors: { runTask: taskRunner(ports) } }),
+      approval: approvalMachine,
+      delegate: delegateLogic,
+      toolCall: provideShared(toolCallMachine, {
+        actors: {
+          // The call comes as the actor's input; its output item is the actor's output.
+          runTool: fromPromise<ResponseItem, ToolCallSpec>(({ input, signal }) => ports.tools.run(input, signal)),
+        },
+      }),
+      flushRecorder: fromPromise<void, { turnId: string }>(async ({ input }) => {
+        try {
+          await ports.thread.flushRollout();
+        } catch (err) {
+          ports.emit(input.turnId, {
+            type: 'warning',
+            message: `Failed to save the conversation transcript; turnstate will continue retrying. Error: ${errorInfo(err).message}`,
+          });
+        }
+      }),
+      recordPendingInput: fromPromise<void, { turnId: string }>(async ({ input }) => {
+        const rt = ports.thread;
+        await tick();
+        // Only the turn's own leftover input: undelivered mail stays queued for the next turn.
+        for (const item of rt.takeTurnPendingInput(input.turnId)) rt.recordPendingItem(input.turnId, item);
+      }),
+      settleGoalOnFinish: fromPromise<void, { turnId: string; toolCalls: number }>(async ({ input }) => {
+        const rt = ports.thread;
+        await tick();
+        rt.goalRef().send({
+          type: 'GOAL.TURN_FINISHED',
+          turnId: input.turnId,
+          usage: rt.totalUsage(),
+          now: ports.clock.now(),
+          toolCalls: input.toolCalls,
         });
-      }
-    }),
-    recordPendingInput: fromPromise<void, { turnId: string }>(async ({ input, system }) => {
-      const rt = runtimeOf(system);
-      await tick();
-      // Only the turn's own leftover input: undelivered mail stays queued for the next turn.
-      for (const item of rt.takeTurnPendingInput(input.turnId)) recordResponseInput(rt, input.turnId, item);
-    }),
-    settleGoalOnFinish: fromPromise<void, { turnId: string; toolCalls: number }>(async ({ input, system }) => {
-      const rt = runtimeOf(system);
-      await tick();
-      rt.goalRef().send({
-        type: 'GOAL.TURN_FINISHED',
-        turnId: input.turnId,
-        usage: rt.totalUsage(),
-        now: rt.clock.now(),
-        toolCalls: input.toolCalls,
-      });
-      // The settled goal is stored before the turn completes.
-      await rt.goals.settled();
-    }),
-    taskAbortHook: fromPromise<void, { turnId: string }>(async ({ input, system }) => {
-      const rt = runtimeOf(system);
-      await tick();
-      const entry = rt.turns.get(input.turnId);
-      if (!entry?.task.abort) return;
-      // The hook gets its own short-lived context: the task's own one is already inert.
-      const hookCtx = new LiveTaskContext(rt, input.turnId, AbortSignal.abort(), entry.ctx?.settings ?? rt.session().settings);
-      try {
-        await entry.task.abort(hookCtx);
-      } finally {
-        hookCtx.detach();
-      }
-    }),
-    settleGoalOnAbort: fromPromise<void, { turnId: string; reason: TurnAbortReason }>(async ({ input, system }) => {
-      const rt = runtimeOf(system);
-      await tick();
-      rt.goalRef().send({
-        type: 'GOAL.TASK_ABORTED',
-        turnId: input.turnId,
-        usage: rt.totalUsage(),
-        now: rt.clock.now(),
-        interrupted: input.reason === 'interrupted',
-      });
-      await rt.goals.settled();
-    }),
-    recordInterruptMarker: fromPromise<void, { turnId: string }>(async ({ system }) => {
-      const rt = runtimeOf(system);
-      await tick();
-      const marker: ResponseItem = { type: 'message', role: 'user', content: [{ type: 'input_text', text: TURN_ABORTED_MARKER_TEXT }] };
-      rt.recordItems([marker]);
-    }),
-    ghostSnapshot: fromPromise<void, { turnId: string; takes: boolean }>(({ input, system, signal }) =>
-      input.takes ? takeGhostSnapshot(runtimeOf(system), input.turnId, signal) : Promise.resolve(),
-    ),
-  },
-  actions: {
-    warnSnapshotSlow: ({ system }, { turnId, limitMs }) => runtimeOf(system).emit(turnId, { type: 'warning', message: slowSnapshotWarning(limitMs) }),
-    warnSnapshotFailed: ({ system }, { turnId, error }) =>
-      runtimeOf(system).emit(turnId, { type: 'warning', message: failedSnapshotWarning(error.message) }),
-    emitTurnStarted: ({ system }, { turnId }) => {
-      const rt = runtimeOf(system);
-      const cw = rt.config.contextWindow;
-      rt.emit(turnId, {
-        type: 'task_started',
-        turn_id: turnId,
-        started_at: Math.floor(rt.clock.now() / 1000),
-        model_context_window: cw == null ? null : Math.floor((cw * 95) / 100),
-        collaboration_mode_kind: rt.session().settings.collaboration_mode?.mode ?? 'default',
-      });
+        // The settled goal is stored before the turn completes.
+        await ports.goals.settled();
+      }),
+      taskAbortHook: fromPromise<void, { turnId: string }>(async ({ input }) => {
+        const rt = ports.thread;
+        await tick();
+        const entry = rt.turns.get(input.turnId);
+        if (!entry?.task.abort) return;
+        // The hook gets its own short-lived context: the task's own one is already inert.
+        const hookCtx = rt.taskContext(input.turnId, AbortSignal.abort(), entry.ctx?.settings ?? rt.session().settings);
+        try {
+          await entry.task.abort(hookCtx);
+        } finally {
+          hookCtx.detach();
+        }
+      }),
+      settleGoalOnAbort: fromPromise<void, { turnId: string; reason: TurnAbortReason }>(async ({ input }) => {
+        const rt = ports.thread;
+        await tick();
+        rt.goalRef().send({
+          type: 'GOAL.TASK_ABORTED',
+          turnId: input.turnId,
+          usage: rt.totalUsage(),
+          now: ports.clock.now(),
+          interrupted: input.reason === 'interrupted',
+        });
+        await ports.goals.settled();
+      }),
+      recordInterruptMarker: fromPromise<void, { turnId: string }>(async () => {
+        await tick();
+        const marker: ResponseItem = { type: 'message', role: 'user', content: [{ type: 'input_text', text: TURN_ABORTED_MARKER_TEXT }] };
+        ports.thread.recordItems([marker]);
+      }),
+      ghostSnapshot: fromPromise<void, { turnId: string; takes: boolean }>(({ input, signal }) =>
+        input.takes ? takeGhostSnapshot(ports.thread, input.turnId, signal) : Promise.resolve(),
+      ),
     },
-    emitTurnComplete: ({ system }, { turnId, lastAgentMessage, startedAt, firstTokenAt }) => {
-      const rt = runtimeOf(system);
-      const { timing, firstTokenMs } = endTurn(rt, turnId, startedAt, firstTokenAt);
-      rt.emit(turnId, {
-        type: 'task_complete',
-        turn_id: turnId,
-        last_agent_message: lastAgentMessage,
-        ...timing,
-        time_to_first_token_ms: firstTokenMs,
-      });
+    actions: {
+      warnSnapshotSlow: (_, { turnId, limitMs }) => ports.emit(turnId, { type: 'warning', message: slowSnapshotWarning(limitMs) }),
+      warnSnapshotFailed: (_, { turnId, error }) => ports.emit(turnId, { type: 'warning', message: failedSnapshotWarning(error.message) }),
+      emitTurnStarted: (_, { turnId }) => {
+        const cw = ports.model.contextWindow;
+        ports.emit(turnId, {
+          type: 'task_started',
+          turn_id: turnId,
+          started_at: Math.floor(ports.clock.now() / 1000),
+          model_context_window: cw == null ? null : Math.floor((cw * 95) / 100),
+          collaboration_mode_kind: ports.thread.session().settings.collaboration_mode?.mode ?? 'default',
+        });
+      },
+      emitTurnComplete: (_, { turnId, lastAgentMessage, startedAt, firstTokenAt }) => {
+        const { timing, firstTokenMs } = endTurn(ports, turnId, startedAt, firstTokenAt);
+        ports.emit(turnId, {
+          type: 'task_complete',
+          turn_id: turnId,
+          last_agent_message: lastAgentMessage,
+          ...timing,
+          time_to_first_token_ms: firstTokenMs,
+        });
+      },
+      emitTurnAborted: (_, { turnId, reason, startedAt }) => {
+        ports.emit(turnId, { type: 'turn_aborted', turn_id: turnId, reason, ...endTurn(ports, turnId, startedAt).timing });
+      },
+      emitTaskError: (_, { turnId, error }) => {
+        ports.emit(turnId, { type: 'error', message: error.message, codex_error_info: 'other' });
+      },
+      warnUnknownApproval: (_, { turnId, approvalId }) =>
+        ports.logger.warn('ignoring a decision for an approval that is not pending', { turnId, approvalId }),
+      warnDuplicateApproval: (_, { turnId, approvalId }) =>
+        ports.logger.warn('an approval with this id is already pending; the new request waits on it', { turnId, approvalId }),
     },
-    emitTurnAborted: ({ system }, { turnId, reason, startedAt }) => {
-      const rt = runtimeOf(system);
-      rt.emit(turnId, { type: 'turn_aborted', turn_id: turnId, reason, ...endTurn(rt, turnId, startedAt).timing });
+  });
+
+/** The MCP server machine with one thread's connections. */
+const mcpServerLogic = (ports: ThreadPorts) =>
+  provideShared(mcpServerMachine, {
+    actors: {
+      connect: fromPromise<{ tools: number }, { name: string }>(({ input, signal }) => ports.mcp.connect(input.name, signal)),
+      disconnect: fromPromise<void, { name: string }>(({ input }) => ports.mcp.disconnect(input.name)),
     },
-    emitTaskError: ({ system }, { turnId, error }) => {
-      const rt = runtimeOf(system);
-      rt.emit(turnId, { type: 'error', message: error.message, codex_error_info: 'other' });
+    actions: {
+      reportStatus: (_, { name, status, error }) => ports.mcp.report(name, status, error),
     },
-    warnUnknownApproval: ({ system }, { turnId, approvalId }) =>
-      runtimeOf(system).logger.warn('ignoring a decision for an approval that is not pending', { turnId, approvalId }),
-    warnDuplicateApproval: ({ system }, { turnId, approvalId }) =>
-      runtimeOf(system).logger.warn('an approval with this id is already pending; the new request waits on it', { turnId, approvalId }),
-  },
-});
+  });
 
 /**
- * The thread machine (and, through it, the turn, task, approval, goal and recorder machines)
- * with the runtime's effects. Provided once per process: each effect finds its thread's
- * runtime through the actor system it runs in, so a new thread costs no machine copies.
+ * The thread machine (and, through it, the turn, task, tool-call, approval, goal, recorder
+ * and MCP server machines) with one thread's effects, closed over that thread's ports. Made
+ * once per thread; the copies share the machines' state nodes (`provideShared`).
+ * @example
+ * const actor = createActor(createThreadLogic(ports), { id: ports.threadId, systemId: 'thread', input });
  */
-export const threadLogic = threadWithSessionActions.provide({
-  actors: {
-    turn: turnLogic,
-    delegate: delegateLogic,
-    mcpServer: mcpServerMachine.provide({
+export function createThreadLogic(ports: ThreadPorts) {
+  return provideShared(
+    threadWithSessionActions,
+    {
       actors: {
-        connect: fromPromise<{ tools: number }, { name: string }>(({ input, signal, system }) => runtimeOf(system).mcp.connect(input.name, signal)),
-        disconnect: fromPromise<void, { name: string }>(({ input, system }) => runtimeOf(system).mcp.disconnect(input.name)),
+        delegate: delegateLogic,
+        goal: provideShared(goalMachine, {
+          actions: {
+            announceGoal: (_, { goal, turnId }) => {
+              ports.emit(turnId ?? ports.newId(), { type: 'thread_goal_updated', threadId: ports.threadId, turnId, goal });
+            },
+            storeGoal: (_, { goal }) => ports.goals.write(goal),
+          },
+        }),
+        recorder: provideShared(recorderMachine, {
+          actors: {
+            recorderOp: fromPromise<{ materialized: boolean }, RecorderRequest>(async ({ input }) => {
+              const recorder = ports.recorder;
+              if (input.kind === 'persist') await recorder.persist();
+              else await recorder.flush();
+              return { materialized: recorder.materialized ?? true };
+            }),
+            closeRecorder: fromPromise<void, void>(async () => {
+              // The goal is stored before the rollout closes (and before `shutdown_complete`).
+              await ports.goals.settled();
+              try {
+                await ports.recorder.shutdown();
+              } catch {
+                ports.emit(ports.thread.shutdownSubmissionId(), {
+                  type: 'error',
+                  message: 'Failed to shutdown thread persistence',
+                  codex_error_info: 'other',
+                });
+              }
+            }),
+          },
+        }),
       },
       actions: {
-        reportStatus: ({ system }, { name, status, error }) => runtimeOf(system).mcp.report(name, status, error),
-      },
-    }),
-    goal: goalMachine.provide({
-      actions: {
-        announceGoal: ({ system }, { goal, turnId }) => {
-          const rt = runtimeOf(system);
-          rt.emit(turnId ?? rt.config.newId(), { type: 'thread_goal_updated', threadId: rt.threadId, turnId, goal });
+        turnEnded: (_, output) => {
+          queueMicrotask(() => ports.turnEnded(output.turnId, output.outcome));
         },
-        storeGoal: ({ system }, { goal }) => runtimeOf(system).goals.write(goal),
+        emitShutdownComplete: (_, { submissionId }) => ports.emit(submissionId, { type: 'shutdown_complete' }),
       },
-    }),
-    recorder: recorderMachine.provide({
-      actors: {
-        recorderOp: fromPromise<{ materialized: boolean }, RecorderRequest>(async ({ input, system }) => {
-          const rt = runtimeOf(system);
-          if (input.kind === 'persist') await rt.recorder.persist();
-          else await rt.recorder.flush();
-          return { materialized: rt.recorder.materialized ?? true };
-        }),
-        closeRecorder: fromPromise<void, void>(async ({ system }) => {
-          const rt = runtimeOf(system);
-          // The goal is stored before the rollout closes (and before `shutdown_complete`).
-          await rt.goals.settled();
-          try {
-            await rt.recorder.shutdown();
-          } catch {
-            rt.emit(rt.actor.getSnapshot().context.shutdownSubmissionId ?? '', {
-              type: 'error',
-              message: 'Failed to shutdown thread persistence',
-              codex_error_info: 'other',
-            });
-          }
-        }),
-      },
-      actions: {
-        notify: ({ system }, { requestId, error }) => runtimeOf(system).settleRecorderRequest(requestId, error),
-      },
-    }),
-  },
-  actions: {
-    turnEnded: ({ system }, output) => {
-      const rt = runtimeOf(system);
-      queueMicrotask(() => rt.config.onTurnEnded(output.turnId, output.outcome));
     },
-    emitShutdownComplete: ({ system }, { submissionId }) => runtimeOf(system).emit(submissionId, { type: 'shutdown_complete' }),
-  },
-});
+    // Built when the thread's first turn (or MCP server) starts: an idle thread does not pay for them.
+    { turn: () => turnLogic(ports), mcpServer: () => mcpServerLogic(ports) },
+  );
+}

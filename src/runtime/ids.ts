@@ -9,7 +9,8 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-// Random bytes are drawn in 4 KiB blocks: one system call per 256 ids.
+// Random bytes are drawn in 4 KiB blocks: one system call per 256 ids. The block is a buffer of
+// entropy, not a registry: it holds no thread's state and any thread may draw from it.
 let pool = Buffer.alloc(0);
 let poolOffset = 0;
 function randomBlock(): Buffer {

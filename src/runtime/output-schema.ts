@@ -37,6 +37,8 @@ export function toOutputJsonSchema(schema: OutputSchema): Record<string, unknown
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false });
+// A pure cache: a schema object's compiled validator, derived from the schema alone (no thread
+// state), so sharing it across threads changes no result; entries go with their schemas.
 const compiled = new WeakMap<object, ValidateFunction>();
 
 /**

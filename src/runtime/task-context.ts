@@ -17,6 +17,8 @@ import { startDelegate } from '../delegates/delegate.js';
 import type { DelegateHandle, TurnDelegateOptions } from '../delegates/types.js';
 import { InvalidRequestError } from '../errors.js';
 import { turnDelegateParent } from './delegate-parent.js';
+import type { ToolCallItem } from '../tools/router.js';
+import { approvalActorId } from '../../machines/actor-ids.js';
 
 export class LiveTaskContext implements EngineContext {
   private detached = false;
@@ -102,9 +104,9 @@ export class LiveTaskContext implements EngineContext {
     return this.rt.config.newId();
   }
 
-  runToolCall(callId: string, name: string, run: () => Promise<ResponseItem>): Promise<ResponseItem> {
-    const span = this.startSpan('tool_call', { tool_name: name, call_id: callId });
-    const result = this.rt.runToolCall(this.turnId, callId, name, run);
+  runToolCall(call: ToolCallItem, callId: string, attempt?: AbortSignal): Promise<ResponseItem> {
+    const span = this.startSpan('tool_call', { tool_name: this.rt.toolRouter.toolName(call), call_id: callId });
+    const result = this.rt.runToolCall(this.turnId, call, callId, attempt);
     result.then(
       () => span.end(),
       (err: unknown) => span.end(err),
@@ -190,7 +192,7 @@ export class LiveTaskContext implements EngineContext {
     const turn = this.rt.turnRef(this.turnId);
     if (!turn) return Promise.reject(abortError('the turn has ended'));
     turn.send({ type: 'APPROVAL.REQUEST', approvalId: request.approvalId, kind: request.kind });
-    const child = turn.getSnapshot().children[`approval:${request.approvalId}`] as ActorRefFrom<typeof approvalMachine> | undefined;
+    const child = turn.getSnapshot().children[approvalActorId(request.approvalId)] as ActorRefFrom<typeof approvalMachine> | undefined;
     if (!child) return Promise.reject(abortError('the approval could not be registered'));
     return new Promise<ReviewDecision>((resolve, reject) => {
       const finish = () => {

@@ -15,6 +15,7 @@ import type { McpConnectionManager } from '../mcp/manager.js';
 import type { ThreadStore } from '../persistence/index.js';
 import type { SessionTask } from '../tasks/session-task.js';
 import type { EngineContext } from '../tools/turn-context.js';
+import type { ToolCallItem, ToolRouter } from '../tools/router.js';
 import type { OpenChildThread } from '../delegates/types.js';
 import type { GoalPersistence } from './goal-persistence.js';
 import type { Clock } from './ids.js';
@@ -63,6 +64,8 @@ export interface RuntimeConfig {
   tracing?: ThreadTracing;
   /** Opens a child thread sharing this thread's services (delegates; absent: none can be opened). */
   openChild?: OpenChildThread;
+  /** Builds the thread's tool router (given the thread's MCP connections, whose tools it offers). */
+  toolRouter?: (mcp: McpConnectionManager) => ToolRouter;
 }
 
 /** The root actor of a thread. */
@@ -105,14 +108,15 @@ export interface ThreadHost {
   pendingInput(turnId: string): readonly ResponseInputItem[];
   /** Start-of-turn bookkeeping, run before the task body. */
   beginTurn(turnId: string): void;
-  /** Runs a tool call as an actor of its turn; resolves with its output item. */
-  runToolCall(turnId: string, callId: string, name: string, run: () => Promise<ResponseItem>): Promise<ResponseItem>;
-  /** The body of a registered tool call (taken once, by its actor). */
-  runRegisteredTool(key: string): Promise<ResponseItem>;
+  /** The tools this thread's tool calls dispatch to. */
+  readonly toolRouter: ToolRouter;
+  /**
+   * Runs a tool call as an actor of its turn (the call item is its input); resolves with its
+   * output item, rejects when the tool failed. Aborting `attempt` stops the call.
+   */
+  runToolCall(turnId: string, item: ToolCallItem, callId: string, attempt?: AbortSignal): Promise<ResponseItem>;
   persistRollout(): Promise<void>;
   flushRollout(): Promise<void>;
-  /** Called by the recorder actor when a request finished. */
-  settleRecorderRequest(requestId: number, error: string | null): void;
   /** Persists (by policy) then delivers an event. */
   emit(id: string, msg: EventMsg): void;
 }

@@ -5,10 +5,10 @@
  * Invariant: every event leaves through `emit`, which persists (by the recorder's policy)
  * and then delivers, in call order, with its legacy projection right after it.
  */
-import { createActor, type AnyActorRef } from 'xstate';
-import { turnActorId } from '../../machines/thread.machine.js';
-import { mcpServerActorId } from '../../machines/mcp-server.machine.js';
-import type { TurnSpec } from '../../machines/contracts.js';
+import { createActor, type ActorRefFrom, type AnyActorRef } from 'xstate';
+import { mcpServerActorId, SYSTEM_ID, toolCallActorId, turnActorId } from '../../machines/actor-ids.js';
+import type { recorderMachine } from '../../machines/recorder.machine.js';
+import type { ToolCallSpec, TurnSpec } from '../../machines/contracts.js';
 import {
   agentStatusFromEvent,
   type AgentStatus,
@@ -21,6 +21,7 @@ import {
   type TokenUsage,
 } from '../protocol/index.js';
 import type { SessionTask } from '../tasks/session-task.js';
+import { ToolRouter, type ToolCallItem } from '../tools/router.js';
 import { interAgentMessage } from '../history/index.js';
 import { errorMessage, shouldPersistEvent } from '../persistence/index.js';
 import { AsyncQueue } from './async-queue.js';
@@ -29,9 +30,13 @@ import type { Clock } from './ids.js';
 import { legacyProjection } from './legacy.js';
 import type { Logger } from '../logger.js';
 import type { Recorder } from './recorder.js';
-import { changesNothing, type SessionData, type SessionEvent } from '../history/session-data.js';
-import { registerRuntime, threadLogic } from './effects.js';
+import { changesNothing, type SessionData, type SessionEvent, type TurnSettings } from '../history/session-data.js';
+import { createThreadLogic } from './effects.js';
 import type { GoalActor, RuntimeConfig, ThreadActor, ThreadHost, TurnActor, TurnEntry } from './thread-host.js';
+import type { ThreadPorts, ThreadStatePort } from './ports.js';
+import { recordResponseInput } from './pending-input.js';
+import { LiveTaskContext } from './task-context.js';
+import { abortError } from '../tools/turn-context.js';
 import type { ViewStore } from './view.js';
 import { createViewStore, ViewFeeder } from './view.js';
 import { McpConnectionManager } from '../mcp/manager.js';
@@ -43,7 +48,9 @@ export function mailToInput(mail: InterAgentCommunication): ResponseInputItem {
   return { type: 'message', role: message.role, content: message.content };
 }
 
-export class ThreadRuntime implements ThreadHost {
+type RecorderActor = ActorRefFrom<typeof recorderMachine>;
+
+export class ThreadRuntime implements ThreadHost, ThreadStatePort {
   readonly events = new AsyncQueue<Event>();
   readonly turns = new Map<string, TurnEntry>();
   readonly view: ViewStore;
@@ -53,6 +60,16 @@ export class ThreadRuntime implements ThreadHost {
   readonly goals: GoalPersistence;
   /** The thread's MCP servers (their clients and child processes live here, not in context). */
   readonly mcp: McpConnectionManager;
+  private router: ToolRouter | null = null;
+  /**
+   * The tools this thread's tool calls dispatch to, built on first use: `createThread` makes
+   * some tools (sub-agents) from the runtime itself, so they exist only after it.
+   */
+  get toolRouter(): ToolRouter {
+    return (this.router ??= this.config.toolRouter?.(this.mcp) ?? new ToolRouter([]));
+  }
+  /** What this thread's effects reach (they close over these; no other thread shares them). */
+  readonly ports: ThreadPorts;
   private agentStatus: AgentStatus = 'pending_init';
   private statusListeners = new Set<(s: AgentStatus) => void>();
   private eventListeners = new Set<(e: Event) => void>();
@@ -74,12 +91,28 @@ export class ThreadRuntime implements ThreadHost {
       approvalPolicy: () => this.session().settings.approval_policy,
       logger: config.logger,
     });
-    this.actor = createActor(threadLogic, {
+    this.ports = {
+      threadId: config.threadId,
+      emit: (id, msg) => this.emit(id, msg),
+      clock: config.clock,
+      newId: config.newId,
+      logger: config.logger,
+      recorder: config.recorder,
+      model: { contextWindow: config.contextWindow },
+      tools: { run: (call, signal) => this.runTool(call, signal) },
+      goals: this.goals,
+      mcp: this.mcp,
+      thread: this,
+      turnEnded: (turnId, outcome) => config.onTurnEnded(turnId, outcome),
+    };
+    // The root actor's id names the thread; its systemId is `thread`.
+    this.actor = createActor(createThreadLogic(this.ports), {
+      id: config.threadId,
+      systemId: SYSTEM_ID.thread,
       input: { threadId: config.threadId, session: config.session, recorderMaterialized: config.recorder.materialized ?? false },
       ...(config.actorClock ? { clock: config.actorClock as never } : {}),
       ...(config.inspect ? { inspect: config.inspect } : {}),
     });
-    registerRuntime(this.actor.system, this);
     // What history kept is what the rollout gets (filtered, outputs truncated).
     this.actor.on('history.recorded', ({ items }) => this.recorder.record(items.map((payload) => ({ type: 'response_item' as const, payload }))));
     this.actor.subscribe({ error: (err) => config.logger.warn('thread actor failed', { error: String(err) }) });
@@ -137,7 +170,21 @@ export class ThreadRuntime implements ThreadHost {
   }
 
   goalRef(): GoalActor {
-    return this.actor.getSnapshot().children['goal'] as GoalActor;
+    return this.actor.getSnapshot().children[SYSTEM_ID.goal] as GoalActor;
+  }
+
+  /** A context for a turn's task (or its abort hook), live until detached. */
+  taskContext(turnId: string, signal: AbortSignal, settings: TurnSettings): LiveTaskContext {
+    return new LiveTaskContext(this, turnId, signal, settings);
+  }
+
+  /** Records one pending-input item (steered input, injected items, mail) with its events. */
+  recordPendingItem(turnId: string, item: ResponseInputItem): void {
+    recordResponseInput(this, turnId, item);
+  }
+
+  shutdownSubmissionId(): string {
+    return this.actor.getSnapshot().context.shutdownSubmissionId ?? '';
   }
 
   /**
@@ -186,63 +233,82 @@ export class ThreadRuntime implements ThreadHost {
 
   // ---- tool calls ---------------------------------------------------------------------
 
-  private toolRuns = new Map<string, () => Promise<ResponseItem>>();
   private nextToolKey = 1;
 
   /**
-   * Runs a tool call as an actor of its turn (`tool:<key>`); resolves with its output item.
-   * When the turn is gone the call runs directly (its result is dropped by the inert context).
+   * Runs a tool call as an actor of its turn (`tool:<key>`, the call as its input); resolves
+   * with the actor's output item, rejects when its runner failed. Aborting `attempt` (the
+   * sampling attempt that made the call failed) stops the actor and rejects.
    */
-  runToolCall(turnId: string, callId: string, name: string, run: () => Promise<ResponseItem>): Promise<ResponseItem> {
-    const turn = this.turnRef(turnId);
-    if (!turn) return run();
+  runToolCall(turnId: string, item: ToolCallItem, callId: string, attempt?: AbortSignal): Promise<ResponseItem> {
     const key = String(this.nextToolKey++);
-    this.toolRuns.set(key, run);
-    turn.send({ type: 'TOOL.START', call: { key, callId, name, turnId } });
-    const actor = turn.getSnapshot().children[`tool:${key}`] as AnyActorRef | undefined;
-    if (!actor) {
-      this.toolRuns.delete(key);
-      return run();
-    }
+    const call: ToolCallSpec = { key, callId, name: this.toolRouter.toolName(item), turnId, item };
+    const turn = this.turnRef(turnId);
+    if (!turn) return Promise.reject(abortError('the turn has ended'));
+    turn.send({ type: 'TOOL.START', call });
+    const actor = turn.getSnapshot().children[toolCallActorId(key)] as AnyActorRef | undefined;
+    if (!actor) return Promise.reject(abortError('the turn has ended'));
     return new Promise((resolve, reject) => {
+      const stop = () => {
+        sub.unsubscribe();
+        reject(abortError('the sampling attempt that made this call failed'));
+        turn.send({ type: 'TOOL.STOP', key });
+      };
       const sub = actor.subscribe({
-        next: (snap: { status: string; output?: ResponseItem | null; context?: { error?: { message: string } | null } }) => {
+        next: (snap: { status: string; output?: ResponseItem | null; context?: { error?: { code: string; message: string } | null } }) => {
           if (snap.status !== 'done') return;
           sub.unsubscribe();
+          attempt?.removeEventListener('abort', stop);
           if (snap.output) resolve(snap.output);
           // The actor ended in `failed`: its runner rejected.
-          else reject(new Error(snap.context?.error?.message ?? `tool call ${callId} ended without output`));
+          else {
+            const failure = snap.context?.error;
+            reject(Object.assign(new Error(failure?.message ?? `tool call ${callId} ended without output`), failure ? { code: failure.code } : {}));
+          }
         },
         error: (err: unknown) => reject(err),
       });
+      if (attempt?.aborted) stop();
+      else attempt?.addEventListener('abort', stop, { once: true });
     });
   }
 
-  /** The body of a registered tool call (taken once, by its actor). */
-  async runRegisteredTool(key: string): Promise<ResponseItem> {
-    const run = this.toolRuns.get(key);
-    this.toolRuns.delete(key);
-    if (!run) throw new Error(`no tool call registered under ${key}`);
+  /**
+   * The body of a tool-call actor (`ToolPort.run`): dispatches the call to the thread's tools
+   * with its turn's task context; `signal` aborts when the actor stops. Rejects when the tool
+   * throws.
+   */
+  async runTool(call: ToolCallSpec, signal: AbortSignal): Promise<ResponseItem> {
+    const ctx = this.turns.get(call.turnId)?.ctx;
+    if (!ctx) throw abortError(`no task is running for turn ${call.turnId}`);
     // Start the tool after the turn has finished spawning its actor: a tool that asks for an
     // approval sends to the turn, which must not be mid-transition.
     await Promise.resolve();
-    return run();
+    const toolSignal = AbortSignal.any([ctx.signal, signal]);
+    return this.toolRouter.runCall(call.item as ToolCallItem, { callId: call.callId, turnId: call.turnId, signal: toolSignal, turn: ctx });
   }
 
   // ---- rollout ------------------------------------------------------------------------
 
-  private recorderRequests = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private nextRecorderRequest = 1;
 
-  /** Asks the recorder actor for a persist or flush; resolves when it was served, in order. */
+  /**
+   * Asks the recorder actor for a persist or flush; resolves when it was served (the actor
+   * announces each served request, in order), rejects with the write's error.
+   */
   private recorderRequest(kind: 'persist' | 'flush'): Promise<void> {
     // An in-memory recorder has nothing to order or wait for: no actor round trip.
     if (!this.recorder.durable) return this.recorder[kind]();
-    const recorder = this.actor.getSnapshot().children['recorder'] as AnyActorRef | undefined;
+    const recorder = this.actor.getSnapshot().children[SYSTEM_ID.recorder] as RecorderActor | undefined;
     if (!recorder || recorder.getSnapshot().status !== 'active') return Promise.resolve();
     const requestId = this.nextRecorderRequest++;
     return new Promise<void>((resolve, reject) => {
-      this.recorderRequests.set(requestId, { resolve, reject });
+      const served = recorder.on('served', (event) => {
+        if (event.requestId !== requestId) return;
+        served.unsubscribe();
+        if (event.error === null) resolve();
+        else reject(new Error(event.error));
+      });
       recorder.send({ type: 'REQUEST', request: { requestId, kind } });
     });
   }
@@ -264,15 +330,6 @@ export class ThreadRuntime implements ThreadHost {
   /** Durability barrier for everything recorded so far. */
   flushRollout(): Promise<void> {
     return this.recorderRequest('flush');
-  }
-
-  /** Called by the recorder actor when a request finished. */
-  settleRecorderRequest(requestId: number, error: string | null): void {
-    const waiter = this.recorderRequests.get(requestId);
-    this.recorderRequests.delete(requestId);
-    if (!waiter) return;
-    if (error === null) waiter.resolve();
-    else waiter.reject(new Error(error));
   }
 
   /** The thread's OpenTelemetry spans (no-ops without `@opentelemetry/api` and an SDK). */

@@ -17,6 +17,7 @@ type Attributes = Record<string, string | number | boolean | undefined>;
 
 const NOOP_SPAN: SpanHandle = { setAttributes: () => {}, end: () => {} };
 
+// The loaded `@opentelemetry/api` module (or null when absent): a process-wide fact, no thread's state.
 let otelModule: Otel | null | undefined;
 /**
  * Loads `@opentelemetry/api` once; null when it is not installed. `require` (not `import()`)

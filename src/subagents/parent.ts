@@ -8,7 +8,7 @@
  * decision when no turn holds the pending approval).
  */
 import type { AnyActorRef } from 'xstate';
-import { delegateActorId } from '../../machines/turn.machine.js';
+import { delegateActorId } from '../../machines/actor-ids.js';
 import type { DelegateParent } from '../delegates/index.js';
 import type { ThreadRuntime } from '../runtime/thread-runtime.js';
 

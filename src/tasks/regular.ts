@@ -16,13 +16,12 @@ import { asModelError, backoffMs, errorEvent, exhaustedErrorEvent, markContextWi
 import { defaultEngineOptions, withEngineDefaults, type TurnEngineOptions } from './engine-options.js';
 import { buildRequest, runSamplingRequest, type SamplingDeps, type SamplingResult, type TurnState } from './sampling.js';
 import type { SessionTask } from './session-task.js';
-import { ToolRouter, type DynamicToolSource, type ToolDefinition } from '../tools/router.js';
+import type { ToolRouter } from '../tools/router.js';
 
 export interface RegularTaskOptions extends Partial<TurnEngineOptions> {
   model: ModelClient;
-  tools: ToolDefinition<unknown>[];
-  /** Tools whose set changes while the thread runs (MCP servers). */
-  dynamicTools?: DynamicToolSource | null;
+  /** The thread's tools: their specs go with each request, and the thread's tool calls dispatch to them. */
+  router: ToolRouter;
 }
 
 /** Whether history has reached the auto-compact limit. */
@@ -109,11 +108,11 @@ export async function runTurn(ctx: EngineContext, input: UserInput[], deps: Samp
 /**
  * The regular task over a model client and tools.
  * @example
- * const task = regularTask({ model, tools: [] });
+ * const task = regularTask({ model, router: new ToolRouter([]) });
  */
 export function regularTask(options: RegularTaskOptions): SessionTask<UserInput[]> {
   const opts = withEngineDefaults(options);
-  const router = new ToolRouter(options.tools, options.dynamicTools ?? null);
+  const router = options.router;
   return {
     kind: 'regular',
     steerable: true,

@@ -108,7 +108,6 @@ export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps,
   // Tools started by this attempt stop when the turn is cancelled or the attempt fails
   // (Codex drops their futures with the failed stream).
   const attempt = new AbortController();
-  const toolSignal = AbortSignal.any([ctx.signal, attempt.signal]);
   // Output items held until the response completes; an interrupt commits them at once (before
   // the interrupt marker), a failure drops them.
   let produced: ResponseItem[] = [];
@@ -168,10 +167,10 @@ export async function runSamplingRequest(ctx: EngineContext, deps: SamplingDeps,
           ctx.announceRawItem(item);
           ctx.countToolCall();
           const callId = item.type === 'local_shell_call' ? (item.call_id ?? item.id ?? ctx.newId()) : item.call_id;
-          const run = () => deps.router.dispatch(item, { callId, turnId: ctx.turnId, signal: toolSignal, turn: ctx });
-          // Each call runs as a `toolCall` actor of the turn, visible in the inspector.
-          // A runner that rejects answers the model with a failed output; the turn goes on.
-          const output = ctx.runToolCall(callId, deps.router.toolName(item), run).catch((err: unknown) => deps.router.failedOutput(item, callId, err));
+          // Each call runs as a `toolCall` actor of the turn (the call is its input), visible in
+          // the inspector. A runner that rejects answers the model with a failed output; the
+          // turn goes on.
+          const output = ctx.runToolCall(item, callId, attempt.signal).catch((err: unknown) => deps.router.failedOutput(item, callId, err));
           tools.push({ call: item, output });
           needsFollowUp = true;
           active = null;

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { FunctionCallOutputBody, ResponseItem } from '../protocol/index.js';
 import type { FunctionToolSpec, ToolSpec } from '../model/types.js';
-import type { EngineContext } from './turn-context.js';
+import type { EngineContext, ToolCallItem } from './turn-context.js';
 
 /** What a tool's `execute` receives besides its arguments. */
 export interface ToolCallContext {
@@ -61,7 +61,7 @@ export function defineTool<S extends z.ZodType>(def: {
 }
 
 /** A tool call the model made. */
-export type ToolCallItem = Extract<ResponseItem, { type: 'function_call' | 'custom_tool_call' | 'local_shell_call' }>;
+export type { ToolCallItem };
 
 export const isToolCall = (item: ResponseItem): item is ToolCallItem =>
   item.type === 'function_call' || item.type === 'custom_tool_call' || item.type === 'local_shell_call';
@@ -159,13 +159,21 @@ export class ToolRouter {
   }
 
   /** Runs one call to completion and returns its output item. Never throws. */
-  async dispatch(call: ToolCallItem, ctx: ToolCallContext): Promise<ResponseItem> {
+  dispatch(call: ToolCallItem, ctx: ToolCallContext): Promise<ResponseItem> {
+    return this.runCall(call, ctx).catch((err: unknown) => this.failedOutput(call, ctx.callId, err));
+  }
+
+  /**
+   * Runs one call to completion and returns its output item; rejects with the tool's error
+   * when the tool throws (not when it was cancelled: then the output says it was aborted).
+   */
+  async runCall(call: ToolCallItem, ctx: ToolCallContext): Promise<ResponseItem> {
     const started = ctx.turn.now();
     // A call whose turn was cancelled before it could start (e.g. while it waited for the
     // ghost snapshot) does not run at all.
     const body = ctx.signal.aborted ? abortedToolOutput(this.isShellLike(call), 0) : await this.run(call, ctx).catch((err: unknown): FunctionCallOutputBody => {
       if (ctx.signal.aborted) return abortedToolOutput(this.isShellLike(call), ctx.turn.now() - started);
-      return `tool failed: ${err instanceof Error ? err.message : String(err)}`;
+      throw err;
     });
     const output = ctx.signal.aborted && typeof body === 'string' && !body.includes('aborted by user')
       ? abortedToolOutput(this.isShellLike(call), ctx.turn.now() - started)

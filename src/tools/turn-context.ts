@@ -19,6 +19,9 @@ import type { DelegateHandle, TurnDelegateOptions } from '../delegates/types.js'
 import type { RolloutItem } from '../persistence/index.js';
 
 /** An approval a task waits for. */
+/** A tool call the model made: a function call, a custom (freeform) tool call or a local shell call. */
+export type ToolCallItem = Extract<ResponseItem, { type: 'function_call' | 'custom_tool_call' | 'local_shell_call' }>;
+
 export interface ApprovalRequest {
   /** Approval id (the call id unless the request carries its own). */
   approvalId: string;
@@ -84,8 +87,12 @@ export interface EngineContext extends TaskContext {
   /** Settles goal usage after a tool completed; may inject the budget wrap-up message. */
   goalToolCompleted(toolName: string): void;
   newId(): string;
-  /** Runs a tool call as an actor of this turn and resolves with its output item. */
-  runToolCall(callId: string, name: string, run: () => Promise<ResponseItem>): Promise<ResponseItem>;
+  /**
+   * Runs a tool call as an actor of this turn (the call item is its input) and resolves with
+   * its output item; rejects when the tool failed. Aborting `attempt` (the sampling attempt
+   * that made the call failed) stops the call.
+   */
+  runToolCall(call: ToolCallItem, callId: string, attempt?: AbortSignal): Promise<ResponseItem>;
   /** Adds items to this turn's pending input (sent with its next request). */
   injectPendingInput(items: ResponseInputItem[]): void;
   /** Per-turn storage for tools (e.g. a diff tracker), dropped when the turn ends. */

@@ -21,6 +21,7 @@ import { turnMachine } from '../../machines/turn.machine.js';
 import { controllableTask, EventLog, flushAsync } from '../runtime/harness.js';
 import type { RunnerEvent, TurnSpec } from '../../machines/contracts.js';
 import { coded, fakeTurn, settle } from './fakes.js';
+import { turnActorId } from '../../machines/actor-ids.js';
 
 const machines: AnyStateMachine[] = [threadMachine, turnMachine, taskMachine, approvalMachine, goalMachine, recorderMachine, toolCallMachine];
 
@@ -61,7 +62,7 @@ const asker = (id: string): SessionTask<null> => ({
 /** Resolves once the turn holds the approval (no timer: waits on the turn's snapshots). */
 async function approvalPending(thread: Thread, turnId: string, approvalId: string): Promise<void> {
   await flushAsync();
-  const turn = thread.actor.getSnapshot().children[`turn:${turnId}`] as AnyActorRef | undefined;
+  const turn = thread.actor.getSnapshot().children[turnActorId(turnId)] as AnyActorRef | undefined;
   if (!turn) throw new Error(`turn ${turnId} is not running`);
   await waitFor(turn, (s: { context: { approvals: Record<string, unknown> } }) => approvalId in s.context.approvals);
 }

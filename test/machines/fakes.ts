@@ -5,10 +5,11 @@
  */
 import { createActor, fromCallback, fromPromise, SimulatedClock, type InspectionEvent } from 'xstate';
 import type { RunnerEvent, TurnSpec } from '../../machines/contracts.js';
-import type { TurnAbortReason } from '../../src/protocol/index.js';
+import type { ResponseItem, TurnAbortReason } from '../../src/protocol/index.js';
 import { taskMachine } from '../../machines/task.machine.js';
 import { toolCallMachine } from '../../machines/tool-call.machine.js';
 import { turnMachine } from '../../machines/turn.machine.js';
+import { ACTOR_ID_PREFIX } from '../../machines/actor-ids.js';
 
 /** Lets promise effects settle (the machines' invokes resolve in microtasks). */
 export const settle = async (rounds = 3): Promise<void> => {
@@ -17,6 +18,9 @@ export const settle = async (rounds = 3): Promise<void> => {
 
 /** An error with a stable `code`, as a `TurnstateError` carries one. */
 export const coded = (code: string, message: string) => Object.assign(new Error(message), { code });
+
+/** A `function_call` item for a tool call actor's input. */
+export const noopCall = (callId: string): ResponseItem => ({ type: 'function_call', call_id: callId, name: 'noop', arguments: '{}' });
 
 export type TurnEffect =
   | 'flushRecorder'
@@ -97,7 +101,7 @@ export function fakeTurn(options: TurnFakeOptions = {}) {
   // Approval resolutions (the children's outputs) are logged in order.
   actor.system.inspect({
     next: (ev) => {
-      if (ev.type !== '@xstate.event' || !ev.event.type.startsWith('xstate.done.actor.approval:')) return;
+      if (ev.type !== '@xstate.event' || !ev.event.type.startsWith(`xstate.done.actor.${ACTOR_ID_PREFIX.approval}`)) return;
       const out = (ev.event as { output?: { approvalId: string; resolution: string } }).output;
       if (out) log.push(`approval ${out.approvalId} ${out.resolution}`);
     },
@@ -109,6 +113,6 @@ export function fakeTurn(options: TurnFakeOptions = {}) {
     clock,
     finish: (message: string | null) => runner.send({ type: 'runner.finished', lastAgentMessage: message }),
     failTask: (code: string) => runner.send({ type: 'runner.failed', error: { code, message: `${code} happened` } }),
-    startTool: (key: string) => actor.send({ type: 'TOOL.START', call: { key, callId: `c${key}`, name: 'noop', turnId: 't1' } }),
+    startTool: (key: string) => actor.send({ type: 'TOOL.START', call: { key, callId: `c${key}`, name: 'noop', turnId: 't1', item: noopCall(`c${key}`) } }),
   };
 }

@@ -64,6 +64,24 @@ describe('recorder machine', () => {
     expect(r.actor.getSnapshot().context).toMatchObject({ materialized: true, completed: 1, failures: 1, lastError: { code: 'disk_full', message: 'no space left' } });
   });
 
+  it('announces each served request as `served` (its id, its error or null), in order', async () => {
+    const machine = recorderMachine.provide({
+      actors: {
+        recorderOp: fromPromise<{ materialized: boolean }, RecorderRequest>(async ({ input }) => {
+          if (input.requestId === 2) throw coded('disk_full', 'no space left');
+          return { materialized: true };
+        }),
+      },
+    });
+    const actor = createActor(machine, { input: { materialized: false }, clock: new SimulatedClock() });
+    const served: string[] = [];
+    actor.on('served', (e) => served.push(`${e.requestId} ${e.error ?? 'ok'}`));
+    actor.start();
+    for (const requestId of [1, 2, 3]) actor.send({ type: 'REQUEST', request: { requestId, kind: 'flush' } });
+    await settle(6);
+    expect(served).toEqual(['1 ok', '2 no space left', '3 ok']);
+  });
+
   it('a failed close is recorded and the recorder still closes', async () => {
     const r = fakeRecorder({ failClose: true });
     r.actor.send({ type: 'SHUTDOWN' });

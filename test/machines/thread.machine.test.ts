@@ -13,6 +13,7 @@ import type { TurnOutput } from '../../machines/turn.machine.js';
 import type { ResponseItem } from '../../src/protocol/index.js';
 import { threadWithSessionActions } from '../../src/runtime/session-actions.js';
 import { settle } from './fakes.js';
+import { turnActorId } from '../../machines/actor-ids.js';
 
 const spec = (turnId: string): TurnSpec => ({ turnId, kind: 'regular', steerable: true, announcesStart: true });
 
@@ -83,7 +84,7 @@ function fakeThread(options: { recorderThrows?: boolean; goalThrowsAfterMs?: num
   });
   const clock = new SimulatedClock();
   const actor = createActor(machine, { input: { threadId: 'th1', session: initialSessionData(settings), recorderMaterialized: false }, clock }).start();
-  const turnRef = (turnId: string) => actor.getSnapshot().children[`turn:${turnId}`] as AnyActorRef | undefined;
+  const turnRef = (turnId: string) => actor.getSnapshot().children[turnActorId(turnId)] as AnyActorRef | undefined;
   return { actor, log, clock, finishTurn: (turnId: string) => turnRef(turnId)?.send({ type: 'FINISH' }) };
 }
 

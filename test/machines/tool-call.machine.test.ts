@@ -7,7 +7,7 @@ import { createActor, fromPromise, SimulatedClock } from 'xstate';
 import type { ToolCallSpec } from '../../machines/contracts.js';
 import { toolCallMachine } from '../../machines/tool-call.machine.js';
 import type { ResponseItem } from '../../src/protocol/index.js';
-import { coded, settle } from './fakes.js';
+import { coded, noopCall, settle } from './fakes.js';
 
 function fakeCall(run: (input: ToolCallSpec) => Promise<ResponseItem>) {
   const log: string[] = [];
@@ -19,7 +19,7 @@ function fakeCall(run: (input: ToolCallSpec) => Promise<ResponseItem>) {
       }),
     },
   });
-  const actor = createActor(machine, { input: { key: '1', callId: 'c1', name: 'noop', turnId: 't1' }, clock: new SimulatedClock() });
+  const actor = createActor(machine, { input: { key: '1', callId: 'c1', name: 'noop', turnId: 't1', item: noopCall('c1') }, clock: new SimulatedClock() });
   actor.subscribe({ complete: () => log.push(`done ${String(actor.getSnapshot().value)}`) });
   actor.start();
   return { actor, log };

@@ -9,6 +9,8 @@ import type { RunnerEvent, TurnSpec } from '../../machines/contracts.js';
 import { taskMachine } from '../../machines/task.machine.js';
 import { toolCallMachine } from '../../machines/tool-call.machine.js';
 import { turnMachine } from '../../machines/turn.machine.js';
+import { noopCall } from './fakes.js';
+import { toolCallActorId } from '../../machines/actor-ids.js';
 
 function deferred() {
   let resolve!: () => void;
@@ -75,8 +77,8 @@ function setup(spec: Partial<TurnSpec> = {}) {
     input: { turnId: 't1', kind: 'regular', steerable: true, announcesStart: true, ghostSnapshotLimitMs: 240_000, ...spec },
   });
   actor.start();
-  const toolState = (key: string) => (actor.getSnapshot().children[`tool:${key}`] as AnyActorRef | undefined)?.getSnapshot().value;
-  const startTool = (key: string) => actor.send({ type: 'TOOL.START', call: { key, callId: `c${key}`, name: 'noop', turnId: 't1' } });
+  const toolState = (key: string) => (actor.getSnapshot().children[toolCallActorId(key)] as AnyActorRef | undefined)?.getSnapshot().value;
+  const startTool = (key: string) => actor.send({ type: 'TOOL.START', call: { key, callId: `c${key}`, name: 'noop', turnId: 't1', item: noopCall(`c${key}`) } });
   return { actor, log, snapshot, clock, toolState, startTool, finishTask: (m: string) => finishTask(m) };
 }
 

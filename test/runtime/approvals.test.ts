@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AskForApproval, ReviewDecision, createThread, type ReviewDecision as Decision, type SessionTask, type Thread } from 'turnstate';
 import { EventLog } from './harness.js';
+import { approvalActorId, turnActorId } from '../../machines/actor-ids.js';
 
 let thread: Thread | null = null;
 afterEach(async () => {
@@ -35,11 +36,11 @@ function askingTask(approvalId: string, sessionKey?: string) {
 }
 
 const turnChild = (t: Thread, turnId: string) =>
-  (t.actor.getSnapshot().children as Record<string, { getSnapshot(): { children: Record<string, unknown> } }>)[`turn:${turnId}`];
+  (t.actor.getSnapshot().children as Record<string, { getSnapshot(): { children: Record<string, unknown> } }>)[turnActorId(turnId)];
 
 /** Records how an approval actor resolved and the thread status at that moment. */
 function watchResolution(t: Thread, turnId: string, approvalId: string): string[] {
-  const approval = turnChild(t, turnId)?.getSnapshot().children[`approval:${approvalId}`] as {
+  const approval = turnChild(t, turnId)?.getSnapshot().children[approvalActorId(approvalId)] as {
     subscribe(cb: (s: { status: string; value: string; output?: { decision: Decision } }) => void): unknown;
   };
   const resolvedWhile: string[] = [];

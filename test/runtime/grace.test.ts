@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GRACEFUL_INTERRUPTION_TIMEOUT_MS, TURN_ABORTED_MARKER_TEXT, type Thread } from 'turnstate';
 import { controllableTask, flushAsync, historyTexts, threadWithSimulatedClock } from './harness.js';
+import { turnActorId } from '../../machines/actor-ids.js';
 
 let thread: Thread | null = null;
 afterEach(async () => {
@@ -48,7 +49,7 @@ describe('grace period on a simulated clock (§4.1, §14.6)', () => {
     await thread.whenProcessed();
     expect(setup.sim.now()).toBe(before);
     await setup.log.untilType('turn_aborted', { id: turnId });
-    const task = (thread.actor.getSnapshot().children as Record<string, unknown>)[`turn:${turnId}`];
+    const task = (thread.actor.getSnapshot().children as Record<string, unknown>)[turnActorId(turnId)];
     expect(task).toBeUndefined();
   });
 });

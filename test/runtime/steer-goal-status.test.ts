@@ -11,6 +11,7 @@ import {
 } from 'turnstate';
 import { scriptedModel, scriptedTurn } from 'turnstate/testing';
 import { controllableTask, deferred, EventLog } from './harness.js';
+import { turnActorId } from '../../machines/actor-ids.js';
 
 let thread: Thread | null = null;
 afterEach(async () => {
@@ -33,7 +34,7 @@ describe('steerInput (§12, §14.59)', () => {
       kind: 'expected_turn_mismatch',
       message: `expected active turn id \`other-turn\` but found \`${id}\``,
     });
-    const turn = thread.actor.getSnapshot().children[`turn:${id}`] as { getSnapshot(): { context: { pendingInput: unknown[] } } };
+    const turn = thread.actor.getSnapshot().children[turnActorId(id)] as { getSnapshot(): { context: { pendingInput: unknown[] } } };
     expect(turn.getSnapshot().context.pendingInput).toEqual([]);
     await expect(thread.steerInput(hi, id)).resolves.toBe(id);
     expect(turn.getSnapshot().context.pendingInput).toHaveLength(1);

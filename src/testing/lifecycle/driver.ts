@@ -5,6 +5,7 @@
  * steps against your own store, recorder or tools.
  */
 import { SimulatedClock } from 'xstate';
+import { actorIdSuffix } from '../../../machines/actor-ids.js';
 import { createThread, type ThreadOptions } from '../../runtime/create-thread.js';
 import type { Thread } from '../../runtime/thread.js';
 import type { Event, ReviewDecision } from '../../protocol/index.js';
@@ -304,7 +305,7 @@ export class LifecycleDriver {
 /** The event-log rules, the interrupt markers, at most one turn actor and a status that matches the events, for one thread. */
 function threadViolations(thread: Thread, log: readonly Event[]): string[] {
   const { violations, summary } = checkEventLog(log, { historyTexts: historyTexts(thread) });
-  const turnChildren = Object.keys(thread.actor.getSnapshot().children).filter((k) => k.startsWith('turn:'));
+  const turnChildren = Object.keys(thread.actor.getSnapshot().children).filter((k) => actorIdSuffix(k, 'turn') !== null);
   if (turnChildren.length > 1) violations.push(`${turnChildren.length} turn actors alive: ${turnChildren.join(', ')}`);
   const [actual, implied] = [JSON.stringify(thread.status()), JSON.stringify(summary.status)];
   if (actual !== implied) violations.push(`thread.status() is ${actual}, the events say ${implied}`);
