@@ -18,6 +18,7 @@ import { recordResponseInput } from './pending-input.js';
 import { TURN_ABORTED_MARKER_TEXT } from './markers.js';
 import { failedSnapshotWarning, slowSnapshotWarning, takeGhostSnapshot } from './ghost-snapshots.js';
 import { LiveTaskContext } from './task-context.js';
+import { fromEffect } from './sync-effect.js';
 import type { ThreadRuntime } from './thread-runtime.js';
 
 const runtimes = new WeakMap<object, ThreadRuntime>();
@@ -93,9 +94,6 @@ function endTurn(rt: ThreadRuntime, turnId: string) {
   };
 }
 
-/** Waits one microtask so effects never write to an actor from inside its own transition. */
-const tick = () => Promise.resolve();
-
 const turnLogic = turnMachine.provide({
   actors: {
     task: taskMachine.provide({ actors: { runTask: taskRunner } }),
@@ -105,26 +103,24 @@ const turnLogic = turnMachine.provide({
         runTool: fromPromise<ResponseItem, ToolCallSpec>(({ input, system }) => runtimeOf(system).runRegisteredTool(input.key)),
       },
     }),
-    flushRecorder: fromPromise<void, { turnId: string }>(async ({ input, system }) => {
+    flushRecorder: fromEffect<{ turnId: string }>(({ input, system }) => {
       const rt = runtimeOf(system);
-      try {
-        await rt.flushRollout();
-      } catch (err) {
+      return rt.flushRollout().catch((err: unknown) => {
         rt.emit(input.turnId, {
           type: 'warning',
           message: `Failed to save the conversation transcript; turnstate will continue retrying. Error: ${errorInfo(err).message}`,
         });
-      }
+      });
     }),
-    recordPendingInput: fromPromise<void, { turnId: string }>(async ({ input, system }) => {
+    // The steps below are synchronous unless a write is still running: `fromEffect` settles
+    // them without a promise or a tick (they run once the turn's transition is committed).
+    recordPendingInput: fromEffect<{ turnId: string }>(({ input, system }) => {
       const rt = runtimeOf(system);
-      await tick();
       // Only the turn's own leftover input: undelivered mail stays queued for the next turn.
       for (const item of rt.takeTurnPendingInput(input.turnId)) recordResponseInput(rt, input.turnId, item);
     }),
-    settleGoalOnFinish: fromPromise<void, { turnId: string }>(async ({ input, system }) => {
+    settleGoalOnFinish: fromEffect<{ turnId: string }>(({ input, system }) => {
       const rt = runtimeOf(system);
-      await tick();
       const entry = rt.turns.get(input.turnId);
       rt.goalRef().send({
         type: 'GOAL.TURN_FINISHED',
@@ -134,24 +130,25 @@ const turnLogic = turnMachine.provide({
         toolCalls: entry?.toolCalls ?? 0,
       });
       // The settled goal is stored before the turn completes.
-      await rt.goals.settled();
+      return rt.goals.pending();
     }),
-    taskAbortHook: fromPromise<void, { turnId: string }>(async ({ input, system }) => {
+    taskAbortHook: fromEffect<{ turnId: string }>(({ input, system }) => {
       const rt = runtimeOf(system);
-      await tick();
       const entry = rt.turns.get(input.turnId);
-      if (!entry?.task.abort) return;
+      const abort = entry?.task.abort;
+      if (!abort) return;
       // The hook gets its own short-lived context: the task's own one is already inert.
       const hookCtx = new LiveTaskContext(rt, input.turnId, AbortSignal.abort(), entry.ctx?.settings ?? rt.session().settings);
-      try {
-        await entry.task.abort(hookCtx);
-      } finally {
-        hookCtx.detach();
-      }
+      return (async () => {
+        try {
+          await abort.call(entry.task, hookCtx);
+        } finally {
+          hookCtx.detach();
+        }
+      })();
     }),
-    settleGoalOnAbort: fromPromise<void, { turnId: string; reason: TurnAbortReason }>(async ({ input, system }) => {
+    settleGoalOnAbort: fromEffect<{ turnId: string; reason: TurnAbortReason }>(({ input, system }) => {
       const rt = runtimeOf(system);
-      await tick();
       rt.goalRef().send({
         type: 'GOAL.TASK_ABORTED',
         turnId: input.turnId,
@@ -159,13 +156,11 @@ const turnLogic = turnMachine.provide({
         now: rt.clock.now(),
         interrupted: input.reason === 'interrupted',
       });
-      await rt.goals.settled();
+      return rt.goals.pending();
     }),
-    recordInterruptMarker: fromPromise<void, { turnId: string }>(async ({ system }) => {
-      const rt = runtimeOf(system);
-      await tick();
+    recordInterruptMarker: fromEffect<{ turnId: string }>(({ system }) => {
       const marker: ResponseItem = { type: 'message', role: 'user', content: [{ type: 'input_text', text: TURN_ABORTED_MARKER_TEXT }] };
-      rt.recordItems([marker]);
+      runtimeOf(system).recordItems([marker]);
     }),
     ghostSnapshot: fromPromise<void, { turnId: string }>(({ input, system, signal }) => takeGhostSnapshot(runtimeOf(system), input.turnId, signal)),
   },
