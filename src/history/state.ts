@@ -4,15 +4,6 @@
  * output recorded through `recordItems` is within its byte budget.
  * States are produced with immer (see `./immer.ts`) and treated as immutable: never change
  * a state or an item in place; the objects passed in become part of the new state.
- *
- * Appends are amortized O(1): `recordItems` extends the items array of the state it is given
- * in place when that array is the newest version of a history it built (its length is the
- * one it last handed out), and gives the state it was given a copy of its own items to read
- * from then on (made on first read), so `recordItems(s, …)` never changes what `s.items`
- * reads. A state spread from the newest one outside this module (`{ ...state, tokenInfo }`)
- * shares its array: keep the newest state, not a spread-from one, when you mean to read old
- * items later (the runtime always replaces the state it spread from). Any other array
- * (`replaceHistory`, rollback, resume) is copied once by its first append.
  */
 import { produce } from './immer.js';
 import type { ResponseItem } from '../protocol/items.js';
@@ -74,32 +65,12 @@ export function recordItems(state: HistoryState, items: readonly ResponseItem[],
   const maxBytes = Math.floor((opts.truncationBytes ?? DEFAULT_TRUNCATION_BYTES) * TRUNCATION_HEADROOM);
   const kept = items.filter(isApiItem).map((item) => prepareForRecord(item, maxBytes));
   if (kept.length === 0) return state;
-  const current = state.items;
-  if (extendable.get(current) === current.length) {
-    // The newest version of a history built here: extend it in place, and let the state we
-    // were given read a copy of its own items from now on.
-    const next = { ...state, items: current };
-    const length = current.length;
-    let own: ResponseItem[] | null = null;
-    Object.defineProperty(state, 'items', {
-      get: () => (own ??= current.slice(0, length)),
-      enumerable: true,
-      configurable: true,
-    });
-    for (const item of kept) current.push(item);
-    extendable.set(current, current.length);
-    return next;
-  }
-  // A plain copy-and-append (not an immer draft, whose finalize walks every element); the
-  // copy is then extended in place by later appends.
-  const next = current.concat(kept);
-  carryPairIndex(current, next);
-  extendable.set(next, next.length);
+  // A plain copy-and-append instead of an immer draft: immer's finalize walks every element
+  // of a drafted array, which made each append cost grow with the history's length.
+  const next = state.items.concat(kept);
+  carryPairIndex(state.items, next);
   return { ...state, items: next };
 }
-
-/** Items arrays `recordItems` built, with the length it last handed out (see the header). */
-const extendable = new WeakMap<readonly ResponseItem[], number>();
 
 /**
  * Replaces all items (after compaction, rollback or resume); token info and the reference

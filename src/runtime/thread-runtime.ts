@@ -164,11 +164,10 @@ export class ThreadRuntime {
   recordItems(items: ResponseItem[]): void {
     if (items.length === 0) return;
     const before = this.session().history;
-    const start = before.items.length;
     const history = recordHistoryItems(before, items);
     this.updateSession({ history });
     // What history kept (filtered, outputs truncated) is what the rollout gets.
-    const kept = history.items.slice(start);
+    const kept = history.items.slice(before.items.length);
     this.recorder.record(kept.map((payload) => ({ type: 'response_item' as const, payload })));
   }
 
