@@ -1,5 +1,5 @@
 /**
- * The same text and one-tool-call turns through `@openai/agents` (0.14.x) `Agent` + `run()`,
+ * The same text and one-tool-call turns through `@openai/agents` (0.20.x) `Agent` + `run()`,
  * with an instant in-process `Model` that returns the same content as turnstate's scripted
  * model. The conversation is carried from run to run (`result.history` + the new user
  * message), as a thread carries its history.

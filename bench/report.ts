@@ -20,6 +20,8 @@ export interface BenchResults {
     longTool: SampleSummary;
     delta: { perDeltaUs: number; longTurnUs: number; shortTurnUs: number };
     interrupt: SampleSummary;
+    /** The plain-Node `AbortController` floor of `interrupt`. */
+    interruptFloor: SampleSummary;
     heap: { bytesPerThread: number; threads: number };
     shellInterrupt: SampleSummary;
     sseLine: { totalMs: number; maxStallMs: number; outcome: string };
@@ -54,6 +56,15 @@ export const TARGETS = {
   persistedTurnRatio: 1.5, // persisted / ephemeral text turn, median
   resumeMs: 1000, // resume of a 100,000-line rollout
 } as const;
+
+/**
+ * turnstate / `@openai/agents` (streaming) per-turn median ratios measured with the previous
+ * bench peer (`@openai/agents` 0.14, idle 2-vCPU machine, 2026-11-29): the upgraded peer's
+ * ratios must be no worse.
+ * @example
+ * textRatio <= AGENTS_BASELINE.text;
+ */
+export const AGENTS_BASELINE = { text: 0.58, tool: 0.2 } as const;
 
 const us = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} µs`;
 const ms = (v: number) => `${(v / 1000).toFixed(0)} ms`;
@@ -110,6 +121,13 @@ export function renderReport(r: BenchResults): string {
     { measure: `interrupt → turn_aborted p50, ${t.interrupt.n} runs`, value: us(t.interrupt.median), reference: `mean ${us(t.interrupt.mean)}`, target: '—', met: null },
     { measure: 'interrupt → turn_aborted p99', value: us(t.interrupt.p99), reference: '', target: `≤ ${TARGETS.interruptP99Us / 1000} ms`, met: t.interrupt.p99 <= TARGETS.interruptP99Us },
     {
+      measure: '  ratio to plain-Node AbortController, p50 / p99',
+      value: `${ratio(t.interrupt.median, t.interruptFloor.median).toFixed(0)}× / ${ratio(t.interrupt.p99, t.interruptFloor.p99).toFixed(0)}×`,
+      reference: `floor ${us(t.interruptFloor.median)} / ${us(t.interruptFloor.p99)}`,
+      target: 'info',
+      met: null,
+    },
+    {
       measure: `retained heap per idle thread (${t.heap.threads})`,
       value: `${(t.heap.bytesPerThread / 1000).toFixed(1)} kB`,
       reference: `${Math.round(t.heap.bytesPerThread)} B`,
@@ -159,7 +177,36 @@ export function renderReport(r: BenchResults): string {
     '',
     `targets met: ${verdicts.filter((row) => row.met).length} / ${verdicts.length}`,
     '',
+    ...doneWhen(r),
+    '',
   ].join('\n');
+}
+
+/** The speed lines of the engine's acceptance criteria, each with its figure and verdict. */
+function doneWhen(r: BenchResults): string[] {
+  const t = r.turnstate;
+  const d = t.depth;
+  const textRatio = ratio(t.text.median, r.agents.text.median);
+  const toolRatio = ratio(t.tool.median, r.agents.tool.median);
+  const deepText = ratio(d.deepText.median, d.shallowText.median);
+  const deepTool = ratio(d.deepTool.median, d.shallowTool.median);
+  const persisted = ratio(d.persistedClose.median, d.ephemeral.median);
+  const lines: [string, boolean][] = [
+    [
+      `interrupt → turn_aborted p99 ${us(t.interrupt.p99)} over ${t.interrupt.n} interrupts on one thread (≤ 1 ms); ` +
+        `${ratio(t.interrupt.p99, t.interruptFloor.p99).toFixed(0)}× the AbortController floor's p99 ${us(t.interruptFloor.p99)}`,
+      t.interrupt.p99 <= TARGETS.interruptP99Us,
+    ],
+    [`text turn after ${d.depth} turns ${deepText.toFixed(2)}× turn 25 (≤ ${TARGETS.deepTurnRatio}×)`, deepText <= TARGETS.deepTurnRatio],
+    [`tool turn after ${d.depth} turns ${deepTool.toFixed(2)}× turn 25 (≤ ${TARGETS.deepTurnRatio}×)`, deepTool <= TARGETS.deepTurnRatio],
+    [`persisted text turn (default durability 'close') ${persisted.toFixed(2)}× ephemeral (≤ ${TARGETS.persistedTurnRatio}×)`, persisted <= TARGETS.persistedTurnRatio],
+    [`resume of a ${d.resume.lines}-line rollout ${d.resume.resumeMs.toFixed(0)} ms (≤ ${TARGETS.resumeMs} ms)`, d.resume.resumeMs <= TARGETS.resumeMs],
+    [
+      `ratios against @openai/agents: text ${textRatio.toFixed(2)}×, tool ${toolRatio.toFixed(2)}× (no worse than ${AGENTS_BASELINE.text}× / ${AGENTS_BASELINE.tool}× with the previous peer)`,
+      textRatio <= AGENTS_BASELINE.text && toolRatio <= AGENTS_BASELINE.tool,
+    ],
+  ];
+  return ['done when (speed):', ...lines.map(([text, met]) => `  ${met ? 'met    ' : 'NOT MET'}  ${text}`)];
 }
 
 /** Rows of the deep-thread and persistence measurements. */
@@ -174,21 +221,22 @@ function depthRows(d: DepthBench): Row[] {
       met: x <= TARGETS.deepTurnRatio,
     };
   };
-  const persisted = (durability: string, p: SampleSummary): Row => {
+  /** The default durability is held to the target; the other is shown for information. */
+  const persisted = (durability: string, p: SampleSummary, isDefault: boolean): Row => {
     const x = ratio(p.median, d.ephemeral.median);
     return {
-      measure: `persisted (${durability}) / ephemeral text turn, median`,
+      measure: `persisted (${durability}${isDefault ? ', default' : ''}) / ephemeral text turn, median`,
       value: `${x.toFixed(2)}×`,
       reference: `${us(p.median)} vs ${us(d.ephemeral.median)}`,
-      target: `≤ ${TARGETS.persistedTurnRatio}×`,
-      met: x <= TARGETS.persistedTurnRatio,
+      target: isDefault ? `≤ ${TARGETS.persistedTurnRatio}×` : 'info',
+      met: isDefault ? x <= TARGETS.persistedTurnRatio : null,
     };
   };
   return [
     deep('text', d.shallowText, d.deepText),
     deep('tool', d.shallowTool, d.deepTool),
-    persisted("durability 'flush'", d.persistedFlush),
-    persisted("durability 'close'", d.persistedClose),
+    persisted("durability 'close'", d.persistedClose, true),
+    persisted("durability 'flush'", d.persistedFlush, false),
     {
       measure: `resume of a ${d.resume.lines}-line rollout, median`,
       value: `${d.resume.resumeMs.toFixed(0)} ms`,

@@ -191,6 +191,30 @@ export async function interruptLatency(n: number, warmup: number): Promise<numbe
 }
 
 /**
+ * The plain-Node floor of `interruptLatency`: a task awaiting an `AbortController`'s signal,
+ * aborted, its end handed to a reader through a promise, as a host reads `turn_aborted`.
+ * Latency (µs) from `abort()` to the reader resuming, per run.
+ * @example
+ * const floor = await abortControllerFloor(2000, 200);
+ */
+export async function abortControllerFloor(n: number, warmup: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < warmup + n; i++) {
+    const controller = new AbortController();
+    let deliver: (event: { type: string }) => void = () => undefined;
+    const read = new Promise<{ type: string }>((resolve) => (deliver = resolve));
+    const task = new Promise<null>((resolve) => controller.signal.addEventListener('abort', () => resolve(null), { once: true }));
+    void task.then(() => deliver({ type: 'turn_aborted' }));
+    await new Promise((resolve) => setImmediate(resolve));
+    const t0 = nowUs();
+    controller.abort();
+    if ((await read).type !== 'turn_aborted') throw new Error('unexpected event');
+    if (i >= warmup) out.push(nowUs() - t0);
+  }
+  return out;
+}
+
+/**
  * Retained heap per idle thread (bytes): `n` fresh in-memory threads, `session_configured` read, full GC around.
  * @example
  * const { bytesPerThread } = await idleThreadHeap(2000);

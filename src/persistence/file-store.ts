@@ -35,9 +35,9 @@ export interface JsonlThreadStoreOptions {
    */
   lockStaleMs?: number;
   /**
-   * When appended lines are fsynced: at every `flush` (`'flush'`, the default: once per
-   * turn) or only when the rollout's handle closes (`'close'`, as Codex does). See
-   * `RolloutDurability`.
+   * When appended lines are fsynced: only when the rollout's handle closes (`'close'`, the
+   * default, as Codex does: appended lines still reach the OS at once) or also at every
+   * `flush` (`'flush'`: once per turn, survives a power loss). See `RolloutDurability`.
    */
   durability?: RolloutDurability;
 }
@@ -66,7 +66,7 @@ export class JsonlThreadStore implements ThreadStore {
 
   constructor(options: JsonlThreadStoreOptions = {}) {
     this.#lockStaleMs = options.lockStaleMs ?? DEFAULT_LOCK_STALE_MS;
-    this.durability = options.durability ?? 'flush';
+    this.durability = options.durability ?? 'close';
     this.home = options.home ?? resolveTurnstateHome();
     this.sessionsDir = join(this.home, SESSIONS_DIR);
     this.archivedDir = join(this.home, ARCHIVED_SESSIONS_DIR);

@@ -2,7 +2,9 @@
  * The rollout writer of one thread (SPEC §8.3). Invariants:
  * - lazy materialisation: nothing is stored until `persist()`, or a `flush()` with something
  *   buffered; then `session_meta` is the first line and the buffered items follow in order;
- * - after materialisation every `record` batch is written promptly, in order, by one queue;
+ * - after materialisation recorded lines are written promptly, in order, by one queue: the
+ *   `record` calls of one event-loop turn are coalesced into one append (a flush, persist or
+ *   shutdown writes whatever is still buffered first);
  * - `flush()` resolves only after everything recorded before it is durable;
  * - a failed write keeps the items buffered, warns through `onWarning`, and is retried (once
  *   immediately) by the next `persist()` / `flush()`; nothing recorded is dropped on failure;
@@ -72,6 +74,8 @@ export class RolloutRecorder {
   #closed = false;
   #tail: Promise<unknown> = Promise.resolve();
   #nextOrdinal: number | undefined;
+  /** Whether a background write of the buffer is scheduled (one per event-loop turn). */
+  #writeScheduled = false;
 
   constructor(options: RolloutRecorderOptions) {
     this.#store = options.store;
@@ -102,7 +106,14 @@ export class RolloutRecorder {
     if (kept.length === 0) return;
     const at = this.#now();
     this.#pending.push(...kept.map((item) => this.#numbered(toRolloutLine(item, at))));
-    if (this.#materialized && !this.#failed) void this.#enqueue(() => this.#writeInBackground());
+    if (this.#materialized && !this.#failed && !this.#writeScheduled) {
+      this.#writeScheduled = true;
+      // The events of one burst (a streamed reply, a turn's end) become one append.
+      setImmediate(() => {
+        this.#writeScheduled = false;
+        void this.#enqueue(() => this.#writeInBackground());
+      });
+    }
   }
 
   /** Materialises the rollout (if needed) and writes everything buffered. */

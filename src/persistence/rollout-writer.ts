@@ -17,14 +17,17 @@ import { open } from 'node:fs/promises';
 
 /**
  * When a `JsonlThreadStore` makes appended lines durable (fsync):
- * - `'flush'` (default): at every `flush` — the recorder flushes at the end of each turn and
- *   before an explicit save, so a finished turn survives a power loss; one fsync per turn.
- * - `'close'`: only when the rollout's handle closes (recorder shutdown, lease release,
- *   archive, delete). Lines still reach the operating system at every append, so a killed
- *   process loses nothing; a power loss or kernel crash can lose the turns since the last close.
- *   This is what Codex's rollout recorder does (it writes and flushes each line, never fsyncs).
+ * - `'close'` (default): when the rollout's handle closes (recorder shutdown, lease release,
+ *   archive, delete). Every append is a `write` to the operating system, and the recorder
+ *   writes what it recorded at least once per event-loop turn and always before a turn ends,
+ *   so a killed process (SIGKILL, crash) loses no finished turn; a power loss or kernel crash
+ *   can lose the turns since the last close. This is Codex's choice: its rollout recorder
+ *   writes and flushes each line to the OS and never fsyncs (`codex-rs/core/src/rollout/recorder.rs`).
+ * - `'flush'`: also at every `flush` — the recorder flushes at the end of each turn and
+ *   before an explicit save, so a finished turn survives a power loss, for one fsync per turn
+ *   (a few milliseconds on most disks, more than the rest of a turn's engine cost).
  * @example
- * new JsonlThreadStore({ durability: 'close' });
+ * new JsonlThreadStore({ durability: 'flush' });
  */
 export type RolloutDurability = 'flush' | 'close';
 

@@ -20,6 +20,7 @@ import type { ThreadPorts } from './ports.js';
 import { provideShared } from './provide-shared.js';
 import { threadWithSessionActions } from './session-actions.js';
 import { delegateLogic } from '../delegates/delegate.js';
+import { fromEffect } from './sync-effect.js';
 
 const errorInfo = (err: unknown) => ({
   code: (err as { code?: string })?.code ?? 'task_failed',
@@ -83,9 +84,6 @@ function endTurn(ports: ThreadPorts, turnId: string, startedAt: number | null, f
   };
 }
 
-/** Waits one microtask so effects never write to an actor from inside its own transition. */
-const tick = () => Promise.resolve();
-
 /** The turn machine (and its task, tool-call and approval machines) with one thread's effects. */
 const turnLogic = (ports: ThreadPorts) =>
   provideShared(turnMachine, {
@@ -99,25 +97,23 @@ const turnLogic = (ports: ThreadPorts) =>
           runTool: fromPromise<ResponseItem, ToolCallSpec>(({ input, signal }) => ports.tools.run(input, signal)),
         },
       }),
-      flushRecorder: fromPromise<void, { turnId: string }>(async ({ input }) => {
-        try {
-          await ports.thread.flushRollout();
-        } catch (err) {
+      flushRecorder: fromEffect<{ turnId: string }>(({ input }) =>
+        ports.thread.flushRollout().catch((err: unknown) => {
           ports.emit(input.turnId, {
             type: 'warning',
             message: `Failed to save the conversation transcript; turnstate will continue retrying. Error: ${errorInfo(err).message}`,
           });
-        }
-      }),
-      recordPendingInput: fromPromise<void, { turnId: string }>(async ({ input }) => {
+        }),
+      ),
+      // The steps below are synchronous unless a write is still running: `fromEffect` settles
+      // them without a promise or a tick (they run once the turn's transition is committed).
+      recordPendingInput: fromEffect<{ turnId: string }>(({ input }) => {
         const rt = ports.thread;
-        await tick();
         // Only the turn's own leftover input: undelivered mail stays queued for the next turn.
         for (const item of rt.takeTurnPendingInput(input.turnId)) rt.recordPendingItem(input.turnId, item);
       }),
-      settleGoalOnFinish: fromPromise<void, { turnId: string; toolCalls: number }>(async ({ input }) => {
+      settleGoalOnFinish: fromEffect<{ turnId: string; toolCalls: number }>(({ input }) => {
         const rt = ports.thread;
-        await tick();
         rt.goalRef().send({
           type: 'GOAL.TURN_FINISHED',
           turnId: input.turnId,
@@ -126,24 +122,25 @@ const turnLogic = (ports: ThreadPorts) =>
           toolCalls: input.toolCalls,
         });
         // The settled goal is stored before the turn completes.
-        await ports.goals.settled();
+        return ports.goals.pending();
       }),
-      taskAbortHook: fromPromise<void, { turnId: string }>(async ({ input }) => {
+      taskAbortHook: fromEffect<{ turnId: string }>(({ input }) => {
         const rt = ports.thread;
-        await tick();
         const entry = rt.turns.get(input.turnId);
-        if (!entry?.task.abort) return;
+        const abort = entry?.task.abort;
+        if (!entry || !abort) return;
         // The hook gets its own short-lived context: the task's own one is already inert.
         const hookCtx = rt.taskContext(input.turnId, AbortSignal.abort(), entry.ctx?.settings ?? rt.session().settings);
-        try {
-          await entry.task.abort(hookCtx);
-        } finally {
-          hookCtx.detach();
-        }
+        return (async () => {
+          try {
+            await abort.call(entry.task, hookCtx);
+          } finally {
+            hookCtx.detach();
+          }
+        })();
       }),
-      settleGoalOnAbort: fromPromise<void, { turnId: string; reason: TurnAbortReason }>(async ({ input }) => {
+      settleGoalOnAbort: fromEffect<{ turnId: string; reason: TurnAbortReason }>(({ input }) => {
         const rt = ports.thread;
-        await tick();
         rt.goalRef().send({
           type: 'GOAL.TASK_ABORTED',
           turnId: input.turnId,
@@ -151,10 +148,9 @@ const turnLogic = (ports: ThreadPorts) =>
           now: ports.clock.now(),
           interrupted: input.reason === 'interrupted',
         });
-        await ports.goals.settled();
+        return ports.goals.pending();
       }),
-      recordInterruptMarker: fromPromise<void, { turnId: string }>(async () => {
-        await tick();
+      recordInterruptMarker: fromEffect<{ turnId: string }>(() => {
         const marker: ResponseItem = { type: 'message', role: 'user', content: [{ type: 'input_text', text: TURN_ABORTED_MARKER_TEXT }] };
         ports.thread.recordItems([marker]);
       }),

@@ -56,6 +56,11 @@ export class GoalPersistence {
     return this.#draining ?? Promise.resolve();
   }
 
+  /** Like `settled`, but `undefined` (nothing to wait for) when no write is running. */
+  pending(): Promise<void> | undefined {
+    return this.#draining ?? undefined;
+  }
+
   /** Reads the stored goal of the thread (`null` without a store or a goal). */
   async read(): Promise<ThreadGoal | null> {
     return this.target === null ? null : this.target.store.readGoal(this.target.threadId);

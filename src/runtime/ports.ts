@@ -32,6 +32,8 @@ export interface GoalPort {
   write(goal: ThreadGoal | null): void;
   /** Resolves once every goal write scheduled so far has finished. */
   settled(): Promise<void>;
+  /** Like `settled`, but `undefined` (nothing to wait for) when no write is running. */
+  pending(): Promise<void> | undefined;
 }
 
 /** The thread's MCP connections, as the `mcp:<name>` actors drive them. */

@@ -62,7 +62,13 @@ export function createViewStore(threadId: string) {
   return createStore({
     context: initial,
     on: {
-      event: (ctx, { event }: { event: Event }) => produce(ctx, (draft) => foldEvent(draft, event)),
+      event: (ctx, { event }: { event: Event }) => {
+        const next = produce(ctx, (draft) => foldEvent(draft, event));
+        // Only an event that adds a transcript line copies the transcript (once, outside the
+        // immer draft, which would also walk every line): subscribers compare arrays by identity.
+        const line = transcriptLine(event);
+        return line === null ? next : { ...next, transcript: [...ctx.transcript, line] };
+      },
       /** Appends streamed assistant text (coalesced by `ViewFeeder`). */
       stream: (ctx, { text }: { text: string }) => ({ ...ctx, streamingText: ctx.streamingText + text }),
     },
@@ -125,6 +131,25 @@ const FOLDED = new Set<string>([
   'shutdown_complete',
 ]);
 
+/** The transcript line an event adds, if any. */
+function transcriptLine({ id, msg }: Event): TranscriptEntry | null {
+  switch (msg.type) {
+    case 'user_message':
+      return { turnId: id, role: 'user', text: msg.message };
+    case 'agent_message':
+      return { turnId: id, role: 'assistant', text: msg.message };
+    case 'agent_reasoning':
+      return { turnId: id, role: 'reasoning', text: msg.text };
+    case 'exec_command_end':
+      return { turnId: id, role: 'tool', text: `$ ${msg.command.join(' ')} (exit ${msg.exit_code})` };
+    case 'warning':
+      return { turnId: id, role: 'notice', text: msg.message };
+    default:
+      return null;
+  }
+}
+
+/** Everything an event changes in the view except its transcript line (`transcriptLine`). */
 function foldEvent(v: ThreadView, { id, msg }: Event): void {
   const status = agentStatusFromEvent(msg);
   if (status !== null) v.status = status;
@@ -139,18 +164,10 @@ function foldEvent(v: ThreadView, { id, msg }: Event): void {
       v.streamingText = '';
       v.pendingApprovals = v.pendingApprovals.filter((a) => a.turnId !== id);
       break;
-    case 'user_message':
-      v.transcript.push({ turnId: id, role: 'user', text: msg.message });
-      break;
     case 'agent_message':
-      v.transcript.push({ turnId: id, role: 'assistant', text: msg.message });
       v.streamingText = '';
       break;
-    case 'agent_reasoning':
-      v.transcript.push({ turnId: id, role: 'reasoning', text: msg.text });
-      break;
     case 'exec_command_end':
-      v.transcript.push({ turnId: id, role: 'tool', text: `$ ${msg.command.join(' ')} (exit ${msg.exit_code})` });
       v.pendingApprovals = v.pendingApprovals.filter((a) => a.id !== msg.call_id);
       break;
     case 'patch_apply_end':
@@ -170,9 +187,6 @@ function foldEvent(v: ThreadView, { id, msg }: Event): void {
       break;
     case 'error':
       v.lastError = msg.message;
-      break;
-    case 'warning':
-      v.transcript.push({ turnId: id, role: 'notice', text: msg.message });
       break;
     default:
       break;

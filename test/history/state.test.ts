@@ -24,6 +24,15 @@ describe('recordItems', () => {
     expect(recordItems(state, [system('x'), other()])).toBe(state);
   });
 
+  it('never changes an items array a caller already read (hosts and snapshots keep them)', () => {
+    const s1 = recordItems(emptyHistory(), [user('a')]);
+    const read = s1.items;
+    const s2 = recordItems(s1, [user('b')]);
+    recordItems(s2, [user('c')]);
+    expect(read).toHaveLength(1);
+    expect(s1.items).toBe(read);
+  });
+
   it('does not change the input state', () => {
     const before = emptyHistory();
     const after = recordItems(before, [user('hi')]);

@@ -1,0 +1,69 @@
+/**
+ * `fromEffect`: a synchronous step settles without a microtask, a throw reaches `onError`, a
+ * promise settles when it does, and the step runs only after the parent's transition.
+ */
+import { describe, expect, it } from 'vitest';
+import { createActor, setup } from 'xstate';
+import { fromEffect } from '../../src/runtime/sync-effect.js';
+
+function host(step: Parameters<typeof fromEffect<{ n: number }>>[0]) {
+  const machine = setup({ actors: { step: fromEffect<{ n: number }>(step) } }).createMachine({
+    initial: 'running',
+    states: {
+      running: {
+        invoke: {
+          src: 'step',
+          input: { n: 1 },
+          onDone: 'done',
+          onError: 'failed',
+        },
+      },
+      done: { type: 'final' },
+      failed: { type: 'final' },
+    },
+  });
+  return createActor(machine);
+}
+
+describe('fromEffect', () => {
+  it('settles a synchronous step before start() returns, with the input and after the parent committed', () => {
+    const seen: string[] = [];
+    const actor = host(({ input }) => void seen.push(`step ${input.n} parent ${JSON.stringify(actor.getSnapshot().value)}`));
+    actor.start();
+    expect(seen).toEqual(['step 1 parent "running"']);
+    expect(actor.getSnapshot().value).toBe('done');
+  });
+
+  it('a throwing step reaches onError synchronously', () => {
+    const actor = host(() => {
+      throw new Error('broken');
+    });
+    actor.start();
+    expect(actor.getSnapshot().value).toBe('failed');
+  });
+
+  it('a step returning a promise settles when it resolves or rejects', async () => {
+    let resolve!: () => void;
+    const ok = host(() => new Promise<void>((r) => (resolve = r)));
+    ok.start();
+    expect(ok.getSnapshot().value).toBe('running');
+    resolve();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(ok.getSnapshot().value).toBe('done');
+    const bad = host(() => Promise.reject(new Error('no')));
+    bad.start();
+    await new Promise((r) => setImmediate(r));
+    expect(bad.getSnapshot().value).toBe('failed');
+  });
+
+  it('a step whose parent stopped first settles nothing', async () => {
+    let resolve!: () => void;
+    const actor = host(() => new Promise<void>((r) => (resolve = r)));
+    actor.start();
+    actor.stop();
+    resolve();
+    await new Promise((r) => setImmediate(r));
+    expect(actor.getSnapshot()).toMatchObject({ status: 'stopped', value: 'running' });
+  });
+});
