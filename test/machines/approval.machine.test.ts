@@ -1,10 +1,11 @@
 /**
- * The approval machine alone (it has no effects to fake; a SimulatedClock proves it never
- * waits on time): each decision resolves it exactly once, `abort` waits for the turn's CLEAR,
- * and a cleared approval resolves as `abort` (exec) or `denied` (patch).
+ * The approval machine alone (it has no I/O effects; a SimulatedClock proves it never waits on
+ * time): each decision resolves it exactly once, `abort` waits for the turn's CLEAR, and a
+ * cleared approval resolves as `abort` (exec) or `denied` (patch). Its guards and its `resolve`
+ * action are `.provide()`d with logging wrappers to pin the decision table's order.
  */
 import { describe, expect, it } from 'vitest';
-import { createActor, SimulatedClock } from 'xstate';
+import { assign, createActor, SimulatedClock } from 'xstate';
 import { approvalMachine, type ApprovalKind } from '../../machines/approval.machine.js';
 import type { ReviewDecision } from '../../src/protocol/index.js';
 
@@ -53,5 +54,34 @@ describe('approval machine', () => {
     const patch = fakeApproval('patch');
     patch.actor.send({ type: 'CLEAR' });
     expect(patch.actor.getSnapshot().output).toEqual({ approvalId: 'a1', decision: 'denied', resolution: 'cleared' });
+  });
+
+  it('checks the decision guards in table order and resolves once (guards and action provided with logging wrappers)', () => {
+    const calls: string[] = [];
+    const names = ['isApproved', 'isApprovedForSession', 'isDenied', 'isTimedOut', 'isAbort'] as const;
+    const original = approvalMachine.implementations;
+    const guards = Object.fromEntries(
+      names.map((name) => [
+        name,
+        (args: never, params: never) => {
+          calls.push(name);
+          return (original.guards[name] as (a: never, p: never) => boolean)(args, params);
+        },
+      ]),
+    );
+    const logged = approvalMachine.provide({
+      guards,
+      actions: {
+        resolve: assign(({ event }, params: { resolution: string }) => {
+          calls.push(`resolve ${params.resolution}`);
+          return { resolution: params.resolution, decision: event.type === 'DECIDE' ? event.decision : null };
+        }),
+      },
+    });
+    const actor = createActor(logged, { input: { approvalId: 'a1', kind: 'exec', turnId: 't1' }, clock: new SimulatedClock() }).start();
+    actor.send({ type: 'DECIDE', decision: 'timed_out' });
+    actor.send({ type: 'DECIDE', decision: 'approved' });
+    expect(calls).toEqual(['isApproved', 'isApprovedForSession', 'isDenied', 'isTimedOut', 'resolve timedOut']);
+    expect(actor.getSnapshot().output).toEqual({ approvalId: 'a1', decision: 'timed_out', resolution: 'timedOut' });
   });
 });
