@@ -4,6 +4,7 @@
 import type { SampleSummary } from './measure.js';
 import type { GhostSnapshotBench } from './ghost-snapshot-bench.js';
 import type { DepthBench } from './depth-bench.js';
+import type { InterruptGarbage } from './turnstate-bench.js';
 
 /**
  * Everything one bench run measured (printed as JSON after the table).
@@ -22,6 +23,8 @@ export interface BenchResults {
     interrupt: SampleSummary;
     /** The plain-Node `AbortController` floor of `interrupt`. */
     interruptFloor: SampleSummary;
+    /** Allocation and young-generation collections of the interrupt loop (independent of load). */
+    interruptGc: InterruptGarbage;
     heap: { bytesPerThread: number; threads: number };
     shellInterrupt: SampleSummary;
     sseLine: { totalMs: number; maxStallMs: number; outcome: string };
@@ -124,6 +127,20 @@ export function renderReport(r: BenchResults): string {
       measure: '  ratio to plain-Node AbortController, p50 / p99',
       value: `${ratio(t.interrupt.median, t.interruptFloor.median).toFixed(0)}× / ${ratio(t.interrupt.p99, t.interruptFloor.p99).toFixed(0)}×`,
       reference: `floor ${us(t.interruptFloor.median)} / ${us(t.interruptFloor.p99)}`,
+      target: 'info',
+      met: null,
+    },
+    {
+      measure: `  allocated per interrupt (window / with its spawn)`,
+      value: `${(t.interruptGc.bytesPerWindow / 1000).toFixed(0)} kB`,
+      reference: `${(t.interruptGc.bytesPerInterrupt / 1000).toFixed(0)} kB`,
+      target: 'info',
+      met: null,
+    },
+    {
+      measure: `  scavenges in ${t.interruptGc.interrupts} interrupts (in timed windows)`,
+      value: `${t.interruptGc.scavenges} (${t.interruptGc.scavengesInWindows})`,
+      reference: `${t.interruptGc.otherGcs} other GCs`,
       target: 'info',
       met: null,
     },

@@ -4,6 +4,7 @@
  * cooperative task, and retained heap per idle thread.
  */
 import os from 'node:os';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { z } from 'zod';
 import type { ResponseEvent } from '../src/model/types.js';
 import type { EventType } from '../src/protocol/index.js';
@@ -12,7 +13,7 @@ import type { Thread } from '../src/runtime/thread.js';
 import type { SessionTask } from '../src/tasks/session-task.js';
 import { defineTool } from '../src/tools/router.js';
 import { scriptedModel, scriptedTurn, type ScriptedTurn } from '../src/testing/scripted-model.js';
-import { fullGc, median, nowUs, sample } from './measure.js';
+import { fullGc, mean, median, nowUs, sample } from './measure.js';
 
 /** Reads events until one of type `type`. */
 export async function until(thread: Thread, type: EventType): Promise<void> {
@@ -172,22 +173,100 @@ const cooperative: SessionTask<null> = {
  * const samples = await interruptLatency(2000, 200);
  */
 export async function interruptLatency(n: number, warmup: number): Promise<number[]> {
+  const out: number[] = [];
+  await interruptLoop(n, warmup, (window) => out.push(window.us));
+  return out;
+}
+
+/** One timed interrupt: its window (µs, `performance.now` ms bounds) and the heap used around it and its turn's start. */
+interface InterruptWindow {
+  us: number;
+  startMs: number;
+  endMs: number;
+  heapAtSpawn: number;
+  heapAtInterrupt: number;
+  heapAtAborted: number;
+}
+
+/**
+ * `n` interrupts (after `warmup`) on one long-lived thread, each a cooperative task spawned
+ * (untimed), then interrupted with the window from `submit` to reading `turn_aborted` timed.
+ */
+async function interruptLoop(n: number, warmup: number, onWindow: (window: InterruptWindow) => void): Promise<void> {
   const thread = await createThread({ ...THREAD_OPTIONS, tools: [] });
   await until(thread, 'session_configured');
-  const out: number[] = [];
   try {
     for (let i = 0; i < warmup + n; i++) {
+      const heapAtSpawn = process.memoryUsage().heapUsed;
       await thread.spawnTask(cooperative, null);
       await until(thread, 'task_started');
+      const heapAtInterrupt = process.memoryUsage().heapUsed;
       const t0 = nowUs();
       await thread.submit({ type: 'interrupt' });
       await until(thread, 'turn_aborted');
-      if (i >= warmup) out.push(nowUs() - t0);
+      const t1 = nowUs();
+      if (i >= warmup) onWindow({ us: t1 - t0, startMs: t0 / 1000, endMs: t1 / 1000, heapAtSpawn, heapAtInterrupt, heapAtAborted: process.memoryUsage().heapUsed });
     }
-    return out;
   } finally {
     await thread.shutdown();
   }
+}
+
+/**
+ * What the interrupt loop allocates and how often the young generation is collected, figures
+ * that (unlike the latency) do not depend on the machine's load: bytes allocated per whole
+ * interrupt (spawn + interrupt) and per timed window (from `heapUsed` deltas of the runs no
+ * GC ran in), and the scavenges during the `n` interrupts and inside timed windows.
+ * @example
+ * const { bytesPerWindow, scavenges } = await interruptGarbage(2000, 200);
+ */
+export async function interruptGarbage(n: number, warmup: number): Promise<InterruptGarbage> {
+  const gcs: Array<{ at: number; minor: boolean }> = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push({ at: e.startTime, minor: (e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const windows: InterruptWindow[] = [];
+  try {
+    await interruptLoop(n, warmup, (window) => windows.push(window));
+    // GC entries arrive after the GC: let the last ones in.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  } finally {
+    observer.disconnect();
+  }
+  const grew = (from: number, to: number) => (to >= from ? [to - from] : []);
+  const perWindow = windows.flatMap((w) => grew(w.heapAtInterrupt, w.heapAtAborted));
+  const perInterrupt = windows.flatMap((w) => grew(w.heapAtSpawn, w.heapAtAborted));
+  const from = windows[0]?.startMs ?? 0;
+  const to = windows.at(-1)?.endMs ?? 0;
+  const scavenges = gcs.filter((g) => g.minor && g.at >= from && g.at <= to);
+  return {
+    interrupts: windows.length,
+    bytesPerInterrupt: mean(perInterrupt),
+    bytesPerWindow: mean(perWindow),
+    scavenges: scavenges.length,
+    scavengesInWindows: scavenges.filter((g) => windows.some((w) => g.at >= w.startMs && g.at <= w.endMs)).length,
+    otherGcs: gcs.filter((g) => !g.minor && g.at >= from && g.at <= to).length,
+  };
+}
+
+/**
+ * `interruptGarbage`'s figures.
+ * @example
+ * const g: InterruptGarbage = await interruptGarbage(2000, 200);
+ */
+export interface InterruptGarbage {
+  interrupts: number;
+  /** Bytes allocated per interrupt, its task's spawn included. */
+  bytesPerInterrupt: number;
+  /** Bytes allocated inside the timed window (`submit` → `turn_aborted` read). */
+  bytesPerWindow: number;
+  /** Young-generation collections while the `interrupts` ran. */
+  scavenges: number;
+  /** ...of which started inside a timed window. */
+  scavengesInWindows: number;
+  /** Other collections (mark-compact, incremental marking) while they ran. */
+  otherGcs: number;
 }
 
 /**

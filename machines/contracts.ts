@@ -51,6 +51,11 @@ export interface TurnSpec {
   continuation?: boolean;
   /** JSON Schema the turn's final message must follow (`final_output_json_schema`). */
   outputSchema?: Record<string, unknown> | null;
+  /**
+   * Whether the task has an abort hook. `false` skips `aborting.runningAbortHook` (there is
+   * nothing to run); absent, the hook step runs and its effect decides.
+   */
+  abortHook?: boolean;
 }
 
 /** Events the task runner reports back to the task machine. */

@@ -95,6 +95,15 @@ const stoppedAccounting = (ctx: GoalContext): Partial<GoalContext> => ({
 const withBudgetRule = (goal: ThreadGoal): ThreadGoal =>
   goal.status === 'active' && goal.tokenBudget != null && goal.tokensUsed >= goal.tokenBudget ? { ...goal, status: 'budgetLimited' } : goal;
 
+/**
+ * Whether a turn's end (`GOAL.TASK_ABORTED` or `GOAL.TURN_FINISHED`) would change nothing:
+ * no goal to account or pause, and no continuation turn to close. The runtime then sends
+ * neither (an interrupt without a goal costs the goal actor no transition).
+ * @example
+ * if (!turnEndSettlesNothing(goal.getSnapshot().context)) goal.send({ type: 'GOAL.TASK_ABORTED', ... });
+ */
+export const turnEndSettlesNothing = (ctx: GoalContext): boolean => ctx.goal === null && !ctx.continuationTurn;
+
 export const goalMachine = setup({
   types: {
     input: {} as { threadId: string },

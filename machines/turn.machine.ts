@@ -4,7 +4,8 @@
  * Invariants encoded by the transitions:
  * - a turn ends exactly once, with `task_complete` (completed) or `turn_aborted` (aborted);
  * - abort order: cancel → grace → task abort hook → goal settlement (and pause on
- *   interrupt) → `<turn_aborted>` marker → flush → `turn_aborted` → clear approvals;
+ *   interrupt) → `<turn_aborted>` marker → flush → `turn_aborted` → clear approvals (a task
+ *   whose spec says it has no abort hook skips that step);
  * - a `replaced` abort records no marker;
  * - the turn's own data (when it started, its first token, how many tool calls the model
  *   made, its continuation flag and output schema) lives in its input and context, changed
@@ -145,6 +146,7 @@ export const turnMachine = setup({
   guards: {
     noFirstTokenYet: ({ context }) => context.firstTokenAt === null,
     taskSettled: ({ context }) => context.task !== null,
+    taskSettledWithoutAbortHook: ({ context }) => context.task !== null && context.spec.abortHook === false,
     takesSnapshot: ({ context }) => context.spec.ghostSnapshotLimitMs != null,
     taskFailed: ({ context }) => context.task?.status === 'failed',
     isInterrupt: ({ context }) => context.abortReason === 'interrupted',
@@ -401,7 +403,11 @@ export const turnMachine = setup({
           entry: enqueueActions(({ enqueue, check }) => {
             if (!check('taskSettled')) enqueue.sendTo('task', { type: 'CANCEL' });
           }),
-          always: { guard: 'taskSettled', target: 'runningAbortHook' },
+          always: [
+            // A task without an abort hook goes straight to goal settlement.
+            { guard: 'taskSettledWithoutAbortHook', target: 'settlingGoal' },
+            { guard: 'taskSettled', target: 'runningAbortHook' },
+          ],
         },
         runningAbortHook: {
           invoke: {

@@ -9,7 +9,7 @@ import { approvalMachine } from '../../machines/approval.machine.js';
 import type { RecorderRequest, RunnerEvent, ToolCallSpec, TurnSpec } from '../../machines/contracts.js';
 import { toolCallMachine } from '../../machines/tool-call.machine.js';
 import { recorderMachine } from '../../machines/recorder.machine.js';
-import { goalMachine } from '../../machines/goal.machine.js';
+import { goalMachine, turnEndSettlesNothing } from '../../machines/goal.machine.js';
 import { mcpServerMachine } from '../../machines/mcp-server.machine.js';
 import { taskMachine } from '../../machines/task.machine.js';
 import { turnMachine } from '../../machines/turn.machine.js';
@@ -114,7 +114,9 @@ const turnLogic = (ports: ThreadPorts) =>
       }),
       settleGoalOnFinish: fromEffect<{ turnId: string; toolCalls: number }>(({ input }) => {
         const rt = ports.thread;
-        rt.goalRef().send({
+        const goal = rt.goalRef();
+        if (turnEndSettlesNothing(goal.getSnapshot().context)) return ports.goals.pending();
+        goal.send({
           type: 'GOAL.TURN_FINISHED',
           turnId: input.turnId,
           usage: rt.totalUsage(),
@@ -141,7 +143,9 @@ const turnLogic = (ports: ThreadPorts) =>
       }),
       settleGoalOnAbort: fromEffect<{ turnId: string; reason: TurnAbortReason }>(({ input }) => {
         const rt = ports.thread;
-        rt.goalRef().send({
+        const goal = rt.goalRef();
+        if (turnEndSettlesNothing(goal.getSnapshot().context)) return ports.goals.pending();
+        goal.send({
           type: 'GOAL.TASK_ABORTED',
           turnId: input.turnId,
           usage: rt.totalUsage(),

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createActor, SimulatedClock } from 'xstate';
-import { goalMachine } from '../../machines/goal.machine.js';
+import { goalMachine, turnEndSettlesNothing } from '../../machines/goal.machine.js';
 import type { ThreadGoal, TokenUsage } from '../../src/protocol/index.js';
 
 const usage = (input: number, output = 0): TokenUsage => ({ input_tokens: input, cached_input_tokens: 0, output_tokens: output, reasoning_output_tokens: 0, total_tokens: input + output });
@@ -114,5 +114,20 @@ describe('goal machine: resume and external mutations (seed 003)', () => {
     actor.send({ type: 'GOAL.EXTERNAL_CLEAR' });
     expect(log).toEqual(['store null']);
     expect(actor.getSnapshot().value).toBe('none');
+  });
+  it('a turn end that settles nothing (no goal, no continuation turn) changes nothing, so the runtime may skip it', () => {
+    const { actor, log } = goalActor();
+    actor.send({ type: 'GOAL.TURN_STARTED', turnId: 'turn-1', usage: usage(10), now: T0, continuation: false });
+    const before = actor.getSnapshot();
+    expect(turnEndSettlesNothing(before.context)).toBe(true);
+    actor.send({ type: 'GOAL.TASK_ABORTED', turnId: 'turn-1', usage: usage(500, 20), now: T0 + 5_000, interrupted: true });
+    actor.send({ type: 'GOAL.TURN_FINISHED', turnId: 'turn-1', usage: usage(900, 40), now: T0 + 9_000, toolCalls: 0 });
+    expect(actor.getSnapshot().context).toEqual(before.context);
+    expect(actor.getSnapshot().value).toBe(before.value);
+    expect(log).toEqual([]);
+    // With a goal, or in a continuation turn, a turn end does settle something.
+    actor.send({ type: 'GOAL.SET', goalId: 'g1', objective: 'Ship it', tokenBudget: 1000, status: 'active', usage: usage(900, 40), now: T0 + 10_000, turnId: 'turn-1' });
+    expect(turnEndSettlesNothing(actor.getSnapshot().context)).toBe(false);
+    expect(turnEndSettlesNothing({ ...before.context, continuationTurn: true })).toBe(false);
   });
 });

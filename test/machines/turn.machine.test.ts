@@ -48,6 +48,19 @@ describe('turn machine', () => {
     expect(t.actor.getSnapshot().output).toMatchObject({ outcome: 'aborted', reason: 'interrupted' });
   });
 
+  it('a task without an abort hook skips that step; the rest of the order stands', async () => {
+    const t = fakeTurn({ spec: { abortHook: false } });
+    const states: string[] = [];
+    t.actor.subscribe((s) => states.push(JSON.stringify(s.value)));
+    await settle();
+    t.actor.send({ type: 'APPROVAL.REQUEST', approvalId: 'a1', kind: 'exec' });
+    t.actor.send({ type: 'ABORT', reason: 'interrupted' });
+    await settle();
+    expect(t.log).toEqual(['snapshot', 'task_started', 'cancel', 'goalSettlement interrupted', 'marker', 'flush', 'turn_aborted interrupted', 'approval a1 cleared']);
+    expect(states).not.toContain(JSON.stringify({ aborting: 'runningAbortHook' }));
+    expect(t.actor.getSnapshot().output).toMatchObject({ outcome: 'aborted', reason: 'interrupted' });
+  });
+
   it('a replaced turn records no marker and flushes nothing', async () => {
     const t = fakeTurn();
     await settle();
