@@ -96,6 +96,8 @@ export async function resumeRollout(lines: number, runs: number): Promise<{ line
  * const r: DepthBench = await depthBench(1);
  */
 export interface DepthBench {
+  /** Median heap growth per turn (bytes) of the four turn measures, load-independent. */
+  bytes: { shallowText: number; deepText: number; shallowTool: number; deepTool: number };
   shallowText: SampleSummary;
   deepText: SampleSummary;
   shallowTool: SampleSummary;
@@ -123,16 +125,18 @@ export async function depthBench(scale: number, progress: (what: string) => void
   progress('warm-up turns');
   await longThreadTurns('tool', 25, n);
   await persistedTurns('close', 5, n);
-  const shallowText = await step('text turns at turn 25', () => longThreadTurns('text', 25, n));
-  const deepText = await step(`text turns after ${depth}`, () => longThreadTurns('text', depth, n));
-  const shallowTool = await step('tool turns at turn 25', () => longThreadTurns('tool', 25, n));
-  const deepTool = await step(`tool turns after ${depth}`, () => longThreadTurns('tool', depth, n));
+  const bytes = { shallowText: [] as number[], deepText: [] as number[], shallowTool: [] as number[], deepTool: [] as number[] };
+  const shallowText = await step('text turns at turn 25', () => longThreadTurns('text', 25, n, bytes.shallowText));
+  const deepText = await step(`text turns after ${depth}`, () => longThreadTurns('text', depth, n, bytes.deepText));
+  const shallowTool = await step('tool turns at turn 25', () => longThreadTurns('tool', 25, n, bytes.shallowTool));
+  const deepTool = await step(`tool turns after ${depth}`, () => longThreadTurns('tool', depth, n, bytes.deepTool));
   const ephemeral = await step('ephemeral text turns', () => persistedTurns('ephemeral', 25, n * 2));
   const persistedFlush = await step("persisted text turns (durability 'flush')", () => persistedTurns('flush', 25, n * 2));
   const persistedClose = await step("persisted text turns (durability 'close')", () => persistedTurns('close', 25, n * 2));
   progress('resume of a 100,000-line rollout');
   const r = await resumeRollout(Math.round(100_000 * Math.max(scale, 0.1)), 5);
   return {
+    bytes: { shallowText: median(bytes.shallowText), deepText: median(bytes.deepText), shallowTool: median(bytes.shallowTool), deepTool: median(bytes.deepTool) },
     shallowText,
     deepText,
     shallowTool,

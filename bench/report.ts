@@ -228,12 +228,13 @@ function doneWhen(r: BenchResults): string[] {
 
 /** Rows of the deep-thread and persistence measurements. */
 function depthRows(d: DepthBench): Row[] {
-  const deep = (shape: string, shallow: SampleSummary, deepest: SampleSummary): Row => {
+  const kB = (bytes: number) => `${(bytes / 1024).toFixed(0)} kB`;
+  const deep = (shape: string, shallow: SampleSummary, deepest: SampleSummary, bytes: [number, number]): Row => {
     const x = ratio(deepest.median, shallow.median);
     return {
       measure: `${shape} turn after ${d.depth} turns / at turn 25, median`,
       value: `${x.toFixed(2)}×`,
-      reference: `${us(deepest.median)} vs ${us(shallow.median)}`,
+      reference: `${us(deepest.median)} vs ${us(shallow.median)}; ${kB(bytes[0])} vs ${kB(bytes[1])} allocated per turn`,
       target: `≤ ${TARGETS.deepTurnRatio}×`,
       met: x <= TARGETS.deepTurnRatio,
     };
@@ -250,8 +251,8 @@ function depthRows(d: DepthBench): Row[] {
     };
   };
   return [
-    deep('text', d.shallowText, d.deepText),
-    deep('tool', d.shallowTool, d.deepTool),
+    deep('text', d.shallowText, d.deepText, [d.bytes.deepText, d.bytes.shallowText]),
+    deep('tool', d.shallowTool, d.deepTool, [d.bytes.deepTool, d.bytes.shallowTool]),
     persisted("durability 'close'", d.persistedClose, true),
     persisted("durability 'flush'", d.persistedFlush, false),
     {

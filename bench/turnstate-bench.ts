@@ -14,6 +14,7 @@ import type { SessionTask } from '../src/tasks/session-task.js';
 import { defineTool } from '../src/tools/router.js';
 import { scriptedModel, scriptedTurn, type ScriptedTurn } from '../src/testing/scripted-model.js';
 import { fullGc, mean, median, nowUs, sample } from './measure.js';
+import { sampleWithBytes } from './heap-growth.js';
 
 /** Reads events until one of type `type`. */
 export async function until(thread: Thread, type: EventType): Promise<void> {
@@ -116,15 +117,19 @@ export async function sessionTurns(shape: Shape, sessionTurns: number, n: number
 }
 
 /**
- * Per-turn wall time (µs) of `n` turns on one thread that already ran `depth` turns.
+ * Per-turn wall time (µs) of `n` turns on one thread that already ran `depth` turns. Given
+ * `bytes`, also pushes there the heap growth of each timed turn no GC overlapped.
  * @example
  * const samples = await longThreadTurns('tool', 1000, 50);
  */
-export async function longThreadTurns(shape: Shape, depth: number, n: number): Promise<number[]> {
+export async function longThreadTurns(shape: Shape, depth: number, n: number, bytes?: number[]): Promise<number[]> {
   const thread = await benchThread(SHAPES[shape]);
   try {
     for (let i = 0; i < depth; i++) await userTurn(thread);
-    return await sample(n, 0, () => userTurn(thread));
+    if (bytes === undefined) return await sample(n, 0, () => userTurn(thread));
+    const runs = await sampleWithBytes(n, () => userTurn(thread));
+    bytes.push(...runs.bytes);
+    return runs.us;
   } finally {
     await thread.shutdown();
   }

@@ -7,6 +7,7 @@ import { produce } from './immer.js';
 import type { ContentItem, FunctionCallOutputBody, ResponseItem } from '../protocol/items.js';
 import { abortedOutputFor, callKey, outputKey, type PairKey } from './pairs.js';
 import { pairedForPrompt } from './pair-index.js';
+import { historyPrefix, type HistoryState } from './state.js';
 
 /**
  * Text that replaces an image for a model without image input.
@@ -91,13 +92,16 @@ export function stripImages(item: ResponseItem): ResponseItem {
 }
 
 /**
- * The items to send to the model: calls and outputs paired, orphans removed, images replaced
- * when the model has no image input, ghost snapshots and `other` items dropped. The pairing
- * work is incremental over histories built with `recordItems` (see `./pair-index.ts`).
+ * The items to send to the model (a new array): calls and outputs paired, orphans removed,
+ * images replaced when the model has no image input, ghost snapshots and `other` items
+ * dropped. Takes the items, or a history state (then its items array is never built: one
+ * pass over history makes the prompt). The pairing work is incremental over histories built
+ * with `recordItems` (see `./pair-index.ts`).
  * @example
- * forPrompt(state.items, { imageInput: false });
+ * forPrompt(state, { imageInput: false });
+ * forPrompt([...state.items, prompt]);
  */
-export function forPrompt(items: readonly ResponseItem[], opts: PromptOptions = {}): ResponseItem[] {
-  const paired = pairedForPrompt(items);
+export function forPrompt(items: readonly ResponseItem[] | HistoryState, opts: PromptOptions = {}): ResponseItem[] {
+  const paired = pairedForPrompt(Array.isArray(items) ? (items as readonly ResponseItem[]) : historyPrefix(items as HistoryState));
   return opts.imageInput === false ? paired.map(stripImages) : paired;
 }

@@ -7,14 +7,17 @@
  * and which items are never sent (ghost snapshots, `other`). It gives the same answer as the
  * full walk in `pairCallsAndOutputs`, and is checked against it by a property test.
  *
- * Ownership: an index belongs to exactly one array (kept in a `WeakMap`). `recordItems` moves
- * the index of the previous array to the new one and extends it with the appended items, so
- * a thread that records then prompts never rebuilds it. Any other new array (rollback,
- * compaction, replace, resume, an older version of the history) has no index and gets a
- * fresh one on its first prompt. History arrays are never changed in place (see `state.ts`),
- * which is what makes keying by identity sound; the stored length guards against misuse.
+ * Ownership: an index belongs to one backing array (kept in a `WeakMap`) and covers its first
+ * `length` items. The backing is a history's append-only log (`./append-log.ts`), shared by
+ * every state `recordItems` derives from one another, so a thread that records then prompts
+ * only folds in the new items; or a plain array given to `forPrompt`. Either way the first
+ * `length` items of a backing never change (logs are only appended to, history arrays are
+ * never changed in place), which is what makes keying by identity sound. Prompting a shorter
+ * prefix than the index covers (an older version of the history) rebuilds it; any other new
+ * array (rollback, compaction, replace, resume) gets a fresh index on its first prompt.
  */
 import type { ResponseItem } from '../protocol/items.js';
+import { asLogPrefix, type LogPrefix } from './append-log.js';
 import { abortedOutputFor, callKey, outputKey, type PairKey } from './pairs.js';
 
 interface PairIndex {
@@ -40,9 +43,9 @@ function emptyIndex(): PairIndex {
   return { length: 0, calls: new Set(), answered: new Set(), unanswered: new Map(), orphans: new Map(), dropped: new Set(), hidden: new Set() };
 }
 
-/** Folds `items[index.length..]` into the index. */
-function extend(index: PairIndex, items: readonly ResponseItem[]): void {
-  for (let i = index.length; i < items.length; i++) {
+/** Folds `items[index.length..length]` into the index. */
+function extend(index: PairIndex, items: readonly ResponseItem[], length: number): void {
+  for (let i = index.length; i < length; i++) {
     const item = items[i] as ResponseItem;
     if (item.type === 'ghost_snapshot' || item.type === 'other') {
       index.hidden.add(i);
@@ -75,51 +78,36 @@ function extend(index: PairIndex, items: readonly ResponseItem[]): void {
       if (!index.orphans.has(asOutput)) index.orphans.set(asOutput, i);
     }
   }
-  index.length = items.length;
+  index.length = length;
 }
 
-function indexOf(items: readonly ResponseItem[]): PairIndex {
+function indexOf(items: readonly ResponseItem[], length: number): PairIndex {
   let index = owners.get(items);
-  if (index === undefined || index.length > items.length) {
+  if (index === undefined || index.length > length) {
     index = emptyIndex();
     owners.set(items, index);
   }
-  if (index.length < items.length) extend(index, items);
+  if (index.length < length) extend(index, items, length);
   return index;
 }
 
 /**
- * Hands the pairing state of `previous` to `next`, which must be `previous` followed by
- * more items; the new items are folded in. `previous` loses its index (it is rebuilt if it is
- * ever prompted again). Does nothing when `previous` has no index yet.
- * @example
- * const next = [...prev, call];
- * carryPairIndex(prev, next); // pairingFor(next) now costs O(1) more than pairingFor(prev)
- */
-export function carryPairIndex(previous: readonly ResponseItem[], next: readonly ResponseItem[]): void {
-  const index = owners.get(previous);
-  if (index === undefined || index.length !== previous.length || next.length < previous.length) return;
-  owners.delete(previous);
-  owners.set(next, index);
-  extend(index, next);
-}
-
-/**
- * The prompt-ready items of a history: calls and outputs paired (unanswered calls followed by
+ * The prompt-ready items of a history (an array, or a log prefix): calls and outputs paired (unanswered calls followed by
  * an `"aborted"` output, orphan and repeated outputs left out), ghost snapshots and `other`
  * items removed. Same result as `pairCallsAndOutputs` followed by that filter.
  * @example
  * pairedForPrompt([{ type: 'function_call', name: 'shell', arguments: '{}', call_id: 'c1' }]);
  * // [call, { type: 'function_call_output', call_id: 'c1', output: 'aborted' }]
  */
-export function pairedForPrompt(items: readonly ResponseItem[]): ResponseItem[] {
-  const index = indexOf(items);
-  if (index.dropped.size === 0 && index.hidden.size === 0 && index.unanswered.size === 0) return items.slice();
+export function pairedForPrompt(items: readonly ResponseItem[] | LogPrefix<ResponseItem>): ResponseItem[] {
+  const { log: backing, length } = Array.isArray(items) ? asLogPrefix(items as readonly ResponseItem[]) : (items as LogPrefix<ResponseItem>);
+  const index = indexOf(backing, length);
+  if (index.dropped.size === 0 && index.hidden.size === 0 && index.unanswered.size === 0) return backing.slice(0, length);
   const abortAfter = new Set(index.unanswered.values());
   const result: ResponseItem[] = [];
-  for (let i = 0; i < items.length; i++) {
+  for (let i = 0; i < length; i++) {
     if (index.dropped.has(i) || index.hidden.has(i)) continue;
-    const item = items[i] as ResponseItem;
+    const item = backing[i] as ResponseItem;
     result.push(item);
     if (abortAfter.has(i)) {
       const aborted = abortedOutputFor(item);

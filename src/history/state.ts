@@ -1,15 +1,22 @@
 /**
- * The thread's model-visible history as plain JSON, with immer-based updates.
+ * The thread's model-visible history as plain JSON.
  * Invariant: `items` holds only API items and ghost snapshots (see `isApiItem`), and tool
  * output recorded through `recordItems` is within its byte budget.
- * States are produced with immer (see `./immer.ts`) and treated as immutable: never change
- * a state or an item in place; the objects passed in become part of the new state.
+ * States are treated as immutable: never change a state or an item in place; the objects
+ * passed in become part of the new state.
+ *
+ * Appends cost O(1) amortized: a state made here keeps its items as a prefix of a shared
+ * append-only log (`./append-log.ts`), and `items` is an enumerable getter that builds the
+ * plain array on first read and returns that same array afterwards, so an array once read
+ * never changes and the state still serialises (JSON, inspector, snapshots) as plain data.
+ * Hot readers use `historyLength`, `historyItemAt`, `historyItemsSince` and `forPrompt` on the
+ * state, which never build that array. A state written as a literal (`{ items, ... }`) works
+ * everywhere; its first append copies its items once.
  */
-import { produce } from './immer.js';
 import type { ResponseItem } from '../protocol/items.js';
 import { appendTokenUsage, type TokenUsage, type TokenUsageInfo } from '../protocol/tokens.js';
+import { appendToLog, logPrefix, prefixArray, prefixAt, prefixSlice, type LogPrefix } from './append-log.js';
 import { isApiItem } from './classify.js';
-import { carryPairIndex } from './pair-index.js';
 import { removeWithPartners } from './pairs.js';
 import { DEFAULT_TRUNCATION_BYTES, TRUNCATION_HEADROOM, truncateOutputBody } from './truncate.js';
 
@@ -41,7 +48,70 @@ export interface RecordOptions {
  * emptyHistory(); // { items: [], tokenInfo: null, referenceContextItem: null }
  */
 export function emptyHistory(): HistoryState {
-  return { items: [], tokenInfo: null, referenceContextItem: null };
+  return historyState(logPrefix<ResponseItem>([]), null, null);
+}
+
+/** The log prefix behind each state made here (a literal state has none). */
+const prefixes = new WeakMap<HistoryState, LogPrefix<ResponseItem>>();
+
+function historyState(prefix: LogPrefix<ResponseItem>, tokenInfo: TokenUsageInfo | null, referenceContextItem: unknown): HistoryState {
+  const state: HistoryState = {
+    get items() {
+      return prefixArray(prefix);
+    },
+    tokenInfo,
+    referenceContextItem,
+  };
+  prefixes.set(state, prefix);
+  return state;
+}
+
+/**
+ * The items of `state` as a log prefix (a literal state's array is used as it is).
+ * @example
+ * historyPrefix(state).length === historyLength(state); // true
+ */
+export function historyPrefix(state: HistoryState): LogPrefix<ResponseItem> {
+  let prefix = prefixes.get(state);
+  if (prefix === undefined) {
+    prefix = logPrefix(state.items);
+    prefixes.set(state, prefix);
+  }
+  return prefix;
+}
+
+/** The same items with other token info or reference context. */
+function withFields(state: HistoryState, tokenInfo: TokenUsageInfo | null, referenceContextItem: unknown): HistoryState {
+  if (tokenInfo === state.tokenInfo && referenceContextItem === state.referenceContextItem) return state;
+  return historyState(historyPrefix(state), tokenInfo, referenceContextItem);
+}
+
+/**
+ * How many items `state` holds, without building its items array.
+ * @example
+ * historyLength(recordItems(emptyHistory(), [userMessage])); // 1
+ */
+export function historyLength(state: HistoryState): number {
+  return historyPrefix(state).length;
+}
+
+/**
+ * Item `index` of `state` (`undefined` out of range), without building its items array.
+ * @example
+ * historyItemAt(state, historyLength(state) - 1); // the newest item
+ */
+export function historyItemAt(state: HistoryState, index: number): ResponseItem | undefined {
+  return prefixAt(historyPrefix(state), index);
+}
+
+/**
+ * Items `start..` of `state` as a new array, without building its whole items array.
+ * @example
+ * const before = historyLength(state);
+ * historyItemsSince(recordItems(state, items), before); // the items history kept
+ */
+export function historyItemsSince(state: HistoryState, start: number): ResponseItem[] {
+  return prefixSlice(historyPrefix(state), start);
 }
 
 /**
@@ -65,11 +135,7 @@ export function recordItems(state: HistoryState, items: readonly ResponseItem[],
   const maxBytes = Math.floor((opts.truncationBytes ?? DEFAULT_TRUNCATION_BYTES) * TRUNCATION_HEADROOM);
   const kept = items.filter(isApiItem).map((item) => prepareForRecord(item, maxBytes));
   if (kept.length === 0) return state;
-  // A plain copy-and-append instead of an immer draft: immer's finalize walks every element
-  // of a drafted array, which made each append cost grow with the history's length.
-  const next = state.items.concat(kept);
-  carryPairIndex(state.items, next);
-  return { ...state, items: next };
+  return historyState(appendToLog(historyPrefix(state), kept), state.tokenInfo, state.referenceContextItem);
 }
 
 /**
@@ -79,9 +145,7 @@ export function recordItems(state: HistoryState, items: readonly ResponseItem[],
  * replaceHistory(state, []).items; // []
  */
 export function replaceHistory(state: HistoryState, items: readonly ResponseItem[]): HistoryState {
-  return produce(state, (draft) => {
-    draft.items = [...items];
-  });
+  return historyState(logPrefix([...items]), state.tokenInfo, state.referenceContextItem);
 }
 
 /**
@@ -91,11 +155,9 @@ export function replaceHistory(state: HistoryState, items: readonly ResponseItem
  * removeFirstItem(state).items.length; // one or two fewer
  */
 export function removeFirstItem(state: HistoryState): HistoryState {
-  if (state.items.length === 0) return state;
+  if (historyLength(state) === 0) return state;
   const items = removeWithPartners(state.items, [0]);
-  return produce(state, (draft) => {
-    draft.items = items;
-  });
+  return historyState(logPrefix(items), state.tokenInfo, state.referenceContextItem);
 }
 
 /**
@@ -104,11 +166,10 @@ export function removeFirstItem(state: HistoryState): HistoryState {
  * removeLastItem(state).items.length; // one or two fewer
  */
 export function removeLastItem(state: HistoryState): HistoryState {
-  if (state.items.length === 0) return state;
-  const items = removeWithPartners(state.items, [state.items.length - 1]);
-  return produce(state, (draft) => {
-    draft.items = items;
-  });
+  const length = historyLength(state);
+  if (length === 0) return state;
+  const items = removeWithPartners(state.items, [length - 1]);
+  return historyState(logPrefix(items), state.tokenInfo, state.referenceContextItem);
 }
 
 /**
@@ -117,10 +178,7 @@ export function removeLastItem(state: HistoryState): HistoryState {
  * updateTokenInfo(emptyHistory(), { ...emptyTokenUsage(), total_tokens: 10 }, 200_000).tokenInfo?.last_token_usage.total_tokens; // 10
  */
 export function updateTokenInfo(state: HistoryState, usage: TokenUsage, contextWindow?: number | null): HistoryState {
-  const next = appendTokenUsage(state.tokenInfo, usage, contextWindow);
-  return produce(state, (draft) => {
-    draft.tokenInfo = next;
-  });
+  return withFields(state, appendTokenUsage(state.tokenInfo, usage, contextWindow), state.referenceContextItem);
 }
 
 /**
@@ -129,9 +187,7 @@ export function updateTokenInfo(state: HistoryState, usage: TokenUsage, contextW
  * setTokenInfo(state, fillToContextWindow(state.tokenInfo, 128_000));
  */
 export function setTokenInfo(state: HistoryState, tokenInfo: TokenUsageInfo | null): HistoryState {
-  return produce(state, (draft) => {
-    draft.tokenInfo = tokenInfo;
-  });
+  return withFields(state, tokenInfo, state.referenceContextItem);
 }
 
 /**
@@ -141,7 +197,5 @@ export function setTokenInfo(state: HistoryState, tokenInfo: TokenUsageInfo | nu
  * setReferenceContextItem(state, null).referenceContextItem; // null
  */
 export function setReferenceContextItem(state: HistoryState, item: unknown): HistoryState {
-  return produce(state, (draft) => {
-    draft.referenceContextItem = item ?? null;
-  });
+  return withFields(state, state.tokenInfo, item ?? null);
 }

@@ -7,7 +7,7 @@ import type { ResponseItem } from '../protocol/items.js';
 import { emptyTokenUsage } from '../protocol/tokens.js';
 import { isModelGeneratedItem, isUserTurnBoundary } from './classify.js';
 import { isSummaryMessage } from './summary.js';
-import type { HistoryState } from './state.js';
+import { historyItemAt, historyItemsSince, historyLength, type HistoryState } from './state.js';
 import { utf8Length } from './truncate.js';
 
 /**
@@ -104,9 +104,15 @@ function isAccountedAnchor(item: ResponseItem): boolean {
  * itemsAfterLastAccountedItem(state); // e.g. [function_call_output, user message]
  */
 export function itemsAfterLastAccountedItem(state: HistoryState): ResponseItem[] {
-  const anchor = state.items.findLastIndex(isAccountedAnchor);
-  if (anchor >= 0) return state.items.slice(anchor + 1);
-  return state.tokenInfo === null ? [...state.items] : [];
+  const anchor = findLastIndex(state, isAccountedAnchor);
+  if (anchor >= 0) return historyItemsSince(state, anchor + 1);
+  return state.tokenInfo === null ? historyItemsSince(state, 0) : [];
+}
+
+/** `state.items.findLastIndex(test)` without building the items array. */
+function findLastIndex(state: HistoryState, test: (item: ResponseItem) => boolean): number {
+  for (let index = historyLength(state) - 1; index >= 0; index--) if (test(historyItemAt(state, index) as ResponseItem)) return index;
+  return -1;
 }
 
 /**
@@ -124,10 +130,10 @@ export function getTotalTokenUsage(state: HistoryState, serverReasoningIncluded:
   const lastTotal = state.tokenInfo?.last_token_usage.total_tokens ?? 0;
   const pending = estimateItemsTokens(itemsAfterLastAccountedItem(state));
   if (serverReasoningIncluded) return lastTotal + pending;
-  const lastBoundary = state.items.findLastIndex(isUserTurnBoundary);
+  const lastBoundary = findLastIndex(state, isUserTurnBoundary);
   let reasoning = 0;
   for (let index = 0; index < lastBoundary; index++) {
-    const item = state.items[index];
+    const item = historyItemAt(state, index);
     if (item?.type === 'reasoning' && item.encrypted_content) reasoning += estimateItemTokens(item);
   }
   return lastTotal + pending + reasoning;

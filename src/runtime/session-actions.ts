@@ -9,7 +9,7 @@
 import { assign, enqueueActions } from 'xstate';
 import { threadMachine } from '../../machines/thread.machine.js';
 import { fillToContextWindow } from '../protocol/index.js';
-import { recordItems, setReferenceContextItem, setTokenInfo, updateTokenInfo } from '../history/index.js';
+import { historyItemsSince, historyLength, recordItems, setReferenceContextItem, setTokenInfo, updateTokenInfo } from '../history/index.js';
 
 /**
  * The thread machine with its history actions provided (the runtime adds its effects on top).
@@ -19,12 +19,12 @@ import { recordItems, setReferenceContextItem, setTokenInfo, updateTokenInfo } f
 export const threadWithSessionActions = threadMachine.provide({
   actions: {
     recordHistory: enqueueActions(({ context, enqueue }, { items }) => {
-      // The length is read first: an append may reuse the items array it grows.
-      const before = context.history.items.length;
+      // Lengths and the new items are read from the states, never building their items arrays.
+      const before = historyLength(context.history);
       const history = recordItems(context.history, items);
-      if (history.items.length === before) return;
+      if (history === context.history) return;
       enqueue.assign({ history });
-      enqueue.emit({ type: 'history.recorded', items: history.items.slice(before) });
+      enqueue.emit({ type: 'history.recorded', items: historyItemsSince(history, before) });
     }),
     replaceHistory: assign((_, { history }) => ({ history })),
     setReferenceContext: assign(({ context }, { item }) => ({ history: setReferenceContextItem(context.history, item) })),

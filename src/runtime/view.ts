@@ -5,6 +5,7 @@
  */
 import { createStore } from '@xstate/store';
 import { produce } from '../history/immer.js';
+import { appendToLog, logPrefix, prefixArray, type LogPrefix } from '../history/append-log.js';
 import {
   agentStatusFromEvent,
   type AgentStatus,
@@ -63,19 +64,52 @@ export function createViewStore(threadId: string) {
     context: initial,
     on: {
       event: (ctx, { event }: { event: Event }) => {
-        const next = produce(ctx, (draft) => foldEvent(draft, event));
-        // Only an event that adds a transcript line copies the transcript (once, outside the
-        // immer draft, which would also walk every line): subscribers compare arrays by identity.
+        const { fields, lines } = partsOf(ctx);
+        const next = produce(fields, (draft) => foldEvent(draft, event));
         const line = transcriptLine(event);
-        return line === null ? next : { ...next, transcript: [...ctx.transcript, line] };
+        if (next === fields && line === null) return ctx;
+        return withTranscript(next, line === null ? lines : appendToLog(lines, [line]));
       },
       /** Appends streamed assistant text (coalesced by `ViewFeeder`). */
-      stream: (ctx, { text }: { text: string }) => ({ ...ctx, streamingText: ctx.streamingText + text }),
+      stream: (ctx, { text }: { text: string }) => {
+        const { fields, lines } = partsOf(ctx);
+        return withTranscript({ ...fields, streamingText: fields.streamingText + text }, lines);
+      },
     },
   });
 }
 
 export type ViewStore = ReturnType<typeof createViewStore>;
+
+/** Everything of a view but its transcript. */
+type ViewFields = Omit<ThreadView, 'transcript'>;
+
+/**
+ * Each view made by `withTranscript` → its fields and its transcript lines (a log prefix).
+ * A transcript line is appended in O(1) and the view's `transcript` is an enumerable getter
+ * that builds the array on first read, then returns that same array: a view without a new
+ * line shares its predecessor's array (subscribers compare by identity), and no array once
+ * read ever changes. Nothing is copied per line unless someone reads the transcript.
+ */
+const parts = new WeakMap<ThreadView, { fields: ViewFields; lines: LogPrefix<TranscriptEntry> }>();
+
+function partsOf(view: ThreadView): { fields: ViewFields; lines: LogPrefix<TranscriptEntry> } {
+  const known = parts.get(view);
+  if (known) return known;
+  const { transcript, ...fields } = view;
+  return { fields, lines: logPrefix(transcript) };
+}
+
+function withTranscript(fields: ViewFields, lines: LogPrefix<TranscriptEntry>): ThreadView {
+  const view: ThreadView = {
+    ...fields,
+    get transcript() {
+      return prefixArray(lines);
+    },
+  };
+  parts.set(view, { fields, lines });
+  return view;
+}
 
 /**
  * Feeds delivered events to the view store. Events the view ignores never reach the store,
@@ -150,7 +184,7 @@ function transcriptLine({ id, msg }: Event): TranscriptEntry | null {
 }
 
 /** Everything an event changes in the view except its transcript line (`transcriptLine`). */
-function foldEvent(v: ThreadView, { id, msg }: Event): void {
+function foldEvent(v: ViewFields, { id, msg }: Event): void {
   const status = agentStatusFromEvent(msg);
   if (status !== null) v.status = status;
   switch (msg.type) {

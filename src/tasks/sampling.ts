@@ -68,7 +68,7 @@ export function buildRequest(ctx: EngineContext, deps: SamplingDeps): ModelReque
   return {
     model: s.model,
     instructions: s.base_instructions,
-    input: forPrompt(ctx.history()),
+    input: forPrompt(ctx.session().history),
     tools: deps.router.specs(),
     parallel_tool_calls: true,
     reasoning: requestReasoning(modelCapabilities(s.model, deps.model.capabilities), s.effort, s.summary),

@@ -36,6 +36,7 @@ type Op =
   | { kind: 'record'; items: ResponseItem[] }
   | { kind: 'prompt' }
   | { kind: 'promptOld'; back: number }
+  | { kind: 'recordOld'; back: number; items: ResponseItem[] }
   | { kind: 'rollback'; turns: number }
   | { kind: 'removeFirst' }
   | { kind: 'removeLast' }
@@ -45,6 +46,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.array(item, { minLength: 1, maxLength: 4 }).map((items) => ({ kind: 'record' as const, items })) },
   { weight: 4, arbitrary: fc.constant({ kind: 'prompt' as const }) },
   { weight: 1, arbitrary: fc.nat(6).map((back) => ({ kind: 'promptOld' as const, back })) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.nat(6), fc.array(item, { minLength: 1, maxLength: 3 })).map(([back, items]) => ({ kind: 'recordOld' as const, back, items })),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 2 }).map((turns) => ({ kind: 'rollback' as const, turns })) },
   { weight: 1, arbitrary: fc.constant({ kind: 'removeFirst' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'removeLast' as const }) },
@@ -57,21 +62,37 @@ function reference(items: readonly ResponseItem[]): ResponseItem[] {
 }
 
 describe('incremental prompt pairing', () => {
-  it('equals the full walk over random histories with rollbacks and replaces', () => {
+  it('equals the full walk over random histories with rollbacks, replaces and appends to older versions', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
         let state: HistoryState = emptyHistory();
         const versions: HistoryState[] = [state];
+        // Every items array read so far, with a copy of what it held when read.
+        const read: Array<[ResponseItem[], ResponseItem[]]> = [];
+        const itemsOf = (s: HistoryState) => {
+          read.push([s.items, [...s.items]]);
+          return s.items;
+        };
         for (const o of ops) {
           switch (o.kind) {
             case 'record':
               state = recordItems(state, o.items);
               break;
+            case 'recordOld': {
+              const base = versions[Math.max(0, versions.length - 1 - o.back)] as HistoryState;
+              state = recordItems(base, o.items);
+              // The same append to a plain copy of the older version.
+              expect(state.items).toEqual(recordItems({ ...base, items: [...base.items] }, o.items).items);
+              break;
+            }
             case 'prompt':
+              // From the state (its items array never built), then from that array.
+              expect(forPrompt(state)).toEqual(reference(itemsOf(state)));
               expect(forPrompt(state.items)).toEqual(reference(state.items));
               break;
             case 'promptOld': {
               const old = versions[Math.max(0, versions.length - 1 - o.back)] as HistoryState;
+              expect(forPrompt(old)).toEqual(reference(itemsOf(old)));
               expect(forPrompt(old.items)).toEqual(reference(old.items));
               break;
             }
@@ -90,7 +111,8 @@ describe('incremental prompt pairing', () => {
           }
           versions.push(state);
         }
-        expect(forPrompt(state.items)).toEqual(reference(state.items));
+        expect(forPrompt(state)).toEqual(reference(itemsOf(state)));
+        for (const [array, copy] of read) expect(array).toEqual(copy);
       }),
       { numRuns: 300 },
     );

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { emptyTokenUsage, fillToContextWindow } from '../../src/protocol/tokens.js';
 import {
   emptyHistory,
+  historyItemAt,
+  historyItemsSince,
+  historyLength,
   recordItems,
   removeFirstItem,
   removeLastItem,
@@ -31,6 +34,20 @@ describe('recordItems', () => {
     recordItems(s2, [user('c')]);
     expect(read).toHaveLength(1);
     expect(s1.items).toBe(read);
+  });
+
+  it('reads lengths and new items without the items array, and serialises as plain data', () => {
+    const s1 = recordItems(emptyHistory(), [user('a')]);
+    const s2 = recordItems(s1, [user('b'), assistant('c')]);
+    expect(historyLength(s2)).toBe(3);
+    expect(historyItemAt(s2, 2)).toEqual(assistant('c'));
+    expect(historyItemAt(s2, 3)).toBeUndefined();
+    expect(historyItemsSince(s2, historyLength(s1))).toEqual([user('b'), assistant('c')]);
+    expect(JSON.parse(JSON.stringify(s2))).toEqual({ items: [user('a'), user('b'), assistant('c')], tokenInfo: null, referenceContextItem: null });
+    // A literal state (as a snapshot or rollback builds it) is appended to without changing its array.
+    const literal = { items: [user('x')], tokenInfo: null, referenceContextItem: null };
+    expect(recordItems(literal, [user('y')]).items).toEqual([user('x'), user('y')]);
+    expect(literal.items).toEqual([user('x')]);
   });
 
   it('does not change the input state', () => {
