@@ -54,6 +54,8 @@ export interface DelegateContext extends Omit<DelegateInput, 'port'> {
   /** Whether the drain ran out of time before the child wound down. */
   drainTimedOut: boolean;
   failure: Failure | null;
+  /** Why shutting the child down failed (the delegate still ends: its child is gone or stuck). */
+  shutdownFailure: Failure | null;
 }
 
 export type DelegateEvent =
@@ -69,6 +71,8 @@ export interface DelegateOutput {
   outcome: 'finished' | 'cancelled' | 'closed' | 'failed';
   drainTimedOut: boolean;
   failure: Failure | null;
+  /** Why shutting the child down failed, if it did (`outcome` still says how the work ended). */
+  shutdownFailure: Failure | null;
 }
 
 /** Names an effect that was not provided. */
@@ -112,6 +116,7 @@ export const delegateMachine = setup({
     cancelled: false,
     drainTimedOut: false,
     failure: null,
+    shutdownFailure: null,
   }),
   initial: 'starting',
   states: {
@@ -167,7 +172,7 @@ export const delegateMachine = setup({
         src: 'shutdownChild',
         input: ({ context }) => ({ port: context.port, interrupt: true }),
         onDone: 'done',
-        onError: 'done',
+        onError: { target: 'done', actions: assign({ shutdownFailure: ({ event }) => failureOf(event.error, 'delegate_shutdown_failed') }) },
       },
       after: { drainLimit: leaveAfterDrain },
     },
@@ -177,7 +182,7 @@ export const delegateMachine = setup({
         src: 'shutdownChild',
         input: ({ context }) => ({ port: context.port, interrupt: true }),
         onDone: 'done',
-        onError: 'done',
+        onError: { target: 'done', actions: assign({ shutdownFailure: ({ event }) => failureOf(event.error, 'delegate_shutdown_failed') }) },
       },
       after: { drainLimit: leaveAfterDrain },
     },
@@ -189,5 +194,6 @@ export const delegateMachine = setup({
     outcome: context.failure ? 'failed' : context.cancelled ? 'cancelled' : context.childFinished ? 'finished' : 'closed',
     drainTimedOut: context.drainTimedOut,
     failure: context.failure,
+    shutdownFailure: context.shutdownFailure,
   }),
 });

@@ -47,7 +47,7 @@ export const delegateLogic = delegateMachine.provide({
  * @example
  * const handle = startDelegate({ parent, openChild, child: { threadId: 'c1', source: { subagent: 'review' }, cwd }, kind: 'review',
  *   oneShot: { input: [{ type: 'text', text: 'Review the diff', text_elements: [] }] }, onEvent: (e) => parent.emit(e.msg) });
- * await handle.done; // { childThreadId: 'c1', outcome: 'finished', drainTimedOut: false, failure: null }
+ * await handle.done; // { childThreadId: 'c1', outcome: 'finished', drainTimedOut: false, failure: null, shutdownFailure: null }
  */
 export function startDelegate(options: DelegateOptions): DelegateHandle {
   const port = new DelegatePort(options);

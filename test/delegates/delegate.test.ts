@@ -163,7 +163,7 @@ describe('delegate cancellation', () => {
     // The parent's own approval resolved with `abort` without interrupting the parent turn.
     expect(approval.getSnapshot().output).toEqual({ approvalId: 'call_1', decision: 'abort', resolution: 'aborted' });
     expect(messages(rig.log, 'turn_aborted')).toEqual([]);
-    expect(outputs).toEqual([{ childThreadId: handles[0]!.childThreadId, outcome: 'cancelled', drainTimedOut: false, failure: null }]);
+    expect(outputs).toEqual([{ childThreadId: handles[0]!.childThreadId, outcome: 'cancelled', drainTimedOut: false, failure: null, shutdownFailure: null }]);
     await handles[0]!.childClosed;
     // The child was aborted (its abort decision interrupts its turn) and never ran the command.
     expect(seen.map((e) => e.msg.type)).not.toContain('exec_command_end');

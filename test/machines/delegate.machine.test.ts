@@ -50,7 +50,7 @@ describe('delegate machine', () => {
     expect(actor.getSnapshot().value).toBe('cancelling');
     clock.increment(1);
     expect(actor.getSnapshot().status).toBe('done');
-    expect(actor.getSnapshot().output).toEqual({ childThreadId: 'c1', outcome: 'cancelled', drainTimedOut: true, failure: null });
+    expect(actor.getSnapshot().output).toEqual({ childThreadId: 'c1', outcome: 'cancelled', drainTimedOut: true, failure: null, shutdownFailure: null });
   });
 
   it('a decided approval returns to running; the one-shot end closes the child', async () => {
@@ -63,7 +63,7 @@ describe('delegate machine', () => {
     child({ type: 'CHILD.FINISHED' });
     expect(actor.getSnapshot().value).toBe('closing');
     await flush();
-    expect(actor.getSnapshot().output).toEqual({ childThreadId: 'c1', outcome: 'finished', drainTimedOut: false, failure: null });
+    expect(actor.getSnapshot().output).toEqual({ childThreadId: 'c1', outcome: 'finished', drainTimedOut: false, failure: null, shutdownFailure: null });
     expect(calls).not.toContain('abort call_1 on p1');
   });
 
@@ -89,5 +89,19 @@ describe('delegate machine', () => {
     await flush();
     expect(actor.getSnapshot().value).toBe('failed');
     expect(actor.getSnapshot().output).toMatchObject({ outcome: 'failed', failure: { code: 'bad_request', message: 'no model' } });
+  });
+
+  it('a failing shutdown is recorded as shutdownFailure and the delegate still ends with its outcome', async () => {
+    const { actor, child } = rig({ shutdown: () => Promise.reject(Object.assign(new Error('child stuck'), { code: 'child_stuck' })) });
+    await flush();
+    child({ type: 'CHILD.FINISHED' });
+    await flush();
+    expect(actor.getSnapshot().output).toEqual({
+      childThreadId: 'c1',
+      outcome: 'finished',
+      drainTimedOut: false,
+      failure: null,
+      shutdownFailure: { code: 'child_stuck', message: 'child stuck' },
+    });
   });
 });
