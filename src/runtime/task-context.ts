@@ -206,6 +206,7 @@ export class LiveTaskContext implements EngineContext {
       const sub = child.subscribe((snap) => {
         if (snap.status !== 'done' || !snap.output) return;
         finish();
+        this.rt.approvalSettled(request.approvalId);
         const decision = snap.output.decision;
         if (decision === 'approved_for_session' && request.sessionKey) this.approveForSession(request.sessionKey);
         resolve(decision);
