@@ -62,6 +62,8 @@ export interface DelegateParent {
   requestApproval(request: { approvalId: string; kind: 'exec' | 'patch' }): Promise<ReviewDecision>;
   /** Resolves a pending parent approval with `abort` without interrupting the parent turn. */
   abortApproval(approvalId: string): void;
+  /** Whether the parent already waits on an approval with this id (its own, or another child's). */
+  isApprovalPending(approvalId: string): boolean;
   /** Spawns the delegate actor in the parent's tree (systemId `delegate:<childThreadId>`); null when it cannot. */
   spawnActor(input: DelegateInput): AnyActorRef | null;
 }

@@ -43,6 +43,10 @@ export function threadDelegateParent(rt: ThreadRuntime): DelegateParent {
       approval?.send({ type: 'DECIDE', decision: 'abort' });
       approval?.send({ type: 'CLEAR' });
     },
+    isApprovalPending: (approvalId) => {
+      const turnId = activeTurnId();
+      return turnId !== null && rt.turnRef(turnId)?.getSnapshot().children[`approval:${approvalId}`] !== undefined;
+    },
     spawnActor: (input) => {
       if (rt.actor.getSnapshot().status !== 'active') return null;
       rt.actor.send({ type: 'DELEGATE.SPAWN', delegate: input });
