@@ -1,0 +1,27 @@
+/**
+ * A hostile buddy observer reply: control characters (terminal escapes, bell, NUL, tabs),
+ * Unicode line and paragraph separators and bidirectional overrides never reach the
+ * `buddy_reaction` text, which stays one printable line within the limit.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseBuddyReaction } from '../../src/buddy/index.js';
+
+const reply = (say: string) => JSON.stringify({ say });
+
+describe('parseBuddyReaction on a hostile say', () => {
+  it('turns control, separator and bidi-override characters into spaces', () => {
+    expect(parseBuddyReaction(reply('hi\u001b[2J\u0007there\u0000!'), 80)).toBe('hi [2J there !');
+    expect(parseBuddyReaction(reply('one\u2028two\u2029three\u0085four\tfive\u000bsix'), 80)).toBe('one two three four five six');
+    expect(parseBuddyReaction(reply('ok \u202egnp.exe\u202c done'), 80)).toBe('ok  gnp.exe  done');
+  });
+
+  it('a say made only of control characters is nothing', () => {
+    expect(parseBuddyReaction(reply('\u001b\u0007\u2028'), 80)).toBeNull();
+  });
+
+  it('a huge say is cut to the limit and holds no line break', () => {
+    const out = parseBuddyReaction(reply(`${'ab\n'.repeat(1_000_000)}`), 60)!;
+    expect(Array.from(out)).toHaveLength(60);
+    expect(out).not.toMatch(/[\r\n]/);
+  });
+});
