@@ -249,9 +249,9 @@ export class SubAgentControl {
     return this.host.tree.childrenOf(this.host.threadId).map((agent) => ({ threadId: agent.threadId, depth: agent.depth, status: agent.thread.status() }));
   }
 
-  /** Whether this thread has live children. */
+  /** Whether this thread has live children, or a spawn still creating one. */
   get hasChildren(): boolean {
-    return this.host.tree.childrenOf(this.host.threadId).length > 0;
+    return this.starting.size > 0 || this.host.tree.childrenOf(this.host.threadId).length > 0;
   }
 
   private agent(id: string): SpawnedAgent {
