@@ -1,10 +1,12 @@
 /**
  * A hostile buddy observer reply: control characters (terminal escapes, bell, NUL, tabs),
  * Unicode line and paragraph separators and bidirectional overrides never reach the
- * `buddy_reaction` text, which stays one printable line within the limit.
+ * `buddy_reaction` text, which stays one printable line within the limit; a reply that never
+ * ends is cut off instead of buffered.
  */
 import { describe, expect, it } from 'vitest';
-import { parseBuddyReaction } from '../../src/buddy/index.js';
+import { BUDDY_REPLY_LIMIT, BuddyReplyTooLongError, collectReplyText, parseBuddyReaction, replyLimit } from '../../src/buddy/index.js';
+import type { ModelClient, ModelRequest } from '../../src/model/types.js';
 
 const reply = (say: string) => JSON.stringify({ say });
 
@@ -23,5 +25,30 @@ describe('parseBuddyReaction on a hostile say', () => {
     const out = parseBuddyReaction(reply(`${'ab\n'.repeat(1_000_000)}`), 60)!;
     expect(Array.from(out)).toHaveLength(60);
     expect(out).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe('an observer that never stops streaming', () => {
+  it('is cut off at the reply limit: the request stops and fails with BuddyReplyTooLongError', async () => {
+    let sent = 0;
+    let closed = false;
+    const model = {
+      model: 'm',
+      providerId: 'p',
+      async *stream() {
+        try {
+          for (;;) {
+            sent++;
+            yield { type: 'output_text_delta' as const, delta: '{"say":"' + 'a'.repeat(1000) };
+          }
+        } finally {
+          closed = true;
+        }
+      },
+    } as unknown as ModelClient;
+    const reply = collectReplyText(model, {} as ModelRequest, new AbortController().signal, replyLimit(80));
+    await expect(reply).rejects.toThrow(BuddyReplyTooLongError);
+    expect(closed).toBe(true);
+    expect(sent).toBe(Math.floor(BUDDY_REPLY_LIMIT / 1008) + 1);
   });
 });
