@@ -24,6 +24,8 @@ export class DelegatePort {
   private sendBack: SendBack | null = null;
   /** The approval being routed to the parent (awaited before the child is shut down). */
   private inflight: Promise<void> = Promise.resolve();
+  /** The parent-side id of that approval while the parent has not decided it. */
+  private awaitingParent: string | null = null;
   private finished = false;
   private closed = false;
   private shuttingDown = false;
@@ -93,6 +95,15 @@ export class DelegatePort {
   submit(op: OpInput): Promise<string> {
     if (!this.child) return Promise.reject(new Error(`delegate ${this.childThreadId} has no child thread yet`));
     return this.child.submit(op);
+  }
+
+  /**
+   * Interrupts the child. A parent decision the child waits for resolves with `abort` first:
+   * the command it asked about will not run, and later child events are not held behind it.
+   */
+  interrupt(): Promise<string> {
+    if (this.awaitingParent !== null) this.options.parent.abortApproval(this.awaitingParent);
+    return this.submit({ type: 'interrupt' });
   }
 
   /** `abortParentDecision`: the parent's pending approval resolves with `abort`. */
@@ -175,10 +186,13 @@ export class DelegatePort {
     if (exec) parent.emit({ ...msg, turn_id: parent.turnId, ...(renamed ? { approval_id: approvalId } : {}) });
     else parent.emit({ ...msg, turn_id: parent.turnId, ...(renamed ? { call_id: approvalId } : {}) });
     let decision: ReviewDecision;
+    this.awaitingParent = approvalId;
     try {
       decision = await parent.requestApproval({ approvalId, kind });
     } catch {
       decision = 'abort';
+    } finally {
+      this.awaitingParent = null;
     }
     const op: OpInput = exec
       ? { type: 'exec_approval', id: childApprovalId, turn_id: msg.turn_id, decision }

@@ -96,6 +96,8 @@ export interface DelegateHandle {
   readonly actor: AnyActorRef;
   /** Forwards an op to the child (interactive form); rejects once the child is closed. */
   submit(op: OpInput): Promise<string>;
+  /** Submits `interrupt` to the child, first resolving with `abort` a parent decision it waits for. */
+  interrupt(): Promise<string>;
   /** Cancels: pending parent approval → `abort`; child gets `interrupt`, `shutdown`, drained ≤ 500 ms. */
   cancel(): void;
   /** Resolves when the delegate actor ended (or was stopped with its parent). */

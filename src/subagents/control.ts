@@ -38,6 +38,8 @@ export interface ChildAgentHandle {
   thread: Thread;
   /** Interrupts and shuts the child down; resolves once it has closed. */
   stop(): Promise<void>;
+  /** Interrupts the child's turn (a parent decision it waits for resolves with `abort`). */
+  interrupt(): Promise<void>;
 }
 
 /** What the thread that owns a `SubAgentControl` provides. */
@@ -110,7 +112,7 @@ export class SubAgentControl {
       this.starting.delete(starting);
     }
     const { thread } = child;
-    const agent: SpawnedAgent = { threadId: thread.id, parentThreadId: this.host.threadId, depth: this.childDepth, thread, stop: () => child.stop() };
+    const agent: SpawnedAgent = { threadId: thread.id, parentThreadId: this.host.threadId, depth: this.childDepth, thread, stop: () => child.stop(), interrupt: () => child.interrupt() };
     this.host.tree.commit(agent, release);
     this.watch(agent);
     for (const listener of this.spawnListeners) listener(agent);
@@ -155,7 +157,7 @@ export class SubAgentControl {
   async sendInput(id: string, items: UserInput[], interrupt: boolean): Promise<string> {
     const agent = this.agent(id);
     try {
-      if (interrupt) await agent.thread.submit({ type: 'interrupt' });
+      if (interrupt) await agent.interrupt();
       return await agent.thread.submit({ type: 'user_input', items });
     } catch {
       // The agent's thread is gone (Codex `InternalAgentDied`): it leaves the tree.

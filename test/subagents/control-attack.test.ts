@@ -31,7 +31,7 @@ function stubThread(id: string, status: AgentStatus = 'running') {
 }
 
 function agentOf(tree: AgentTree, threadId: string, parentThreadId: string, depth: number, stops: string[]): SpawnedAgent {
-  const agent: SpawnedAgent = { threadId, parentThreadId, depth, thread: stubThread(threadId).thread, stop: async () => void stops.push(threadId) };
+  const agent: SpawnedAgent = { threadId, parentThreadId, depth, thread: stubThread(threadId).thread, stop: async () => void stops.push(threadId), interrupt: async () => {} };
   tree.commit(agent, tree.reserve());
   return agent;
 }
@@ -89,7 +89,7 @@ describe('a spawn still creating its child', () => {
     const started = new Promise<ChildAgentHandle>((resolve) => (open = resolve));
     const stopped: string[] = [];
     const child = stubThread('kid');
-    const handle: ChildAgentHandle = { thread: child.thread, stop: async () => void stopped.push('kid') };
+    const handle: ChildAgentHandle = { thread: child.thread, stop: async () => void stopped.push('kid'), interrupt: async () => {} };
     return { started, open: () => open(handle), stopped, child };
   };
 
