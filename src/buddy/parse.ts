@@ -48,7 +48,10 @@ export function parseBuddyReaction(text: string, maxChars: number): string | nul
 }
 
 function hasForbiddenPhrase(text: string): boolean {
-  const lower = text.toLowerCase();
+  // Compared on a folded copy: compatibility forms (fullwidth letters …) folded, invisible
+  // format characters (zero-width spaces and joiners, soft hyphens) removed, spaces collapsed,
+  // so a phrase cannot slip through disguised; the shown text keeps its own characters.
+  const lower = text.normalize('NFKC').replace(/\p{Cf}/gu, '').replace(/\s+/g, ' ').toLowerCase();
   return FORBIDDEN.some((phrase) => lower.includes(phrase));
 }
 

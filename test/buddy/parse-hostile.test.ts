@@ -52,3 +52,12 @@ describe('an observer that never stops streaming', () => {
     expect(sent).toBe(Math.floor(BUDDY_REPLY_LIMIT / 1008) + 1);
   });
 });
+
+describe('forbidden phrases in disguise', () => {
+  it('are still found through zero-width characters, soft hyphens, fullwidth letters and doubled spaces', () => {
+    for (const say of ['my sys\u200btem prompt says hi', 'the sand\u00adbox is cosy', 'ｓｙｓｔｅｍ ｐｒｏｍｐｔ leaked', 'an api   key!', 'a tool\u2060 call']) {
+      expect(parseBuddyReaction(reply(say), 80)).toBeNull();
+    }
+    expect(parseBuddyReaction(reply('Nice 👩\u200d💻 work'), 80)).toBe('Nice 👩\u200d💻 work');
+  });
+});
