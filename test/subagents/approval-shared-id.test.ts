@@ -25,13 +25,16 @@ describe("the parent's own approval under a child's pending approval id", () => 
           await eventually(() => rig!.log.ofType('exec_approval_request').length === 1, 10_000, 'the child approval');
           return calls('p2', shell('dup', ['touch', 'parent.txt']));
         },
-        answer('p3', 'done'),
+        // The parent turn stays active (waiting for the child) while the child's approval is answered.
+        () => calls('p3', call('wait_1', 'wait', { ids: [agentIdFrom(r.parentRequests[1]!, 'spawn_1')] })),
+        answer('p4', 'done'),
       ],
       [calls('c1', shell('dup', ['touch', 'child.txt'])), answer('c2', 'child done')],
     );
     rig = await startRig(r.script, { subAgents: {}, approvalPolicy: 'untrusted', sandboxPolicy: FULL_ACCESS });
     const turn = await rig.thread.submit(say('delegate'));
-    await eventually(() => r.parentRequests.length === 3 || rig!.log.ofType('exec_approval_request').length === 2, 10_000, 'the parent command');
+    // The parent's own command was answered (declined) before anyone decided anything.
+    await eventually(() => r.parentRequests.length === 3, 10_000, 'the parent command to be answered');
     await rig.thread.submit({ type: 'exec_approval', id: 'dup', decision: 'approved' });
     await eventually(() => r.childRequests.length === 2, 10_000, 'the child to go on');
     await rig.log.untilType('task_complete', { id: turn });
