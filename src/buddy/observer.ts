@@ -10,6 +10,7 @@
  * logged); requests still running when the thread shuts down are stopped.
  */
 import { createActor, fromPromise, type AnyActorRef, type InspectionEvent, type Observer } from 'xstate';
+import { TurnstateError } from '../errors.js';
 import type { Event, EventMsg } from '../protocol/index.js';
 import { modelCapabilities, requestReasoning } from '../model/capabilities.js';
 import type { ModelClient, ModelRequest } from '../model/types.js';
@@ -54,18 +55,42 @@ export function buddyObserverRequest(buddy: BuddySettings, model: ModelClient, l
 }
 
 /**
+ * Longest observer reply read, in UTF-16 code units, when `maxReactionChars` asks for no more
+ * (a `{"say": …}` reply is short; a model that keeps streaming is cut off, not buffered).
+ * @example
+ * replyLimit(80) === BUDDY_REPLY_LIMIT; // true
+ */
+export const BUDDY_REPLY_LIMIT = 65_536;
+
+/** The reply limit for a reaction limit: room for the JSON around a `say` of `maxReactionChars` characters. */
+export const replyLimit = (maxReactionChars: number): number => Math.max(BUDDY_REPLY_LIMIT, 8 * maxReactionChars);
+
+/**
+ * An observer reply longer than its limit: the request is stopped and counts as failed.
+ * @example
+ * new BuddyReplyTooLongError(65_536).code; // 'buddy_reply_too_long'
+ */
+export class BuddyReplyTooLongError extends TurnstateError {
+  constructor(limit: number) {
+    super('buddy_reply_too_long', 'model', `the buddy observer reply passed ${limit} characters`);
+  }
+}
+
+/**
  * Streams `request` and returns the reply text: the text deltas, or (when they were blank) the
- * text of the finished assistant messages, up to `completed`. Throws what the stream throws.
+ * text of the finished assistant messages, up to `completed`. Throws what the stream throws,
+ * and `BuddyReplyTooLongError` (stopping the stream) once the text passes `maxChars`.
  * @example
  * const text = await collectReplyText(model, request, AbortSignal.timeout(30_000));
  */
-export async function collectReplyText(model: ModelClient, request: ModelRequest, signal: AbortSignal): Promise<string> {
+export async function collectReplyText(model: ModelClient, request: ModelRequest, signal: AbortSignal, maxChars = BUDDY_REPLY_LIMIT): Promise<string> {
   let text = '';
   for await (const event of model.stream(request, signal)) {
     if (event.type === 'output_text_delta') text += event.delta;
     else if (event.type === 'output_item_done' && text.trim() === '' && event.item.type === 'message') {
       for (const part of event.item.content) if (part.type === 'output_text') text += part.text;
     } else if (event.type === 'completed') break;
+    if (text.length > maxChars) throw new BuddyReplyTooLongError(maxChars);
   }
   return text;
 }
@@ -84,7 +109,7 @@ export interface BuddyReactionInput {
  * createActor(buddyReactionLogic, { input: { model, request, maxReactionChars: 80 } }).start();
  */
 export const buddyReactionLogic = fromPromise<string | null, BuddyReactionInput>(async ({ input, signal }) =>
-  parseBuddyReaction(await collectReplyText(input.model, input.request, signal), input.maxReactionChars),
+  parseBuddyReaction(await collectReplyText(input.model, input.request, signal, replyLimit(input.maxReactionChars)), input.maxReactionChars),
 );
 
 /**

@@ -77,6 +77,7 @@ export function startDelegate(options: DelegateOptions): DelegateHandle {
     childThreadId: port.childThreadId,
     actor,
     submit: (op) => port.submit(op),
+    interrupt: () => port.interrupt(),
     cancel: () => {
       if (actor.getSnapshot().status === 'active') actor.send({ type: 'CANCEL' });
       // The actor stopped with its parent: the child is still shut down.

@@ -24,6 +24,8 @@ export class DelegatePort {
   private sendBack: SendBack | null = null;
   /** The approval being routed to the parent (awaited before the child is shut down). */
   private inflight: Promise<void> = Promise.resolve();
+  /** The parent-side id of that approval while the parent has not decided it. */
+  private awaitingParent: string | null = null;
   private finished = false;
   private closed = false;
   private shuttingDown = false;
@@ -95,9 +97,28 @@ export class DelegatePort {
     return this.child.submit(op);
   }
 
+  /**
+   * Interrupts the child. A parent decision the child waits for resolves with `abort` first:
+   * the command it asked about will not run, and later child events are not held behind it.
+   */
+  interrupt(): Promise<string> {
+    if (this.awaitingParent !== null) this.options.parent.abortApproval(this.awaitingParent);
+    return this.submit({ type: 'interrupt' });
+  }
+
   /** `abortParentDecision`: the parent's pending approval resolves with `abort`. */
   abortParentDecision(approvalId: string): void {
     this.options.parent.abortApproval(approvalId);
+  }
+
+  /** `id` when the parent waits on no approval of that id, else `id@<childThreadId>` (then `…#n`). */
+  private parentApprovalId(id: string): string {
+    const parent = this.options.parent;
+    if (!parent.isApprovalPending(id)) return id;
+    const base = `${id}@${this.childThreadId}`;
+    let candidate = base;
+    for (let n = 2; parent.isApprovalPending(candidate); n++) candidate = `${base}#${n}`;
+    return candidate;
   }
 
   private setHandler(handler: Handler | null): void {
@@ -155,19 +176,27 @@ export class DelegatePort {
     const msg = event.msg as Extract<Event['msg'], { type: 'exec_approval_request' | 'apply_patch_approval_request' }>;
     const parent = this.options.parent;
     const exec = msg.type === 'exec_approval_request';
-    const approvalId = exec ? (msg.approval_id ?? msg.call_id) : msg.call_id;
+    const childApprovalId = exec ? (msg.approval_id ?? msg.call_id) : msg.call_id;
+    // Call ids come from the child's model: one the parent already waits on (its own, or another
+    // child's) is asked under a new id, so each decision reaches only the approval it answers.
+    const approvalId = this.parentApprovalId(childApprovalId);
+    const renamed = approvalId !== childApprovalId;
     const kind = exec ? 'exec' : 'patch';
     this.sendBack?.({ type: 'CHILD.APPROVAL_REQUESTED', approvalId, kind });
-    parent.emit({ ...msg, turn_id: parent.turnId });
+    if (exec) parent.emit({ ...msg, turn_id: parent.turnId, ...(renamed ? { approval_id: approvalId } : {}) });
+    else parent.emit({ ...msg, turn_id: parent.turnId, ...(renamed ? { call_id: approvalId } : {}) });
     let decision: ReviewDecision;
+    this.awaitingParent = approvalId;
     try {
       decision = await parent.requestApproval({ approvalId, kind });
     } catch {
       decision = 'abort';
+    } finally {
+      this.awaitingParent = null;
     }
     const op: OpInput = exec
-      ? { type: 'exec_approval', id: approvalId, turn_id: msg.turn_id, decision }
-      : { type: 'patch_approval', id: approvalId, decision };
+      ? { type: 'exec_approval', id: childApprovalId, turn_id: msg.turn_id, decision }
+      : { type: 'patch_approval', id: childApprovalId, decision };
     await this.child?.submit(op).catch(ignore);
     this.sendBack?.({ type: 'CHILD.APPROVAL_DECIDED', approvalId, decision });
   }

@@ -62,6 +62,8 @@ export interface DelegateParent {
   requestApproval(request: { approvalId: string; kind: 'exec' | 'patch' }): Promise<ReviewDecision>;
   /** Resolves a pending parent approval with `abort` without interrupting the parent turn. */
   abortApproval(approvalId: string): void;
+  /** Whether the parent already waits on an approval with this id (its own, or another child's). */
+  isApprovalPending(approvalId: string): boolean;
   /** Spawns the delegate actor in the parent's tree (systemId `delegate:<childThreadId>`); null when it cannot. */
   spawnActor(input: DelegateInput): AnyActorRef | null;
 }
@@ -94,6 +96,8 @@ export interface DelegateHandle {
   readonly actor: AnyActorRef;
   /** Forwards an op to the child (interactive form); rejects once the child is closed. */
   submit(op: OpInput): Promise<string>;
+  /** Submits `interrupt` to the child, first resolving with `abort` a parent decision it waits for. */
+  interrupt(): Promise<string>;
   /** Cancels: pending parent approval → `abort`; child gets `interrupt`, `shutdown`, drained ≤ 500 ms. */
   cancel(): void;
   /** Resolves when the delegate actor ended (or was stopped with its parent). */

@@ -26,6 +26,7 @@ export function turnDelegateParent(rt: ThreadHost, ctx: TaskContext): DelegatePa
       approval?.send({ type: 'DECIDE', decision: 'abort' });
       approval?.send({ type: 'CLEAR' });
     },
+    isApprovalPending: (approvalId) => turn()?.getSnapshot().children[`approval:${approvalId}`] !== undefined,
     spawnActor: (input) => {
       const ref = turn();
       if (!ref || ref.getSnapshot().status !== 'active') return null;

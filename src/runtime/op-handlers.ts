@@ -88,6 +88,9 @@ export class OpHandlers {
           if (rt.activeTurn() !== null) rt.actor.send({ type: 'INTERRUPT' });
           await rt.waitSettled();
           await this.services.subAgents.shutdownAll();
+        } else {
+          // No child yet: still mark the thread closing, so a spawn that starts later creates none.
+          await this.services.subAgents?.shutdownAll();
         }
         rt.actor.send({ type: 'SHUTDOWN', submissionId: id });
         break;

@@ -191,6 +191,12 @@ export class LiveTaskContext implements EngineContext {
     if (this.detached || this.signal.aborted) return Promise.reject(abortError());
     const turn = this.rt.turnRef(this.turnId);
     if (!turn) return Promise.reject(abortError('the turn has ended'));
+    if (request.approvalId in turn.getSnapshot().context.approvals) {
+      // Another request (a child's, routed here) already waits under this id: sharing its
+      // actor would let one decision approve both commands, so this one is declined.
+      this.rt.logger.warn('declining an approval whose id is already pending', { turnId: this.turnId, approvalId: request.approvalId });
+      return Promise.resolve('denied');
+    }
     turn.send({ type: 'APPROVAL.REQUEST', approvalId: request.approvalId, kind: request.kind });
     const child = turn.getSnapshot().children[approvalActorId(request.approvalId)] as ActorRefFrom<typeof approvalMachine> | undefined;
     if (!child) return Promise.reject(abortError('the approval could not be registered'));
@@ -206,6 +212,7 @@ export class LiveTaskContext implements EngineContext {
       const sub = child.subscribe((snap) => {
         if (snap.status !== 'done' || !snap.output) return;
         finish();
+        this.rt.approvalSettled(request.approvalId);
         const decision = snap.output.decision;
         if (decision === 'approved_for_session' && request.sessionKey) this.approveForSession(request.sessionKey);
         resolve(decision);

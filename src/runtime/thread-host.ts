@@ -119,4 +119,6 @@ export interface ThreadHost {
   flushRollout(): Promise<void>;
   /** Persists (by policy) then delivers an event. */
   emit(id: string, msg: EventMsg): void;
+  /** An approval was answered: the read model stops listing it as pending. */
+  approvalSettled(approvalId: string): void;
 }

@@ -361,6 +361,10 @@ export class ThreadRuntime implements ThreadHost, ThreadStatePort {
     if (msg.type === 'shutdown_complete') this.events.close();
   }
 
+  approvalSettled(approvalId: string): void {
+    this.viewFeeder.settleApproval(approvalId);
+  }
+
   status(): AgentStatus {
     return this.agentStatus;
   }

@@ -70,6 +70,8 @@ export function createViewStore(threadId: string) {
         if (next === fields && line === null) return ctx;
         return withTranscript(next, line === null ? lines : appendToLog(lines, [line]));
       },
+      /** An approval was answered (its request stays in the event stream; no event says so). */
+      approvalSettled: (ctx, { id }: { id: string }) => ({ ...ctx, pendingApprovals: ctx.pendingApprovals.filter((a) => a.id !== id) }),
       /** Appends streamed assistant text (coalesced by `ViewFeeder`). */
       stream: (ctx, { text }: { text: string }) => {
         const { fields, lines } = partsOf(ctx);
@@ -134,6 +136,12 @@ export class ViewFeeder {
     if (!FOLDED.has(event.msg.type)) return;
     this.flush();
     this.store.trigger.event({ event });
+  }
+
+  /** An approval was answered: drops it from `pendingApprovals` (after any streamed text). */
+  settleApproval(approvalId: string): void {
+    this.flush();
+    this.store.trigger.approvalSettled({ id: approvalId });
   }
 
   /** Applies streamed text not yet in the store. */

@@ -5,7 +5,9 @@
  *
  * Invariants: a child notifies its parent once, at its first final status, with a
  * `<subagent_notification>` message that starts no turn; once `shutdownAll` began no
- * notification reaches the parent; a closed agent is no longer in the tree.
+ * notification reaches the parent; a closed agent is no longer in the tree; a thread reaches
+ * (by id) only its own descendants, never its parent, a sibling or a cousin; a child still
+ * being created when the thread is interrupted or shut down is taken down as soon as it exists.
  */
 import { isFinalStatus, type AgentStatus, type ReasoningEffort, type ResponseItem, type UserInput } from '../protocol/index.js';
 import type { Thread } from '../runtime/thread.js';
@@ -36,6 +38,8 @@ export interface ChildAgentHandle {
   thread: Thread;
   /** Interrupts and shuts the child down; resolves once it has closed. */
   stop(): Promise<void>;
+  /** Interrupts the child's turn (a parent decision it waits for resolves with `abort`). */
+  interrupt(): Promise<void>;
 }
 
 /** What the thread that owns a `SubAgentControl` provides. */
@@ -69,6 +73,10 @@ export interface WaitResult {
  */
 export class SubAgentControl {
   private closing = false;
+  /** Bumped by every `interruptAll`: a spawn that started before it must not leave a live child. */
+  private interrupts = 0;
+  /** Spawns still creating their child (settle once it is registered or taken down). */
+  private readonly starting = new Set<Promise<unknown>>();
   private readonly spawnListeners = new Set<(agent: SpawnedAgent) => void>();
 
   constructor(private readonly host: SubAgentHost) {}
@@ -92,16 +100,19 @@ export class SubAgentControl {
     opts: { callId: string; model: string | null; reasoningEffort: ReasoningEffort | null; forkContext: boolean },
   ): Promise<SpawnedAgent> {
     if (!this.canSpawn) throw new CollabToolError('Agent depth limit reached. Solve the task yourself.');
+    if (this.closing) throw new CollabToolError('collab spawn failed: this thread is shutting down');
     const release = this.host.tree.reserve();
+    const interrupts = this.interrupts;
+    const starting = this.startChild(opts, release, interrupts);
+    this.starting.add(starting);
     let child: ChildAgentHandle;
     try {
-      child = await this.host.startChild({ parentThreadId: this.host.threadId, depth: this.childDepth, model: opts.model, reasoningEffort: opts.reasoningEffort });
-    } catch (err) {
-      release();
-      throw new CollabToolError(`collab spawn failed: ${err instanceof Error ? err.message : String(err)}`);
+      child = await starting;
+    } finally {
+      this.starting.delete(starting);
     }
     const { thread } = child;
-    const agent: SpawnedAgent = { threadId: thread.id, parentThreadId: this.host.threadId, depth: this.childDepth, thread, stop: () => child.stop() };
+    const agent: SpawnedAgent = { threadId: thread.id, parentThreadId: this.host.threadId, depth: this.childDepth, thread, stop: () => child.stop(), interrupt: () => child.interrupt() };
     this.host.tree.commit(agent, release);
     this.watch(agent);
     for (const listener of this.spawnListeners) listener(agent);
@@ -113,9 +124,29 @@ export class SubAgentControl {
     return agent;
   }
 
-  /** The agent's last known status (`not_found` for an id the tree does not hold). */
+  /**
+   * Creates the child in the slot `release` holds. A child that comes up after this thread was
+   * interrupted or began shutting down is taken down at once and the spawn fails.
+   */
+  private async startChild(opts: { model: string | null; reasoningEffort: ReasoningEffort | null }, release: () => void, interrupts: number): Promise<ChildAgentHandle> {
+    let child: ChildAgentHandle;
+    try {
+      child = await this.host.startChild({ parentThreadId: this.host.threadId, depth: this.childDepth, model: opts.model, reasoningEffort: opts.reasoningEffort });
+    } catch (err) {
+      release();
+      throw new CollabToolError(`collab spawn failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (this.closing || this.interrupts !== interrupts) {
+      await child.stop().catch((err: unknown) => this.host.logger.warn('could not stop a sub-agent created during an interrupt', { error: String(err) }));
+      release();
+      throw new CollabToolError(`collab spawn failed: this thread was ${this.closing ? 'shut down' : 'interrupted'} while the agent started`);
+    }
+    return child;
+  }
+
+  /** The agent's last known status (`not_found` for an id that is not a live descendant of this thread). */
   status(id: string): AgentStatus {
-    return this.host.tree.get(id)?.thread.status() ?? 'not_found';
+    return this.descendant(id)?.thread.status() ?? 'not_found';
   }
 
   /**
@@ -126,7 +157,7 @@ export class SubAgentControl {
   async sendInput(id: string, items: UserInput[], interrupt: boolean): Promise<string> {
     const agent = this.agent(id);
     try {
-      if (interrupt) await agent.thread.submit({ type: 'interrupt' });
+      if (interrupt) await agent.interrupt();
       return await agent.thread.submit({ type: 'user_input', items });
     } catch {
       // The agent's thread is gone (Codex `InternalAgentDied`): it leaves the tree.
@@ -165,7 +196,7 @@ export class SubAgentControl {
       // Final statuses as delivered (an agent that shut down leaves the tree, but reports `shutdown`).
       const seen: Record<string, AgentStatus> = {};
       for (const id of new Set(ids)) {
-        const thread = this.host.tree.get(id)?.thread;
+        const thread = this.descendant(id)?.thread;
         if (!thread) continue;
         offs.push(
           thread.onStatus((status) => {
@@ -195,7 +226,9 @@ export class SubAgentControl {
 
   /** Interrupts and shuts down every live child of this thread (each takes its own children down). */
   async interruptAll(): Promise<void> {
-    await Promise.all(this.host.tree.childrenOf(this.host.threadId).map((agent) => this.takeDown(agent)));
+    this.interrupts++;
+    const children = this.host.tree.childrenOf(this.host.threadId);
+    await Promise.all([...children.map((agent) => this.takeDown(agent)), ...[...this.starting].map((spawn) => spawn.catch(() => undefined))]);
   }
 
   /** Like `interruptAll`, for a thread that is shutting down: no more notifications reach it. */
@@ -218,15 +251,27 @@ export class SubAgentControl {
     return this.host.tree.childrenOf(this.host.threadId).map((agent) => ({ threadId: agent.threadId, depth: agent.depth, status: agent.thread.status() }));
   }
 
-  /** Whether this thread has live children. */
+  /** Whether this thread has live children, or a spawn still creating one. */
   get hasChildren(): boolean {
-    return this.host.tree.childrenOf(this.host.threadId).length > 0;
+    return this.starting.size > 0 || this.host.tree.childrenOf(this.host.threadId).length > 0;
   }
 
   private agent(id: string): SpawnedAgent {
-    const agent = this.host.tree.get(id);
+    const agent = this.descendant(id);
     if (!agent) throw new CollabToolError(`agent with id ${id} not found`);
     return agent;
+  }
+
+  /**
+   * The live agent `id` when it descends from this thread. The tree is shared by every depth,
+   * so without this check a spawned agent could close or steer its own parent or a sibling.
+   */
+  private descendant(id: string): SpawnedAgent | undefined {
+    const agent = this.host.tree.get(id);
+    for (let up = agent; up; up = this.host.tree.get(up.parentThreadId)) {
+      if (up.parentThreadId === this.host.threadId) return agent;
+    }
+    return undefined;
   }
 
   /** Interrupt, then shutdown (which takes the child's own children down first), through its delegate. */

@@ -29,13 +29,23 @@ export function threadDelegateParent(rt: ThreadRuntime): DelegateParent {
       return activeTurnId() ?? '';
     },
     emit: (msg) => rt.emit(activeTurnId() ?? '', msg),
-    requestApproval: (request) => liveContext()?.requestApproval(request) ?? Promise.resolve('denied'),
+    requestApproval: (request) => {
+      const ctx = liveContext();
+      if (ctx) return ctx.requestApproval(request);
+      // Nobody to ask: answered at once, so the read model does not keep it as pending.
+      rt.approvalSettled(request.approvalId);
+      return Promise.resolve('denied');
+    },
     abortApproval: (approvalId) => {
       const turnId = activeTurnId();
       const approval = (turnId === null ? undefined : rt.turnRef(turnId)?.getSnapshot().children[`approval:${approvalId}`]) as AnyActorRef | undefined;
       // `abort` then `CLEAR`: the approval resolves with `abort` without interrupting the turn.
       approval?.send({ type: 'DECIDE', decision: 'abort' });
       approval?.send({ type: 'CLEAR' });
+    },
+    isApprovalPending: (approvalId) => {
+      const turnId = activeTurnId();
+      return turnId !== null && rt.turnRef(turnId)?.getSnapshot().children[`approval:${approvalId}`] !== undefined;
     },
     spawnActor: (input) => {
       if (rt.actor.getSnapshot().status !== 'active') return null;

@@ -18,6 +18,8 @@ export interface SpawnedAgent {
   readonly thread: Thread;
   /** Interrupts and shuts the agent down through its delegate; resolves once it has closed. */
   stop(): Promise<void>;
+  /** Interrupts the agent's turn through its delegate (a parent decision it waits for is aborted). */
+  interrupt(): Promise<void>;
 }
 
 /**

@@ -155,6 +155,9 @@ export function subAgentWiring(input: SubAgentWiringInput): SubAgentWiring | nul
         await handle.childClosed;
         await thread.shutdown();
       },
+      interrupt: async () => {
+        await handle.interrupt();
+      },
     };
   };
   const control = new SubAgentControl({

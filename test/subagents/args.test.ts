@@ -75,7 +75,7 @@ describe('options and slots', () => {
     expect(() => tree.reserve()).toThrow('collab spawn failed: agent thread limit reached (max 2)');
     b();
     b(); // a second release of the same slot changes nothing
-    const stub = { threadId: 't1', parentThreadId: 'root', depth: 1, thread: {} as never, stop: async () => {} };
+    const stub = { threadId: 't1', parentThreadId: 'root', depth: 1, thread: {} as never, stop: async () => {}, interrupt: async () => {} };
     tree.commit(stub, a);
     const c = tree.reserve();
     expect(() => tree.reserve()).toThrow(CollabToolError);

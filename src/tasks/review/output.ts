@@ -5,13 +5,33 @@
 import { ReviewOutputEvent } from '../../protocol/index.js';
 
 /**
+ * Longest text field a review output keeps, in UTF-16 code units: the reviewer's message is
+ * the child model's to choose, and the output lands in the parent's events, rollout and history.
+ * @example
+ * parseReviewOutput('x'.repeat(1e6)).overall_explanation.length <= REVIEW_TEXT_LIMIT; // true
+ */
+export const REVIEW_TEXT_LIMIT = 16_384;
+/**
+ * Most findings a review output keeps (the first ones, in the reviewer's order).
+ * @example
+ * parseReviewOutput(JSON.stringify({ findings: manyFindings })).findings.length <= REVIEW_FINDINGS_LIMIT; // true
+ */
+export const REVIEW_FINDINGS_LIMIT = 100;
+
+/**
  * Parses the reviewer's last message: the whole text as JSON, else the text from its first
- * `{` to its last `}`, else the text itself as `overall_explanation` (Codex's order).
+ * `{` to its last `}`, else the text itself as `overall_explanation` (Codex's order). Total and
+ * bounded: any text gives an output, holding only the schema's fields, each text cut to
+ * `REVIEW_TEXT_LIMIT` (ending `…`) and at most `REVIEW_FINDINGS_LIMIT` findings.
  * @example
  * parseReviewOutput('no issues').overall_explanation; // 'no issues'
  * parseReviewOutput('Here: {"findings":[],"overall_explanation":"ok"}').overall_explanation; // 'ok'
  */
 export function parseReviewOutput(text: string): ReviewOutputEvent {
+  return bounded(unbounded(text));
+}
+
+function unbounded(text: string): ReviewOutputEvent {
   const whole = fromJson(text);
   if (whole) return whole;
   const start = text.indexOf('{');
@@ -21,6 +41,27 @@ export function parseReviewOutput(text: string): ReviewOutputEvent {
     if (inner) return inner;
   }
   return { findings: [], overall_correctness: '', overall_explanation: text, overall_confidence_score: 0 };
+}
+
+const cut = (text: string): string => (text.length <= REVIEW_TEXT_LIMIT ? text : `${text.slice(0, REVIEW_TEXT_LIMIT - 1)}…`);
+
+/** Only the schema's fields (the schema's objects are loose), texts and findings capped. */
+function bounded(output: ReviewOutputEvent): ReviewOutputEvent {
+  return {
+    findings: output.findings.slice(0, REVIEW_FINDINGS_LIMIT).map((f) => ({
+      title: cut(f.title),
+      body: cut(f.body),
+      confidence_score: f.confidence_score,
+      priority: f.priority,
+      code_location: {
+        absolute_file_path: cut(f.code_location.absolute_file_path),
+        line_range: { start: f.code_location.line_range.start, end: f.code_location.line_range.end },
+      },
+    })),
+    overall_correctness: cut(output.overall_correctness),
+    overall_explanation: cut(output.overall_explanation),
+    overall_confidence_score: output.overall_confidence_score,
+  };
 }
 
 function fromJson(text: string): ReviewOutputEvent | null {
