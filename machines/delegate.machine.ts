@@ -104,6 +104,8 @@ export const delegateMachine = setup({
     /** Resolves the parent's pending approval with `abort` (the child then gets `abort`). */
     abortParentDecision: (_, _params: { approvalId: string; parentTurnId: string }) => {},
     markDrainTimedOut: assign({ drainTimedOut: () => true }),
+    /** Records why shutting the child down failed; the delegate still ends. */
+    recordShutdownFailure: assign({ shutdownFailure: ({ event }) => failureOf((event as { error?: unknown }).error, 'delegate_shutdown_failed') }),
   },
   delays: { drainLimit: DELEGATE_DRAIN_TIMEOUT_MS },
 }).createMachine({
@@ -172,7 +174,7 @@ export const delegateMachine = setup({
         src: 'shutdownChild',
         input: ({ context }) => ({ port: context.port, interrupt: true }),
         onDone: 'done',
-        onError: { target: 'done', actions: assign({ shutdownFailure: ({ event }) => failureOf(event.error, 'delegate_shutdown_failed') }) },
+        onError: { target: 'done', actions: 'recordShutdownFailure' },
       },
       after: { drainLimit: leaveAfterDrain },
     },
@@ -182,7 +184,7 @@ export const delegateMachine = setup({
         src: 'shutdownChild',
         input: ({ context }) => ({ port: context.port, interrupt: true }),
         onDone: 'done',
-        onError: { target: 'done', actions: assign({ shutdownFailure: ({ event }) => failureOf(event.error, 'delegate_shutdown_failed') }) },
+        onError: { target: 'done', actions: 'recordShutdownFailure' },
       },
       after: { drainLimit: leaveAfterDrain },
     },

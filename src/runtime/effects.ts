@@ -84,6 +84,20 @@ function endTurn(ports: ThreadPorts, turnId: string, startedAt: number | null, f
   };
 }
 
+/**
+ * Tells the goal actor a turn ended (with the thread's usage and the time), unless nothing
+ * would change (no goal, no continuation turn); resolves once a goal write it caused is
+ * stored, or `undefined` when none runs.
+ */
+function settleGoal(
+  ports: ThreadPorts,
+  end: { type: 'GOAL.TURN_FINISHED'; turnId: string; toolCalls: number } | { type: 'GOAL.TASK_ABORTED'; turnId: string; interrupted: boolean },
+): Promise<void> | undefined {
+  const goal = ports.thread.goalRef();
+  if (!turnEndSettlesNothing(goal.getSnapshot().context)) goal.send({ ...end, usage: ports.thread.totalUsage(), now: ports.clock.now() });
+  return ports.goals.pending();
+}
+
 /** The turn machine (and its task, tool-call and approval machines) with one thread's effects. */
 const turnLogic = (ports: ThreadPorts) =>
   provideShared(turnMachine, {
@@ -112,20 +126,10 @@ const turnLogic = (ports: ThreadPorts) =>
         // Only the turn's own leftover input: undelivered mail stays queued for the next turn.
         for (const item of rt.takeTurnPendingInput(input.turnId)) rt.recordPendingItem(input.turnId, item);
       }),
-      settleGoalOnFinish: fromEffect<{ turnId: string; toolCalls: number }>(({ input }) => {
-        const rt = ports.thread;
-        const goal = rt.goalRef();
-        if (turnEndSettlesNothing(goal.getSnapshot().context)) return ports.goals.pending();
-        goal.send({
-          type: 'GOAL.TURN_FINISHED',
-          turnId: input.turnId,
-          usage: rt.totalUsage(),
-          now: ports.clock.now(),
-          toolCalls: input.toolCalls,
-        });
+      settleGoalOnFinish: fromEffect<{ turnId: string; toolCalls: number }>(({ input }) =>
         // The settled goal is stored before the turn completes.
-        return ports.goals.pending();
-      }),
+        settleGoal(ports, { type: 'GOAL.TURN_FINISHED', turnId: input.turnId, toolCalls: input.toolCalls }),
+      ),
       taskAbortHook: fromEffect<{ turnId: string }>(({ input }) => {
         const rt = ports.thread;
         const entry = rt.turns.get(input.turnId);
@@ -141,19 +145,9 @@ const turnLogic = (ports: ThreadPorts) =>
           }
         })();
       }),
-      settleGoalOnAbort: fromEffect<{ turnId: string; reason: TurnAbortReason }>(({ input }) => {
-        const rt = ports.thread;
-        const goal = rt.goalRef();
-        if (turnEndSettlesNothing(goal.getSnapshot().context)) return ports.goals.pending();
-        goal.send({
-          type: 'GOAL.TASK_ABORTED',
-          turnId: input.turnId,
-          usage: rt.totalUsage(),
-          now: ports.clock.now(),
-          interrupted: input.reason === 'interrupted',
-        });
-        return ports.goals.pending();
-      }),
+      settleGoalOnAbort: fromEffect<{ turnId: string; reason: TurnAbortReason }>(({ input }) =>
+        settleGoal(ports, { type: 'GOAL.TASK_ABORTED', turnId: input.turnId, interrupted: input.reason === 'interrupted' }),
+      ),
       recordInterruptMarker: fromEffect<{ turnId: string }>(() => {
         const marker: ResponseItem = { type: 'message', role: 'user', content: [{ type: 'input_text', text: TURN_ABORTED_MARKER_TEXT }] };
         ports.thread.recordItems([marker]);
