@@ -25,7 +25,7 @@ export type RecorderEvent = { type: 'REQUEST'; request: RecorderRequest } | { ty
 
 /**
  * Announced when a request was served (`error`: the failure's message, or null).
- * @example recorder.on('served', ({ requestId, error }) => console.log(requestId, error ?? 'ok'));
+ * @example recorder.on('served', ({ requestId, error }) => served.set(requestId, error ?? 'ok'));
  */
 export interface RecorderServed {
   type: 'served';
