@@ -53,10 +53,15 @@ describe('Watching it live: a local WebSocket inspector, offline', () => {
     const { thread, stop } = await watchedThread(`ws://127.0.0.1:${port}`, { model: scriptedModel([scriptedTurn.reply('the answer')]), ephemeral: true, cwd: '/tmp' });
     await thread.run('my secret prompt');
     await thread.shutdown();
-    for (let i = 0; i < 100 && !received.some((m) => m.includes('shutdown')); i++) await new Promise((r) => setTimeout(r, 20));
+    // The inspector's socket delivers asynchronously: wait (not a speed check) until the thread's
+    // final snapshot (state `shutdown`) has arrived, for as long as a loaded machine needs. Every
+    // thread snapshot names `shutdownSubmissionId`, so the match is on the state value.
+    const final = (m: string) => m.includes('"value":"shutdown"');
+    for (let i = 0; i < 1000 && !received.some(final); i++) await new Promise((r) => setTimeout(r, 20));
     stop();
     await new Promise((r) => wss.close(r));
     const all = received.join('\n');
+    expect(received.some(final)).toBe(true);
     expect(received.length).toBeGreaterThan(10);
     expect(all).toContain('"@xstate.snapshot"');
     expect(all).toContain('"count"');
