@@ -6,7 +6,7 @@
  * and then delivers, in call order, with its legacy projection right after it.
  */
 import { createActor, type ActorRefFrom, type AnyActorRef } from 'xstate';
-import { mcpServerActorId, SYSTEM_ID, toolCallActorId, turnActorId } from '../../machines/actor-ids.js';
+import { mcpServerActorId, SYSTEM_ID, turnActorId } from '../../machines/actor-ids.js';
 import type { recorderMachine } from '../../machines/recorder.machine.js';
 import type { ToolCallSpec, TurnSpec } from '../../machines/contracts.js';
 import {
@@ -36,7 +36,7 @@ import type { GoalActor, RuntimeConfig, ThreadActor, ThreadHost, TurnActor, Turn
 import type { ThreadPorts, ThreadStatePort } from './ports.js';
 import { recordResponseInput } from './pending-input.js';
 import { LiveTaskContext } from './task-context.js';
-import { abortError } from '../tools/turn-context.js';
+import { TurnToolCalls } from './tool-calls.js';
 import type { ViewStore } from './view.js';
 import { createViewStore, ViewFeeder } from './view.js';
 import { McpConnectionManager } from '../mcp/manager.js';
@@ -233,59 +233,16 @@ export class ThreadRuntime implements ThreadHost, ThreadStatePort {
 
   // ---- tool calls ---------------------------------------------------------------------
 
-  private nextToolKey = 1;
+  private readonly toolCalls = new TurnToolCalls(this);
 
-  /**
-   * Runs a tool call as an actor of its turn (`tool:<key>`, the call as its input); resolves
-   * with the actor's output item, rejects when its runner failed. Aborting `attempt` (the
-   * sampling attempt that made the call failed) stops the actor and rejects.
-   */
+  /** Runs a tool call as an actor of its turn (see `TurnToolCalls.run`). */
   runToolCall(turnId: string, item: ToolCallItem, callId: string, attempt?: AbortSignal): Promise<ResponseItem> {
-    const key = String(this.nextToolKey++);
-    const call: ToolCallSpec = { key, callId, name: this.toolRouter.toolName(item), turnId, item };
-    const turn = this.turnRef(turnId);
-    if (!turn) return Promise.reject(abortError('the turn has ended'));
-    turn.send({ type: 'TOOL.START', call });
-    const actor = turn.getSnapshot().children[toolCallActorId(key)] as AnyActorRef | undefined;
-    if (!actor) return Promise.reject(abortError('the turn has ended'));
-    return new Promise((resolve, reject) => {
-      const stop = () => {
-        sub.unsubscribe();
-        reject(abortError('the sampling attempt that made this call failed'));
-        turn.send({ type: 'TOOL.STOP', key });
-      };
-      const sub = actor.subscribe({
-        next: (snap: { status: string; output?: ResponseItem | null; context?: { error?: { code: string; message: string } | null } }) => {
-          if (snap.status !== 'done') return;
-          sub.unsubscribe();
-          attempt?.removeEventListener('abort', stop);
-          if (snap.output) resolve(snap.output);
-          // The actor ended in `failed`: its runner rejected.
-          else {
-            const failure = snap.context?.error;
-            reject(Object.assign(new Error(failure?.message ?? `tool call ${callId} ended without output`), failure ? { code: failure.code } : {}));
-          }
-        },
-        error: (err: unknown) => reject(err),
-      });
-      if (attempt?.aborted) stop();
-      else attempt?.addEventListener('abort', stop, { once: true });
-    });
+    return this.toolCalls.run(turnId, item, callId, attempt);
   }
 
-  /**
-   * The body of a tool-call actor (`ToolPort.run`): dispatches the call to the thread's tools
-   * with its turn's task context; `signal` aborts when the actor stops. Rejects when the tool
-   * throws.
-   */
-  async runTool(call: ToolCallSpec, signal: AbortSignal): Promise<ResponseItem> {
-    const ctx = this.turns.get(call.turnId)?.ctx;
-    if (!ctx) throw abortError(`no task is running for turn ${call.turnId}`);
-    // Start the tool after the turn has finished spawning its actor: a tool that asks for an
-    // approval sends to the turn, which must not be mid-transition.
-    await Promise.resolve();
-    const toolSignal = AbortSignal.any([ctx.signal, signal]);
-    return this.toolRouter.runCall(call.item as ToolCallItem, { callId: call.callId, turnId: call.turnId, signal: toolSignal, turn: ctx });
+  /** The body of a tool-call actor (`ToolPort.run`; see `TurnToolCalls.body`). */
+  runTool(call: ToolCallSpec, signal: AbortSignal): Promise<ResponseItem> {
+    return this.toolCalls.body(call, signal);
   }
 
   // ---- rollout ------------------------------------------------------------------------
@@ -414,14 +371,21 @@ export class ThreadRuntime implements ThreadHost, ThreadStatePort {
 
   /** Resolves once the thread is not settling (or has stopped). */
   waitSettled(): Promise<void> {
-    if (this.isSettled()) return Promise.resolve();
+    return this.whenThread(() => this.isSettled());
+  }
+
+  /**
+   * Resolves once `holds()` is true after a thread snapshot, or the thread actor stopped
+   * (completed or errored: nothing more will change).
+   */
+  private whenThread(holds: () => boolean): Promise<void> {
+    if (holds()) return Promise.resolve();
     return new Promise((resolve) => {
       const sub = this.actor.subscribe({
         next: () => {
-          if (this.isSettled()) {
-            sub.unsubscribe();
-            resolve();
-          }
+          if (!holds()) return;
+          sub.unsubscribe();
+          resolve();
         },
         complete: () => resolve(),
         error: () => resolve(),
@@ -438,20 +402,6 @@ export class ThreadRuntime implements ThreadHost, ThreadStatePort {
     const none = () => this.actor.getSnapshot().status !== 'active' || this.actor.getSnapshot().context.mcpServers.length === 0;
     if (none()) return Promise.resolve();
     this.actor.send({ type: 'MCP.STOP' });
-    return new Promise((resolve) => {
-      const sub = this.actor.subscribe({
-        next: () => {
-          if (!none()) return;
-          sub.unsubscribe();
-          resolve();
-        },
-        complete: () => resolve(),
-        error: () => resolve(),
-      });
-      if (none()) {
-        sub.unsubscribe();
-        resolve();
-      }
-    });
+    return this.whenThread(none);
   }
 }
