@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { agentsLongTurns, agentsSessionTurns } from './agents-bench.js';
 import { fullGc, summarize, type SampleSummary } from './measure.js';
 import { renderReport, type BenchResults } from './report.js';
+import { xstateChainFloor } from './xstate-floor.js';
 import { abortControllerFloor, deltaCost, idleThreadHeap, interruptGarbage, interruptLatency, longThreadTurns, sessionTurns } from './turnstate-bench.js';
 import { shellInterruptLatency, sseLongLine } from './integrity-bench.js';
 import { ghostSnapshotTimes } from './ghost-snapshot-bench.js';
@@ -72,11 +73,19 @@ async function main(): Promise<void> {
   progress(`cost per streamed delta (${c.deltas} deltas)`);
   await fullGc();
   const delta = await deltaCost(c.deltas, c.deltaRounds, 3);
-  const interrupt = await measure(`interrupt latency (${c.interrupts} interrupts on one thread)`, () => interruptLatency(c.interrupts, n(200)));
+  const interrupt = await measure(`interrupt latency (${c.interrupts} interrupts on one thread, each from a macrotask)`, () =>
+    interruptLatency(c.interrupts, n(200), 'macrotask'),
+  );
+  const interruptBackToBack = await measure(`interrupt latency (${c.interrupts} interrupts on one thread, back-to-back)`, () =>
+    interruptLatency(c.interrupts, n(200), 'back-to-back'),
+  );
   const interruptFloor = await measure('plain-Node AbortController floor', () => abortControllerFloor(c.interrupts, n(200)));
-  progress(`allocation and scavenges of ${c.interrupts} interrupts`);
+  const interruptXstate = await measure('bare-XState floor (thread → turn → task → runner)', () => xstateChainFloor(c.interrupts, n(200)));
+  progress(`allocation and scavenges of ${c.interrupts} interrupts, each way`);
   await fullGc();
-  const interruptGc = await interruptGarbage(c.interrupts, n(200));
+  const interruptGc = await interruptGarbage(c.interrupts, n(200), 'macrotask');
+  await fullGc();
+  const interruptGcBackToBack = await interruptGarbage(c.interrupts, n(200), 'back-to-back');
   progress(`heap of ${c.idleThreads} idle threads`);
   const heap = await idleThreadHeap(c.idleThreads);
   const shellInterrupt = await measure(`shell command interrupt latency (${c.shellInterrupts} runs)`, () => shellInterruptLatency(c.shellInterrupts));
@@ -89,7 +98,7 @@ async function main(): Promise<void> {
   const results: BenchResults = {
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}` },
     config,
-    turnstate: { text, tool, longText, longTool, delta, interrupt, interruptFloor, interruptGc, heap, shellInterrupt, sseLine, ghostSnapshot, depth },
+    turnstate: { text, tool, longText, longTool, delta, interrupt, interruptBackToBack, interruptFloor, interruptXstate, interruptGc, interruptGcBackToBack, heap, shellInterrupt, sseLine, ghostSnapshot, depth },
     agents: { text: agentsText, tool: agentsTool, textNonStreaming: agentsTextPlain, toolNonStreaming: agentsToolPlain, longText: agentsLongText, longTool: agentsLongTool },
     elapsedSeconds: (performance.now() - started) / 1000,
   };

@@ -173,13 +173,25 @@ const cooperative: SessionTask<null> = {
 };
 
 /**
+ * How each timed interrupt reaches the thread.
+ * - `'macrotask'`: the event loop turns once (`setImmediate`, untimed) between the task's start
+ *   and `submit`, as an interrupt does that comes from a signal, a socket or stdin, and as the
+ *   `AbortController` floor's abort does. V8 runs the young-generation collections it schedules
+ *   as tasks in that turn.
+ * - `'back-to-back'`: `submit` in the same microtask chain as the task's start, so the loop never
+ *   turns during the 2,000 interrupts and every young-generation collection is forced by an
+ *   allocation wherever it happens, inside timed windows in proportion to what they allocate.
+ */
+export type InterruptArrival = 'macrotask' | 'back-to-back';
+
+/**
  * Latency (µs) from `submit({ type: 'interrupt' })` to reading `turn_aborted`, per interrupt.
  * @example
- * const samples = await interruptLatency(2000, 200);
+ * const samples = await interruptLatency(2000, 200, 'macrotask');
  */
-export async function interruptLatency(n: number, warmup: number): Promise<number[]> {
+export async function interruptLatency(n: number, warmup: number, arrival: InterruptArrival): Promise<number[]> {
   const out: number[] = [];
-  await interruptLoop(n, warmup, (window) => out.push(window.us));
+  await interruptLoop(n, warmup, arrival, (window) => out.push(window.us));
   return out;
 }
 
@@ -195,9 +207,10 @@ interface InterruptWindow {
 
 /**
  * `n` interrupts (after `warmup`) on one long-lived thread, each a cooperative task spawned
- * (untimed), then interrupted with the window from `submit` to reading `turn_aborted` timed.
+ * (untimed), then interrupted (arriving as `arrival` says) with the window from `submit` to
+ * reading `turn_aborted` timed.
  */
-async function interruptLoop(n: number, warmup: number, onWindow: (window: InterruptWindow) => void): Promise<void> {
+async function interruptLoop(n: number, warmup: number, arrival: InterruptArrival, onWindow: (window: InterruptWindow) => void): Promise<void> {
   const thread = await createThread({ ...THREAD_OPTIONS, tools: [] });
   await until(thread, 'session_configured');
   try {
@@ -205,6 +218,7 @@ async function interruptLoop(n: number, warmup: number, onWindow: (window: Inter
       const heapAtSpawn = process.memoryUsage().heapUsed;
       await thread.spawnTask(cooperative, null);
       await until(thread, 'task_started');
+      if (arrival === 'macrotask') await new Promise((resolve) => setImmediate(resolve));
       const heapAtInterrupt = process.memoryUsage().heapUsed;
       const t0 = nowUs();
       await thread.submit({ type: 'interrupt' });
@@ -223,17 +237,17 @@ async function interruptLoop(n: number, warmup: number, onWindow: (window: Inter
  * interrupt (spawn + interrupt) and per timed window (from `heapUsed` deltas of the runs no
  * GC ran in), and the scavenges during the `n` interrupts and inside timed windows.
  * @example
- * const { bytesPerWindow, scavenges } = await interruptGarbage(2000, 200);
+ * const { bytesPerWindow, scavenges } = await interruptGarbage(2000, 200, 'back-to-back');
  */
-export async function interruptGarbage(n: number, warmup: number): Promise<InterruptGarbage> {
-  const gcs: Array<{ at: number; minor: boolean }> = [];
+export async function interruptGarbage(n: number, warmup: number, arrival: InterruptArrival): Promise<InterruptGarbage> {
+  const gcs: Array<{ at: number; ms: number; minor: boolean }> = [];
   const observer = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gcs.push({ at: e.startTime, minor: (e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR });
+    for (const e of list.getEntries()) gcs.push({ at: e.startTime, ms: e.duration, minor: (e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR });
   });
   observer.observe({ entryTypes: ['gc'] });
   const windows: InterruptWindow[] = [];
   try {
-    await interruptLoop(n, warmup, (window) => windows.push(window));
+    await interruptLoop(n, warmup, arrival, (window) => windows.push(window));
     // GC entries arrive after the GC: let the last ones in.
     await new Promise((resolve) => setTimeout(resolve, 20));
   } finally {
@@ -246,10 +260,12 @@ export async function interruptGarbage(n: number, warmup: number): Promise<Inter
   const to = windows.at(-1)?.endMs ?? 0;
   const scavenges = gcs.filter((g) => g.minor && g.at >= from && g.at <= to);
   return {
+    arrival,
     interrupts: windows.length,
     bytesPerInterrupt: mean(perInterrupt),
     bytesPerWindow: mean(perWindow),
     scavenges: scavenges.length,
+    scavengeMeanMs: mean(scavenges.map((g) => g.ms)),
     scavengesInWindows: scavenges.filter((g) => windows.some((w) => g.at >= w.startMs && g.at <= w.endMs)).length,
     otherGcs: gcs.filter((g) => !g.minor && g.at >= from && g.at <= to).length,
   };
@@ -261,6 +277,8 @@ export async function interruptGarbage(n: number, warmup: number): Promise<Inter
  * const g: InterruptGarbage = await interruptGarbage(2000, 200);
  */
 export interface InterruptGarbage {
+  /** How the interrupts arrived. */
+  arrival: InterruptArrival;
   interrupts: number;
   /** Bytes allocated per interrupt, its task's spawn included. */
   bytesPerInterrupt: number;
@@ -268,6 +286,8 @@ export interface InterruptGarbage {
   bytesPerWindow: number;
   /** Young-generation collections while the `interrupts` ran. */
   scavenges: number;
+  /** Their mean pause (ms, `PerformanceObserver` gc entries). */
+  scavengeMeanMs: number;
   /** ...of which started inside a timed window. */
   scavengesInWindows: number;
   /** Other collections (mark-compact, incremental marking) while they ran. */
