@@ -104,6 +104,43 @@ const withBudgetRule = (goal: ThreadGoal): ThreadGoal =>
  */
 export const turnEndSettlesNothing = (ctx: GoalContext): boolean => ctx.goal === null && !ctx.continuationTurn;
 
+/** The goal actor's per-turn bookkeeping events: sent at a turn's start and after each tool. */
+export type GoalTurnEvent =
+  | { type: 'GOAL.TURN_STARTED'; continuation: boolean }
+  | { type: 'GOAL.SETTLE' }
+  | { type: 'GOAL.ACTIVITY' };
+
+/**
+ * Whether a per-turn bookkeeping event would leave the goal actor's context and state as they
+ * are, so the runtime need not send it (a thread without a goal then costs the goal actor no
+ * transition per turn or per tool):
+ * - `GOAL.TURN_STARTED`: no goal, no accounting point, no turn goal, neither this turn nor the
+ *   last a continuation turn, nothing suppressed (it would assign exactly these values);
+ * - `GOAL.SETTLE`: no goal (nothing to account; the state stays `none`);
+ * - `GOAL.ACTIVITY`: continuation is not suppressed (the flag it clears is already clear).
+ * @example
+ * if (!goalEventChangesNothing(goal.getSnapshot().context, { type: 'GOAL.ACTIVITY' })) goal.send({ type: 'GOAL.ACTIVITY' });
+ */
+export function goalEventChangesNothing(ctx: GoalContext, event: GoalTurnEvent): boolean {
+  switch (event.type) {
+    case 'GOAL.TURN_STARTED':
+      return (
+        ctx.goal === null &&
+        ctx.goalId === null &&
+        ctx.turnGoalId === null &&
+        ctx.baseline === null &&
+        ctx.lastAccountedAtMs === null &&
+        !event.continuation &&
+        !ctx.continuationTurn &&
+        !ctx.continuationSuppressed
+      );
+    case 'GOAL.SETTLE':
+      return ctx.goal === null;
+    case 'GOAL.ACTIVITY':
+      return !ctx.continuationSuppressed;
+  }
+}
+
 export const goalMachine = setup({
   types: {
     input: {} as { threadId: string },

@@ -4,6 +4,7 @@
  * not aborted).
  */
 import type { ResponseInputItem } from '../protocol/index.js';
+import { goalEventChangesNothing } from '../../machines/goal.machine.js';
 import { budgetLimitPrompt } from './goal-prompts.js';
 import type { ThreadHost } from './thread-host.js';
 
@@ -12,9 +13,10 @@ const GOAL_TOOLS = new Set(['update_goal']);
 
 export function settleGoalAfterTool(rt: ThreadHost, turnId: string, toolName: string): void {
   const goal = rt.goalRef();
-  const usage = rt.totalUsage();
-  goal.send({ type: 'GOAL.ACTIVITY' });
-  goal.send({ type: 'GOAL.SETTLE', turnId, usage, now: rt.clock.now() });
+  // Without a goal (and nothing suppressed) both events would change nothing: not sent.
+  if (!goalEventChangesNothing(goal.getSnapshot().context, { type: 'GOAL.ACTIVITY' })) goal.send({ type: 'GOAL.ACTIVITY' });
+  if (goalEventChangesNothing(goal.getSnapshot().context, { type: 'GOAL.SETTLE' })) return;
+  goal.send({ type: 'GOAL.SETTLE', turnId, usage: rt.totalUsage(), now: rt.clock.now() });
   if (GOAL_TOOLS.has(toolName)) return;
   const snap = goal.getSnapshot();
   const g = snap.context.goal;

@@ -9,6 +9,7 @@ import { createActor, type ActorRefFrom, type AnyActorRef } from 'xstate';
 import { mcpServerActorId, SYSTEM_ID, turnActorId } from '../../machines/actor-ids.js';
 import type { recorderMachine } from '../../machines/recorder.machine.js';
 import type { ToolCallSpec, TurnSpec } from '../../machines/contracts.js';
+import { goalEventChangesNothing } from '../../machines/goal.machine.js';
 import {
   agentStatusFromEvent,
   type AgentStatus,
@@ -222,7 +223,10 @@ export class ThreadRuntime implements ThreadHost, ThreadStatePort {
     const continuation = this.turnRef(turnId)?.getSnapshot().context.spec.continuation ?? false;
     const { idlePendingInput, mailbox } = this.session();
     const usage = this.totalUsage();
-    this.goalRef().send({ type: 'GOAL.TURN_STARTED', turnId, usage, now: this.clock.now(), continuation });
+    const goal = this.goalRef();
+    if (!goalEventChangesNothing(goal.getSnapshot().context, { type: 'GOAL.TURN_STARTED', continuation })) {
+      goal.send({ type: 'GOAL.TURN_STARTED', turnId, usage, now: this.clock.now(), continuation });
+    }
     this.mcp.beginTurn({ threadId: this.threadId, turnId });
     const queued = [...idlePendingInput, ...mailbox.map(mailToInput)];
     this.updateSession({ type: 'IDLE_INPUT.TAKE', count: idlePendingInput.length });

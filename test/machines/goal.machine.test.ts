@@ -2,9 +2,10 @@
  * The goal machine on its own, with logging fakes for its two effects: the literal order of
  * `announceGoal` / `storeGoal` for the host-driven runtime events of seed 003.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createActor, SimulatedClock } from 'xstate';
-import { goalMachine, turnEndSettlesNothing } from '../../machines/goal.machine.js';
+import { goalEventChangesNothing, goalMachine, turnEndSettlesNothing, type GoalEvent, type GoalTurnEvent } from '../../machines/goal.machine.js';
 import type { ThreadGoal, TokenUsage } from '../../src/protocol/index.js';
 
 const usage = (input: number, output = 0): TokenUsage => ({ input_tokens: input, cached_input_tokens: 0, output_tokens: output, reasoning_output_tokens: 0, total_tokens: input + output });
@@ -129,5 +130,53 @@ describe('goal machine: resume and external mutations (seed 003)', () => {
     actor.send({ type: 'GOAL.SET', goalId: 'g1', objective: 'Ship it', tokenBudget: 1000, status: 'active', usage: usage(900, 40), now: T0 + 10_000, turnId: 'turn-1' });
     expect(turnEndSettlesNothing(actor.getSnapshot().context)).toBe(false);
     expect(turnEndSettlesNothing({ ...before.context, continuationTurn: true })).toBe(false);
+  });
+
+  it('a per-turn event the runtime skips (goalEventChangesNothing) would have changed nothing, from any reachable context', () => {
+    const turnEvent = fc.oneof(
+      fc.boolean().map((continuation): GoalTurnEvent => ({ type: 'GOAL.TURN_STARTED', continuation })),
+      fc.constant<GoalTurnEvent>({ type: 'GOAL.SETTLE' }),
+      fc.constant<GoalTurnEvent>({ type: 'GOAL.ACTIVITY' }),
+    );
+    // Steps that move the context around: goals set, cleared, completed, turns started and ended.
+    const step = fc.oneof(
+      fc.record({ budget: fc.option(fc.integer({ min: 1, max: 2000 }), { nil: null }), status: fc.constantFrom('active' as const, 'paused' as const) }).map(
+        ({ budget, status }) => (u: number, now: number): GoalEvent => ({ type: 'GOAL.SET', goalId: 'g1', objective: 'Ship it', tokenBudget: budget, status, usage: usage(u), now, turnId: null }),
+      ),
+      fc.boolean().map((continuation) => (u: number, now: number): GoalEvent => ({ type: 'GOAL.TURN_STARTED', turnId: 'turn-1', usage: usage(u), now, continuation })),
+      fc.integer({ min: 0, max: 2 }).map((toolCalls) => (u: number, now: number): GoalEvent => ({ type: 'GOAL.TURN_FINISHED', turnId: 'turn-1', usage: usage(u), now, toolCalls })),
+      fc.boolean().map((interrupted) => (u: number, now: number): GoalEvent => ({ type: 'GOAL.TASK_ABORTED', turnId: 'turn-1', usage: usage(u), now, interrupted })),
+      fc.constant((u: number, now: number): GoalEvent => ({ type: 'GOAL.SETTLE', turnId: 'turn-1', usage: usage(u), now })),
+      fc.constant((u: number, now: number): GoalEvent => ({ type: 'GOAL.COMPLETE', turnId: null, usage: usage(u), now })),
+      fc.constant((): GoalEvent => ({ type: 'GOAL.ACTIVITY' })),
+      fc.constant((): GoalEvent => ({ type: 'GOAL.EXTERNAL_CLEAR' })),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 12 }), turnEvent, (steps, event) => {
+        const { actor, log } = goalActor();
+        steps.forEach((make, i) => actor.send(make(100 * (i + 1), T0 + 1_000 * (i + 1))));
+        const before = actor.getSnapshot();
+        if (!goalEventChangesNothing(before.context, event)) return;
+        const logged = log.length;
+        const now = T0 + 60_000;
+        const full: GoalEvent =
+          event.type === 'GOAL.TURN_STARTED'
+            ? { type: 'GOAL.TURN_STARTED', turnId: 'turn-2', usage: usage(5_000), now, continuation: event.continuation }
+            : event.type === 'GOAL.SETTLE'
+              ? { type: 'GOAL.SETTLE', turnId: 'turn-2', usage: usage(5_000), now }
+              : { type: 'GOAL.ACTIVITY' };
+        actor.send(full);
+        expect(actor.getSnapshot().context).toEqual(before.context);
+        expect(actor.getSnapshot().value).toEqual(before.value);
+        expect(log.length).toBe(logged);
+      }),
+      { numRuns: 400 },
+    );
+    // And it does not skip what matters: a goal makes SETTLE count, a suppressed flag ACTIVITY.
+    const { actor } = goalActor();
+    actor.send({ type: 'GOAL.SET', goalId: 'g1', objective: 'Ship it', tokenBudget: 1000, status: 'active', usage: usage(0), now: T0, turnId: null });
+    expect(goalEventChangesNothing(actor.getSnapshot().context, { type: 'GOAL.SETTLE' })).toBe(false);
+    expect(goalEventChangesNothing(actor.getSnapshot().context, { type: 'GOAL.TURN_STARTED', continuation: false })).toBe(false);
+    expect(goalEventChangesNothing({ ...actor.getSnapshot().context, continuationSuppressed: true }, { type: 'GOAL.ACTIVITY' })).toBe(false);
   });
 });
