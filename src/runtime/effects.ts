@@ -152,8 +152,11 @@ const turnLogic = (ports: ThreadPorts) =>
         const marker: ResponseItem = { type: 'message', role: 'user', content: [{ type: 'input_text', text: TURN_ABORTED_MARKER_TEXT }] };
         ports.thread.recordItems([marker]);
       }),
-      ghostSnapshot: fromPromise<void, { turnId: string; takes: boolean }>(({ input, signal }) =>
-        input.takes ? takeGhostSnapshot(ports.thread, input.turnId, signal) : Promise.resolve(),
+      // Synchronous (no promise, no AbortController) unless git runs: outside a repository, or
+      // for a turn that takes no snapshot, the step settles inside the actor's start.
+      // (`args.signal` is read only if git runs: reading it makes the controller.)
+      ghostSnapshot: fromEffect<{ turnId: string; takes: boolean }>((args) =>
+        args.input.takes ? takeGhostSnapshot(ports.thread, args.input.turnId, () => args.signal) : undefined,
       ),
     },
     actions: {

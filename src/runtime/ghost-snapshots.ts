@@ -101,20 +101,24 @@ export function snapshotWarnings(report: CaptureReport, limits: SnapshotLimits):
 
 /**
  * Takes the turn's snapshot and records it; called for turns that take one (their spec has a
- * snapshot time limit). Resolves at once when snapshots are off or the turn has ended, and
- * quietly outside a git repository; rejects when git fails (the turn warns and goes on).
- * Stops git when `signal` aborts.
+ * snapshot time limit). Returns `undefined` at once — no promise, no git — when snapshots are
+ * off, the turn has ended, or the working directory is outside any git repository (the common
+ * case costs a few `stat`s); otherwise a promise that rejects when git fails (the turn warns
+ * and goes on). Stops git when `signal` aborts (`signal` is read only when git runs).
  * @example
- * await takeGhostSnapshot(rt, turnId, AbortSignal.timeout(240_000));
+ * await takeGhostSnapshot(rt, turnId, () => AbortSignal.timeout(240_000));
  */
-export async function takeGhostSnapshot(rt: SnapshotHost, turnId: string, signal: AbortSignal): Promise<void> {
+export function takeGhostSnapshot(rt: SnapshotHost, turnId: string, signal: () => AbortSignal): Promise<void> | undefined {
   const settings = rt.config.ghostSnapshots;
   const entry = rt.turns.get(turnId);
   // Only turns started with a snapshot limit take one (the caller checks); snapshots may be off.
-  if (!settings || !entry) return;
+  if (!settings || !entry) return undefined;
   const cwd = entry.ctx?.settings.cwd ?? rt.session().settings.cwd;
-  // The common case outside a repository costs a few `stat`s, no error object, no git.
-  if (!mayBeInsideGitRepository(cwd)) return;
+  if (!mayBeInsideGitRepository(cwd)) return undefined;
+  return snapshotRepository(rt, turnId, cwd, settings, signal());
+}
+
+async function snapshotRepository(rt: SnapshotHost, turnId: string, cwd: string, settings: GhostSnapshotSettings, signal: AbortSignal): Promise<void> {
   // Never run git on a repository a sandboxed command may have planted (its config runs programs).
   const verdict = settings.trust.check(cwd);
   if (!verdict.trusted) {

@@ -12,16 +12,26 @@
  * when it does, exactly as `fromPromise` would.
  *
  * The step runs when the actor starts, which XState defers until the parent's transition is
- * committed, so a step may send to the parent or other actors.
+ * committed, so a step may send to the parent or other actors. A step that reads `signal` gets
+ * an `AbortSignal` aborted when the actor is stopped before it settled (its parent left the
+ * state, or the thread stopped), as `fromPromise` gives; one that never reads it costs no
+ * `AbortController`. The controller lives in a holder owned by the actor's own snapshot (no
+ * module-wide map), and is aborted by the `xstate.stop` transition, as `fromPromise` does.
  */
 import type { ActorSystem, AnyActorRef, PromiseActorLogic } from 'xstate';
 
-/** What `fromEffect` steps see: their input and the actor system they run in. */
+/** What `fromEffect` steps see: their input, the actor system they run in, and (made on first read) a stop signal. */
 export interface EffectArgs<TInput> {
   input: TInput;
   system: ActorSystem<{ actors: Record<string, AnyActorRef> }>;
+  /** Aborted when the actor stops before the step settled; created on first read. */
+  readonly signal: AbortSignal;
 }
 
+/** Where a running step's `AbortController` is kept: one per actor, in its snapshot. */
+const CONTROLLER = Symbol('fromEffect.controller');
+type ControllerHolder = { controller: AbortController | undefined };
+type EffectSnapshot = { [CONTROLLER]?: ControllerHolder };
 
 /**
  * Actor logic running `step` once; done when it returns (or its promise resolves), failed when
@@ -40,6 +50,8 @@ export function fromEffect<TInput>(step: (args: EffectArgs<TInput>) => void | Pr
         case 'effect.failed':
           return { ...state, status: 'error', error: event['error'], input: undefined };
         case 'xstate.stop':
+          // A step still running (its promise unsettled) is told to stop, if it asked to know.
+          (state as EffectSnapshot)[CONTROLLER]?.controller?.abort();
           return { ...state, status: 'stopped', input: undefined };
         default:
           return state;
@@ -48,8 +60,19 @@ export function fromEffect<TInput>(step: (args: EffectArgs<TInput>) => void | Pr
     start: (state, { self, system }) => {
       if (state.status !== 'active') return;
       let pending: void | Promise<void>;
+      const holder = (state as EffectSnapshot)[CONTROLLER];
+      const args: EffectArgs<TInput> = {
+        input: state.input as TInput,
+        system,
+        get signal() {
+          // Every snapshot `fromEffect` makes or restores carries a holder.
+          const h = holder as ControllerHolder;
+          h.controller ??= new AbortController();
+          return h.controller.signal;
+        },
+      };
       try {
-        pending = step({ input: state.input as TInput, system });
+        pending = step(args);
       } catch (error) {
         self.send({ type: 'effect.failed', error });
         return;
@@ -67,8 +90,9 @@ export function fromEffect<TInput>(step: (args: EffectArgs<TInput>) => void | Pr
         },
       );
     },
-    getInitialSnapshot: (_, input) => ({ status: 'active', output: undefined, error: undefined, input }),
-    getPersistedSnapshot: (snapshot) => snapshot,
-    restoreSnapshot: (snapshot) => snapshot as ReturnType<PromiseActorLogic<void, TInput>['getInitialSnapshot']>,
+    getInitialSnapshot: (_, input) => ({ status: 'active', output: undefined, error: undefined, input, [CONTROLLER]: { controller: undefined } }),
+    // The controller is live state, not data: a persisted snapshot leaves it out.
+    getPersistedSnapshot: ({ [CONTROLLER]: _controller, ...snapshot }: ReturnType<PromiseActorLogic<void, TInput>['getInitialSnapshot']> & EffectSnapshot) => snapshot,
+    restoreSnapshot: (snapshot) => ({ ...(snapshot as ReturnType<PromiseActorLogic<void, TInput>['getInitialSnapshot']>), [CONTROLLER]: { controller: undefined } }),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * `fromEffect`: a synchronous step settles without a microtask, a throw reaches `onError`, a
- * promise settles when it does, and the step runs only after the parent's transition.
+ * promise settles when it does, the step runs only after the parent's transition, and a step
+ * that reads `signal` is told when its actor stops before it settled.
  */
 import { describe, expect, it } from 'vitest';
 import { createActor, setup } from 'xstate';
@@ -65,5 +66,35 @@ describe('fromEffect', () => {
     resolve();
     await new Promise((r) => setImmediate(r));
     expect(actor.getSnapshot()).toMatchObject({ status: 'stopped', value: 'running' });
+  });
+
+  it('a step reading `signal` sees it aborted when its actor stops before the step settled, not after', async () => {
+    const signals: AbortSignal[] = [];
+    let resolve!: () => void;
+    const pending = host(({ signal }) => {
+      signals.push(signal);
+      return new Promise<void>((r) => (resolve = r));
+    });
+    pending.start();
+    expect(signals[0]?.aborted).toBe(false);
+    pending.stop();
+    expect(signals[0]?.aborted).toBe(true);
+    resolve();
+
+    const settled = host(({ signal }) => void signals.push(signal));
+    settled.start();
+    expect(settled.getSnapshot().value).toBe('done');
+    settled.stop();
+    expect(signals[1]?.aborted).toBe(false);
+  });
+
+  it('a persisted snapshot carries no controller; a restored one gets a fresh holder', () => {
+    const logic = fromEffect<{ n: number }>(() => undefined);
+    const actor = createActor(logic, { input: { n: 2 } });
+    const persisted = actor.getPersistedSnapshot();
+    expect(Object.getOwnPropertySymbols(persisted)).toEqual([]);
+    expect(JSON.parse(JSON.stringify(persisted))).toMatchObject({ status: 'active', input: { n: 2 } });
+    const restored = logic.restoreSnapshot?.(persisted, undefined as never);
+    expect(Object.getOwnPropertySymbols(restored)).toHaveLength(1);
   });
 });
