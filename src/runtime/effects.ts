@@ -112,7 +112,7 @@ const turnLogic = (ports: ThreadPorts) =>
         },
       }),
       flushRecorder: fromEffect<{ turnId: string }>(({ input }) =>
-        ports.thread.flushRollout().catch((err: unknown) => {
+        ports.thread.flushRolloutStep()?.catch((err: unknown) => {
           ports.emit(input.turnId, {
             type: 'warning',
             message: `Failed to save the conversation transcript; turnstate will continue retrying. Error: ${errorInfo(err).message}`,

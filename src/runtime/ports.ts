@@ -63,6 +63,11 @@ export interface ThreadStatePort extends SnapshotHost {
   goalRef(): ActorRefFrom<typeof goalMachine>;
   /** Durability barrier through the recorder actor. */
   flushRollout(): Promise<void>;
+  /**
+   * `flushRollout` for a turn's flush step: `undefined` when there is nothing to wait for (the
+   * rollout is kept in memory), so the step settles without a promise.
+   */
+  flushRolloutStep(): Promise<void> | undefined;
   /** A context for the turn's task (or its abort hook), live until detached. */
   taskContext(turnId: string, signal: AbortSignal, settings: TurnSettings): LiveTaskContext;
   /** The id of the `shutdown` submission, once the thread is shutting down ('' before). */

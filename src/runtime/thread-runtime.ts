@@ -259,7 +259,7 @@ export class ThreadRuntime implements ThreadHost, ThreadStatePort {
    */
   private recorderRequest(kind: 'persist' | 'flush'): Promise<void> {
     // An in-memory recorder has nothing to order or wait for: no actor round trip.
-    if (!this.recorder.durable) return this.recorder[kind]();
+    if (!this.recorder.durable) return this.recorder[kind]() ?? Promise.resolve();
     const recorder = this.actor.getSnapshot().children[SYSTEM_ID.recorder] as RecorderActor | undefined;
     if (!recorder || recorder.getSnapshot().status !== 'active') return Promise.resolve();
     const requestId = this.nextRecorderRequest++;
@@ -291,6 +291,11 @@ export class ThreadRuntime implements ThreadHost, ThreadStatePort {
   /** Durability barrier for everything recorded so far. */
   flushRollout(): Promise<void> {
     return this.recorderRequest('flush');
+  }
+
+  /** `flushRollout`, or `undefined` when an in-memory recorder has nothing to wait for. */
+  flushRolloutStep(): Promise<void> | undefined {
+    return this.recorder.durable ? this.recorderRequest('flush') : this.recorder.flush();
   }
 
   /** The thread's OpenTelemetry spans (no-ops without `@opentelemetry/api` and an SDK). */
