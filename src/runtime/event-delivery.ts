@@ -14,6 +14,12 @@ import { legacyProjection } from './legacy.js';
 import type { Recorder } from './recorder.js';
 import { createViewStore, ViewFeeder, type ViewStore } from './view.js';
 
+/**
+ * One thread's event outlet (`ThreadRuntime.emit` and the host's event queue go through it).
+ * @example
+ * const out = new EventDelivery(threadId, new MemoryRecorder(), false);
+ * out.emit('', { type: 'warning', message: 'slow disk' }); // queued, folded into out.view
+ */
 export class EventDelivery {
   /** The events hosts take, in delivery order; closed after `shutdown_complete`. */
   readonly events = new AsyncQueue<Event>();

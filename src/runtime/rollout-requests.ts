@@ -9,6 +9,12 @@ import type { Recorder } from './recorder.js';
 
 type RecorderActor = ActorRefFrom<typeof recorderMachine>;
 
+/**
+ * One thread's persist and flush requests.
+ * @example
+ * const rollout = new RolloutRequests(recorder, () => actor.getSnapshot().children.recorder);
+ * await rollout.flush(); // everything recorded so far is durable
+ */
 export class RolloutRequests {
   private nextRequest = 1;
 

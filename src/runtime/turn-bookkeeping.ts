@@ -28,6 +28,12 @@ export interface StartTurnOptions {
 
 type TurnThread = Pick<ThreadHost, 'actor' | 'config' | 'clock' | 'threadId' | 'mcp' | 'session' | 'updateSession' | 'totalUsage' | 'turnRef' | 'goalRef'>;
 
+/**
+ * One thread's turn bookkeeping (`ThreadRuntime.startTurn`, `beginTurn`, the pending-input calls).
+ * @example
+ * const turns = new TurnBookkeeping(runtime);
+ * turns.start({ turnId: 't1', kind: 'regular', steerable: true, announcesStart: true }, task, input);
+ */
 export class TurnBookkeeping {
   /** Tasks registered for turns, by turn id (removed when the turn ends). */
   readonly turns = new Map<string, TurnEntry>();
