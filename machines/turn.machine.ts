@@ -21,98 +21,24 @@
  *   success (a failed flush still announces `turn_aborted`); a task actor that errors settles
  *   the task as `failed`.
  */
-import { assign, enqueueActions, sendTo, setup, spawnChild, stopChild } from 'xstate';
-import type { TurnAbortReason } from '../src/protocol/index.js';
+import { assign, enqueueActions, sendTo, spawnChild, stopChild } from 'xstate';
 import { actorIdSuffix, approvalActorId, approvalSystemId, delegateActorId, toolCallActorId } from './actor-ids.js';
-import { contracts, failureOf, type ToolCallSpec, type TurnSpec } from './contracts.js';
-import { toolCallMachine } from './tool-call.machine.js';
-import { approvalMachine, type ApprovalKind } from './approval.machine.js';
-import { taskMachine } from './task.machine.js';
-import { delegateMachine, type DelegateInput } from './delegate.machine.js';
-import type { TurnContext, TurnEvent, TurnOutput } from './turn.types.js';
+import { failureOf, type ToolCallSpec } from './contracts.js';
+import type { ApprovalKind } from './approval.machine.js';
+import type { DelegateInput } from './delegate.machine.js';
+import { turnSetup } from './turn.setup.js';
+import { abortingState, completedState, completingState } from './turn.ending.js';
 
 export type { TurnContext, TurnEvent, TurnFailure, TurnOutput } from './turn.types.js';
 
 /**
- * The `onError` of a lifecycle effect: records the failure, then enters the named failure
- * state (which moves on exactly as `onDone` would).
+ * The turn machine: `running` (its ghost-snapshot gate, steering, tool calls and approvals),
+ * then `completing` → `completed` or `aborting` → `aborted` (`turn.ending.ts`). Its
+ * implementations are named in `turn.setup.ts`.
+ * @example
+ * const turn = createActor(turnMachine.provide({ actors: { flushRecorder: fromPromise(async () => {}) } }), { input: spec });
  */
-const failTo = (target: string, step: string, code: string) => ({
-  target,
-  actions: { type: 'recordFailure' as const, params: { step, code } },
-});
-
-export const turnMachine = setup({
-  types: {
-    input: {} as TurnSpec,
-    context: {} as TurnContext,
-    events: {} as TurnEvent,
-    output: {} as TurnOutput,
-  },
-  actors: {
-    task: taskMachine,
-    approval: approvalMachine,
-    toolCall: toolCallMachine,
-    delegate: delegateMachine,
-    flushRecorder: contracts.flushRecorder,
-    recordPendingInput: contracts.recordPendingInput,
-    settleGoalOnFinish: contracts.settleGoalOnFinish,
-    taskAbortHook: contracts.taskAbortHook,
-    settleGoalOnAbort: contracts.settleGoalOnAbort,
-    recordInterruptMarker: contracts.recordInterruptMarker,
-    ghostSnapshot: contracts.ghostSnapshot,
-  },
-  delays: {
-    /** How long tool calls wait for the ghost snapshot. */
-    ghostSnapshotLimit: ({ context }) => context.spec.ghostSnapshotLimitMs ?? 0,
-  },
-  actions: {
-    /** Warns that the snapshot is over its time limit (tools go on without it). */
-    warnSnapshotSlow: (_, _params: { turnId: string; limitMs: number }) => {},
-    /** Warns that the snapshot failed (undo cannot return to this turn's start). */
-    warnSnapshotFailed: (_, _params: { turnId: string; error: { code: string; message: string } }) => {},
-    /** Opens the tool-call gate: waiting calls start. */
-    openToolGate: enqueueActions(({ context, enqueue }) => {
-      for (const key of Object.keys(context.toolCalls)) enqueue.sendTo(toolCallActorId(key), { type: 'GATE.OPEN' });
-      enqueue.assign({ toolsGated: false });
-    }),
-    /** Emits `task_started` (only for tasks that announce their start). */
-    emitTurnStarted: (_, _params: { turnId: string }) => {},
-    /** Emits `task_complete`; timings are host-clock unix ms (`startedAt` null when unknown). */
-    emitTurnComplete: (_, _params: { turnId: string; lastAgentMessage: string | null; startedAt: number | null; firstTokenAt: number | null }) => {},
-    emitTurnAborted: (_, _params: { turnId: string; reason: TurnAbortReason; startedAt: number | null }) => {},
-    /** Reports a task that threw (an `error` event before `task_complete`). */
-    emitTaskError: (_, _params: { turnId: string; error: { code: string; message: string } }) => {},
-    /** Logs an approval decision whose id matches no pending approval. */
-    warnUnknownApproval: (_, _params: { turnId: string; approvalId: string }) => {},
-    /** Logs an approval request whose id is already pending. */
-    warnDuplicateApproval: (_, _params: { turnId: string; approvalId: string }) => {},
-    clearApprovals: enqueueActions(({ context, enqueue }) => {
-      for (const id of Object.keys(context.approvals)) enqueue.sendTo(approvalActorId(id), { type: 'CLEAR' });
-    }),
-    clearPendingInput: assign({ pendingInput: () => [] }),
-    /** Records a rejected effect (`code` when the error carries none) in `failures`. */
-    recordFailure: assign(({ context, event }, params: { step: string; code: string }) => ({
-      failures: [...context.failures, { step: params.step, ...failureOf((event as { error?: unknown }).error, params.code) }],
-    })),
-  },
-  guards: {
-    noFirstTokenYet: ({ context }) => context.firstTokenAt === null,
-    taskSettled: ({ context }) => context.task !== null,
-    taskSettledWithoutAbortHook: ({ context }) => context.task !== null && context.spec.abortHook === false,
-    takesSnapshot: ({ context }) => context.spec.ghostSnapshotLimitMs != null,
-    taskFailed: ({ context }) => context.task?.status === 'failed',
-    isInterrupt: ({ context }) => context.abortReason === 'interrupted',
-    announcesStart: ({ context }) => context.spec.announcesStart,
-    steerable: ({ context }) => context.spec.steerable,
-    isToolCallDone: ({ event }) => actorIdSuffix((event as { actorId?: string }).actorId, 'toolCall') !== null,
-    isApprovalDone: ({ event }) => actorIdSuffix((event as { actorId?: string }).actorId, 'approval') !== null,
-    isRunningToolCall: ({ context, event }) => event.type === 'TOOL.STOP' && event.key in context.toolCalls,
-    noPendingApprovals: ({ context }) => Object.keys(context.approvals).length === 0,
-    approvalPending: ({ context, event }) =>
-      (event.type === 'APPROVAL.DECIDE' || event.type === 'APPROVAL.REQUEST') && event.approvalId in context.approvals,
-  },
-}).createMachine({
+export const turnMachine = turnSetup.createMachine({
   id: 'turn',
   context: ({ input }) => ({
     spec: input,
@@ -288,130 +214,9 @@ export const turnMachine = setup({
         ABORT: { target: 'aborting', actions: assign({ abortReason: ({ event }) => event.reason }) },
       },
     },
-    completing: {
-      entry: enqueueActions(({ context, enqueue, check }) => {
-        if (check('taskFailed') && context.task?.error) {
-          enqueue({ type: 'emitTaskError', params: { turnId: context.spec.turnId, error: context.task.error } });
-        }
-      }),
-      initial: 'flushing',
-      states: {
-        flushing: {
-          tags: ['steerable'],
-          invoke: {
-            src: 'flushRecorder',
-            input: ({ context }) => ({ turnId: context.spec.turnId }),
-            onDone: 'recordingPendingInput',
-            onError: failTo('flushFailed', 'completing.flushing', 'rollout_flush_failed'),
-          },
-          on: {
-            STEER: {
-              guard: 'steerable',
-              actions: assign({ pendingInput: ({ context, event }) => [...context.pendingInput, ...event.items] }),
-            },
-            ABORT: { target: '#turn.aborting', actions: assign({ abortReason: ({ event }) => event.reason }) },
-          },
-        },
-        flushFailed: { always: 'recordingPendingInput' },
-        recordingPendingInput: {
-          invoke: {
-            src: 'recordPendingInput',
-            input: ({ context }) => ({ turnId: context.spec.turnId }),
-            onDone: 'settlingGoal',
-            onError: failTo('pendingInputFailed', 'completing.recordingPendingInput', 'pending_input_failed'),
-          },
-        },
-        pendingInputFailed: { always: 'settlingGoal' },
-        settlingGoal: {
-          invoke: {
-            src: 'settleGoalOnFinish',
-            input: ({ context }) => ({ turnId: context.spec.turnId, toolCalls: context.toolCallCount }),
-            onDone: 'clearingApprovals',
-            onError: failTo('goalSettlementFailed', 'completing.settlingGoal', 'goal_settlement_failed'),
-          },
-        },
-        goalSettlementFailed: { always: 'clearingApprovals' },
-        clearingApprovals: {
-          entry: 'clearApprovals',
-          always: { guard: 'noPendingApprovals', target: '#turn.completed' },
-        },
-      },
-    },
-    completed: {
-      type: 'final',
-      entry: {
-        type: 'emitTurnComplete',
-        params: ({ context }) => ({
-          turnId: context.spec.turnId,
-          lastAgentMessage: context.task?.lastAgentMessage ?? null,
-          startedAt: context.spec.startedAt ?? null,
-          firstTokenAt: context.firstTokenAt,
-        }),
-      },
-    },
-    aborting: {
-      initial: 'awaitingGrace',
-      states: {
-        awaitingGrace: {
-          entry: enqueueActions(({ enqueue, check }) => {
-            if (!check('taskSettled')) enqueue.sendTo('task', { type: 'CANCEL' });
-          }),
-          always: [
-            // A task without an abort hook goes straight to goal settlement.
-            { guard: 'taskSettledWithoutAbortHook', target: 'settlingGoal' },
-            { guard: 'taskSettled', target: 'runningAbortHook' },
-          ],
-        },
-        runningAbortHook: {
-          invoke: {
-            src: 'taskAbortHook',
-            input: ({ context }) => ({ turnId: context.spec.turnId }),
-            onDone: 'settlingGoal',
-            onError: failTo('abortHookFailed', 'aborting.runningAbortHook', 'abort_hook_failed'),
-          },
-        },
-        abortHookFailed: { always: 'settlingGoal' },
-        settlingGoal: {
-          invoke: {
-            src: 'settleGoalOnAbort',
-            input: ({ context }) => ({ turnId: context.spec.turnId, reason: context.abortReason ?? 'interrupted' }),
-            // Only an interrupt leaves a marker; a `replaced` abort writes none.
-            onDone: [{ guard: 'isInterrupt', target: 'recordingMarker' }, { target: 'announcing' }],
-            onError: failTo('goalSettlementFailed', 'aborting.settlingGoal', 'goal_settlement_failed'),
-          },
-        },
-        goalSettlementFailed: { always: [{ guard: 'isInterrupt', target: 'recordingMarker' }, { target: 'announcing' }] },
-        recordingMarker: {
-          invoke: {
-            src: 'recordInterruptMarker',
-            input: ({ context }) => ({ turnId: context.spec.turnId }),
-            onDone: 'flushing',
-            onError: failTo('markerFailed', 'aborting.recordingMarker', 'interrupt_marker_failed'),
-          },
-        },
-        markerFailed: { always: 'flushing' },
-        flushing: {
-          invoke: {
-            src: 'flushRecorder',
-            input: ({ context }) => ({ turnId: context.spec.turnId }),
-            onDone: 'announcing',
-            onError: failTo('flushFailed', 'aborting.flushing', 'rollout_flush_failed'),
-          },
-        },
-        flushFailed: { always: 'announcing' },
-        announcing: {
-          entry: [
-            {
-              type: 'emitTurnAborted',
-              params: ({ context }) => ({ turnId: context.spec.turnId, reason: context.abortReason ?? 'interrupted', startedAt: context.spec.startedAt ?? null }),
-            },
-            'clearApprovals',
-            'clearPendingInput',
-          ],
-          always: { guard: 'noPendingApprovals', target: '#turn.aborted' },
-        },
-      },
-    },
+    completing: completingState,
+    completed: completedState,
+    aborting: abortingState,
     aborted: { type: 'final' },
   },
   output: ({ context }) => ({

@@ -1,34 +1,24 @@
 /**
- * The runtime behind one thread: it creates the actor tree, owns the ordered output queue
- * and gives tasks and effects their view of the session.
+ * The runtime behind one thread: it creates the actor tree and gives tasks and effects their
+ * view of the session. Its jobs are done by services it composes: `EventDelivery` (the
+ * ordered output queue, read model and status), `TurnBookkeeping` (starting turns, their
+ * pending input and mail), `TurnToolCalls` (tool-call actors) and `RolloutRequests` (persist
+ * and flush through the recorder actor).
  *
  * Invariant: every event leaves through `emit`, which persists (by the recorder's policy)
  * and then delivers, in call order, with its legacy projection right after it.
  */
-import { createActor, type ActorRefFrom, type AnyActorRef } from 'xstate';
+import { createActor, type AnyActorRef } from 'xstate';
 import { mcpServerActorId, SYSTEM_ID, turnActorId } from '../../machines/actor-ids.js';
-import type { recorderMachine } from '../../machines/recorder.machine.js';
 import type { ToolCallSpec, TurnSpec } from '../../machines/contracts.js';
-import { goalEventChangesNothing } from '../../machines/goal.machine.js';
-import {
-  agentStatusFromEvent,
-  type AgentStatus,
-  type Event,
-  type EventMsg,
-  emptyTokenUsage,
-  type InterAgentCommunication,
-  type ResponseInputItem,
-  type ResponseItem,
-  type TokenUsage,
-} from '../protocol/index.js';
+import { type AgentStatus, type Event, type EventMsg, emptyTokenUsage, type ResponseInputItem, type ResponseItem, type TokenUsage } from '../protocol/index.js';
 import type { SessionTask } from '../tasks/session-task.js';
 import { ToolRouter, type ToolCallItem } from '../tools/router.js';
-import { interAgentMessage } from '../history/index.js';
-import { errorMessage, shouldPersistEvent } from '../persistence/index.js';
-import { AsyncQueue } from './async-queue.js';
+import { errorMessage } from '../persistence/index.js';
+import type { AsyncQueue } from './async-queue.js';
+import { EventDelivery } from './event-delivery.js';
 import { GoalPersistence } from './goal-persistence.js';
 import type { Clock } from './ids.js';
-import { legacyProjection } from './legacy.js';
 import type { Logger } from '../logger.js';
 import type { Recorder } from './recorder.js';
 import { changesNothing, type SessionData, type SessionEvent, type TurnSettings } from '../history/session-data.js';
@@ -36,26 +26,22 @@ import { createThreadLogic } from './effects.js';
 import type { GoalActor, RuntimeConfig, ThreadActor, ThreadHost, TurnActor, TurnEntry } from './thread-host.js';
 import type { ThreadPorts, ThreadStatePort } from './ports.js';
 import { recordResponseInput } from './pending-input.js';
+import { RolloutRequests } from './rollout-requests.js';
 import { LiveTaskContext } from './task-context.js';
 import { TurnToolCalls } from './tool-calls.js';
+import { TurnBookkeeping, type StartTurnOptions } from './turn-bookkeeping.js';
 import type { ViewStore } from './view.js';
-import { createViewStore, ViewFeeder } from './view.js';
 import { McpConnectionManager } from '../mcp/manager.js';
 import { ThreadTracing } from './tracing.js';
 
-/** Inter-agent mail as model-visible input: an assistant message carrying the mail as JSON. */
-export function mailToInput(mail: InterAgentCommunication): ResponseInputItem {
-  const message = interAgentMessage(mail) as Extract<ResponseItem, { type: 'message' }>;
-  return { type: 'message', role: message.role, content: message.content };
-}
-
-type RecorderActor = ActorRefFrom<typeof recorderMachine>;
+export { mailToInput } from './turn-bookkeeping.js';
 
 export class ThreadRuntime implements ThreadHost, ThreadStatePort {
-  readonly events = new AsyncQueue<Event>();
-  readonly turns = new Map<string, TurnEntry>();
-  readonly view: ViewStore;
-  private readonly viewFeeder: ViewFeeder;
+  private readonly delivery: EventDelivery;
+  private readonly rollout: RolloutRequests;
+  private readonly bookkeeping = new TurnBookkeeping(this);
+  /** Tasks registered for turns, by turn id (see `TurnEntry`). */
+  readonly turns: Map<string, TurnEntry> = this.bookkeeping.turns;
   readonly actor: ThreadActor;
   /** The durable copy of the goal (written on every goal change). */
   readonly goals: GoalPersistence;
@@ -71,16 +57,13 @@ export class ThreadRuntime implements ThreadHost, ThreadStatePort {
   }
   /** What this thread's effects reach (they close over these; no other thread shares them). */
   readonly ports: ThreadPorts;
-  private agentStatus: AgentStatus = 'pending_init';
-  private statusListeners = new Set<(s: AgentStatus) => void>();
-  private eventListeners = new Set<(e: Event) => void>();
 
   constructor(readonly config: RuntimeConfig) {
-    this.view = createViewStore(config.threadId);
-    this.viewFeeder = new ViewFeeder(this.view);
+    this.delivery = new EventDelivery(config.threadId, config.recorder, config.showRawReasoning);
+    this.rollout = new RolloutRequests(config.recorder, () => this.actor.getSnapshot().children[SYSTEM_ID.recorder]);
     const goalStore = config.goalStore ?? null;
     this.goals = new GoalPersistence(
-      goalStore && { store: goalStore, threadId: config.threadId, materialize: () => this.materializeForGoal() },
+      goalStore && { store: goalStore, threadId: config.threadId, materialize: () => this.rollout.materialize() },
       (error) => this.emit(this.activeTurn()?.turnId ?? '', { type: 'warning', message: `Failed to save the thread goal: ${errorMessage(error)}` }),
     );
     this.mcp = new McpConnectionManager({
@@ -188,51 +171,31 @@ export class ThreadRuntime implements ThreadHost, ThreadStatePort {
     return this.actor.getSnapshot().context.shutdownSubmissionId ?? '';
   }
 
-  /**
-   * Takes the pending input of a turn (oldest first), then any mail deliverable into the
-   * current turn (only while the turn has not given its final answer).
-   */
+  // ---- turns --------------------------------------------------------------------------
+
+  /** Registers a task for a turn id and asks the thread to start it (see `TurnBookkeeping.start`). */
+  startTurn(requested: TurnSpec, task: SessionTask<unknown>, input: unknown, opts: StartTurnOptions = {}): boolean {
+    return this.bookkeeping.start(requested, task, input, opts);
+  }
+
+  /** Start-of-turn bookkeeping, run before the task body (see `TurnBookkeeping.begin`). */
+  beginTurn(turnId: string): void {
+    this.bookkeeping.begin(turnId);
+  }
+
+  /** Takes a turn's pending input, then the mail deliverable into it. */
   takePendingInput(turnId: string): ResponseInputItem[] {
-    const items = this.takeTurnPendingInput(turnId);
-    const { mailbox, mailboxOpenForCurrentTurn } = this.session();
-    if (!mailboxOpenForCurrentTurn || mailbox.length === 0) return items;
-    this.updateSession({ type: 'MAILBOX.TAKE', count: mailbox.length });
-    return [...items, ...mailbox.map(mailToInput)];
+    return this.bookkeeping.takePendingInput(turnId);
   }
 
   /** Takes only the turn's own pending input (steered/injected), leaving mail in the mailbox. */
   takeTurnPendingInput(turnId: string): ResponseInputItem[] {
-    const turn = this.turnRef(turnId);
-    if (!turn) return [];
-    const items = turn.getSnapshot().context.pendingInput;
-    if (items.length > 0) turn.send({ type: 'PENDING_INPUT.TAKE', count: items.length });
-    return items;
+    return this.bookkeeping.takeTurnPendingInput(turnId);
   }
 
+  /** The turn's pending input and deliverable mail, without taking them. */
   pendingInput(turnId: string): readonly ResponseInputItem[] {
-    const own = this.turnRef(turnId)?.getSnapshot().context.pendingInput ?? [];
-    const session = this.session();
-    return session.mailboxOpenForCurrentTurn && session.mailbox.length > 0 ? [...own, ...session.mailbox.map(mailToInput)] : own;
-  }
-
-  /**
-   * Start-of-turn bookkeeping, run before the task body: the goal takes its usage
-   * checkpoint and queued next-turn items and mail move into the turn's pending input.
-   */
-  beginTurn(turnId: string): void {
-    const continuation = this.turnRef(turnId)?.getSnapshot().context.spec.continuation ?? false;
-    const { idlePendingInput, mailbox } = this.session();
-    const usage = this.totalUsage();
-    const goal = this.goalRef();
-    if (!goalEventChangesNothing(goal.getSnapshot().context, { type: 'GOAL.TURN_STARTED', continuation })) {
-      goal.send({ type: 'GOAL.TURN_STARTED', turnId, usage, now: this.clock.now(), continuation });
-    }
-    this.mcp.beginTurn({ threadId: this.threadId, turnId });
-    const queued = [...idlePendingInput, ...mailbox.map(mailToInput)];
-    this.updateSession({ type: 'IDLE_INPUT.TAKE', count: idlePendingInput.length });
-    this.updateSession({ type: 'MAILBOX.TAKE', count: mailbox.length });
-    this.updateSession({ type: 'MAILBOX.OPEN' });
-    if (queued.length > 0) this.turnRef(turnId)?.send({ type: 'PENDING_INPUT.PREPEND', items: queued });
+    return this.bookkeeping.pendingInput(turnId);
   }
 
   // ---- tool calls ---------------------------------------------------------------------
@@ -251,51 +214,19 @@ export class ThreadRuntime implements ThreadHost, ThreadStatePort {
 
   // ---- rollout ------------------------------------------------------------------------
 
-  private nextRecorderRequest = 1;
-
-  /**
-   * Asks the recorder actor for a persist or flush; resolves when it was served (the actor
-   * announces each served request, in order), rejects with the write's error.
-   */
-  private recorderRequest(kind: 'persist' | 'flush'): Promise<void> {
-    // An in-memory recorder has nothing to order or wait for: no actor round trip.
-    if (!this.recorder.durable) return this.recorder[kind]() ?? Promise.resolve();
-    const recorder = this.actor.getSnapshot().children[SYSTEM_ID.recorder] as RecorderActor | undefined;
-    if (!recorder || recorder.getSnapshot().status !== 'active') return Promise.resolve();
-    const requestId = this.nextRecorderRequest++;
-    return new Promise<void>((resolve, reject) => {
-      const served = recorder.on('served', (event) => {
-        if (event.requestId !== requestId) return;
-        served.unsubscribe();
-        if (event.error === null) resolve();
-        else reject(new Error(event.error));
-      });
-      recorder.send({ type: 'REQUEST', request: { requestId, kind } });
-    });
-  }
-
   /** Materialises the rollout (explicit persist points: first prompt, rename, ...). */
   persistRollout(): Promise<void> {
-    return this.recorderRequest('persist');
-  }
-
-  /**
-   * Materialises the rollout before the first goal write. It goes to the recorder directly
-   * (which orders its own operations): a goal write may still run while the recorder actor is
-   * closing, when it serves no more requests.
-   */
-  private async materializeForGoal(): Promise<void> {
-    if (!this.recorder.materialized) await this.recorder.persist();
+    return this.rollout.persist();
   }
 
   /** Durability barrier for everything recorded so far. */
   flushRollout(): Promise<void> {
-    return this.recorderRequest('flush');
+    return this.rollout.flush();
   }
 
   /** `flushRollout`, or `undefined` when an in-memory recorder has nothing to wait for. */
   flushRolloutStep(): Promise<void> | undefined {
-    return this.recorder.durable ? this.recorderRequest('flush') : this.recorder.flush();
+    return this.rollout.flushStep();
   }
 
   /** The thread's OpenTelemetry spans (no-ops without `@opentelemetry/api` and an SDK). */
@@ -305,72 +236,39 @@ export class ThreadRuntime implements ThreadHost, ThreadStatePort {
 
   // ---- events -------------------------------------------------------------------------
 
-  /** Persists (by policy) then delivers an event, followed by its legacy projection. */
-  emit(id: string, msg: EventMsg): void {
-    this.deliver(id, msg);
-    for (const legacy of legacyProjection(msg, { showRawReasoning: this.config.showRawReasoning })) this.deliver(id, legacy);
+  /** The events hosts take, in delivery order (see `EventDelivery`). */
+  get events(): AsyncQueue<Event> {
+    return this.delivery.events;
   }
 
-  private deliver(id: string, msg: EventMsg): void {
-    if (this.events.isClosed) return;
-    // Events no persistence mode keeps (deltas, begin events, ...) skip the recorder.
-    if (shouldPersistEvent(msg, 'extended')) this.recorder.record([{ type: 'event_msg', payload: msg }]);
-    const event: Event = { id, msg };
-    const status = agentStatusFromEvent(msg);
-    if (status !== null) {
-      this.agentStatus = status;
-      for (const l of this.statusListeners) l(status);
-    }
-    this.viewFeeder.push(event);
-    this.events.push(event);
-    for (const l of this.eventListeners) l(event);
-    if (msg.type === 'shutdown_complete') this.events.close();
+  /** The read model folded from the delivered events. */
+  get view(): ViewStore {
+    return this.delivery.view;
+  }
+
+  /** Persists (by policy) then delivers an event, followed by its legacy projection. */
+  emit(id: string, msg: EventMsg): void {
+    this.delivery.emit(id, msg);
   }
 
   approvalSettled(approvalId: string): void {
-    this.viewFeeder.settleApproval(approvalId);
+    this.delivery.approvalSettled(approvalId);
   }
 
   status(): AgentStatus {
-    return this.agentStatus;
+    return this.delivery.status();
   }
 
   onStatus(listener: (s: AgentStatus) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
+    return this.delivery.onStatus(listener);
   }
 
   /** Observes every delivered event synchronously (used by the property-test harness). */
   onEvent(listener: (e: Event) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
+    return this.delivery.onEvent(listener);
   }
 
-  // ---- turns --------------------------------------------------------------------------
-
-  /** Registers a task for a turn id and asks the thread to start it (replacing any active turn). */
-  startTurn(
-    requested: TurnSpec,
-    task: SessionTask<unknown>,
-    input: unknown,
-    opts: { ifIdle?: boolean; continuation?: boolean; outputSchema?: Record<string, unknown> | null } = {},
-  ): boolean {
-    if (opts.ifIdle && this.actor.getSnapshot().context.turn !== null) return false;
-    // Regular turns snapshot the working tree before their tools run (SPEC §4.6).
-    const snapshots = requested.kind === 'regular' ? this.config.ghostSnapshots : null;
-    const spec: TurnSpec = {
-      ...requested,
-      ...(snapshots ? { ghostSnapshotLimitMs: snapshots.timeoutMs } : {}),
-      startedAt: this.clock.now(),
-      continuation: opts.continuation ?? false,
-      outputSchema: opts.outputSchema ?? null,
-      // A task without an abort hook skips that step of the abort (one actor less per interrupt).
-      abortHook: typeof task.abort === 'function',
-    };
-    this.turns.set(spec.turnId, { task, input, ctx: null });
-    this.actor.send({ type: opts.ifIdle ? 'TURN.START_IF_IDLE' : 'TURN.START', spec });
-    return true;
-  }
+  // ---- lifecycle ----------------------------------------------------------------------
 
   /** Whether the thread is between ops (not waiting for a turn to end or the recorder). */
   isSettled(): boolean {

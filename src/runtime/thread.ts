@@ -1,8 +1,8 @@
 /**
  * `Thread`: the host-facing handle, a facade over the thread's services. A queue pair —
  * `submit` ops in (the `SubmissionLoop`), `nextEvent` events out — plus direct calls: runs
- * (`turn-run`), steering and injection, spawned tasks, goals (`GoalPolicy`), out-of-band
- * elicitations (`ElicitationCounter`), MCP calls, and the live actor for inspection.
+ * (`turn-run`), steering and injection, spawned tasks (`spawn-task`), goals (`GoalPolicy`),
+ * out-of-band elicitations (`ElicitationCounter`), MCP calls, and the live actor for inspection.
  */
 import { GoalSpec, Op, ResponseItems, Submission, parseAtEdge, type AgentStatus, type UserInputInit, type DeepReadonly, type Event } from '../protocol/index.js';
 import type { OpInput, ResponseItem, SubmissionInput, ThreadGoal } from '../protocol/index.js';
@@ -22,6 +22,7 @@ import { SubmissionLoop } from './submission-loop.js';
 import { GoalPolicy } from './goal-policy.js';
 import { ElicitationCounter } from './elicitation-counter.js';
 import { injectItems } from './inject.js';
+import { spawnTask } from './spawn-task.js';
 
 /**
  * A running thread; made by `createThread` (or its resume and fork options).
@@ -231,15 +232,8 @@ export class Thread {
    * @example
    * const turnId = await thread.spawnTask({ kind: 'lint', async run(ctx) { return 'clean'; } }, null);
    */
-  async spawnTask<I>(task: SessionTask<I>, input: I): Promise<string> {
-    if (this.loop.isClosed) throw new ThreadClosedError(this.id);
-    const turnId = this.rt.config.newId();
-    const spec = { turnId, kind: task.kind, steerable: task.steerable ?? task.kind === 'regular', announcesStart: task.announcesStart ?? true };
-    await this.loop.runJob(async () => {
-      this.rt.startTurn(spec, task as SessionTask<unknown>, input);
-      await this.rt.waitSettled();
-    });
-    return turnId;
+  spawnTask<I>(task: SessionTask<I>, input: I): Promise<string> {
+    return spawnTask(this.rt, this.loop, task, input);
   }
 
   /**
