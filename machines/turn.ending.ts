@@ -20,8 +20,8 @@ const failTo = (target: string, step: string, code: string) => ({
 });
 
 /**
- * Completing: flush → pending input → goal settlement → approvals cleared, then
- * `#turn.completed`. A steer during the flush still joins the turn; an abort goes to
+ * Completing: flush → pending input (skipped when none is left) → goal settlement → approvals
+ * cleared, then `#turn.completed`. A steer during the flush still joins the turn; an abort goes to
  * `#turn.aborting`.
  */
 export const completingState = turnSetup.createStateConfig({
@@ -37,7 +37,8 @@ export const completingState = turnSetup.createStateConfig({
       invoke: {
         src: 'flushRecorder',
         input: ({ context }) => ({ turnId: context.spec.turnId }),
-        onDone: 'recordingPendingInput',
+        // Nothing steered into the turn since its last request: no pending input to record.
+        onDone: [{ guard: 'noPendingInput', target: 'settlingGoal' }, { target: 'recordingPendingInput' }],
         onError: failTo('flushFailed', 'completing.flushing', 'rollout_flush_failed'),
       },
       on: {
@@ -48,7 +49,7 @@ export const completingState = turnSetup.createStateConfig({
         ABORT: { target: '#turn.aborting', actions: assign({ abortReason: ({ event }) => event.reason }) },
       },
     },
-    flushFailed: { always: 'recordingPendingInput' },
+    flushFailed: { always: [{ guard: 'noPendingInput', target: 'settlingGoal' }, { target: 'recordingPendingInput' }] },
     recordingPendingInput: {
       invoke: {
         src: 'recordPendingInput',

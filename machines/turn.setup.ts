@@ -82,6 +82,7 @@ export const turnSetup = setup({
     isApprovalDone: ({ event }) => actorIdSuffix((event as { actorId?: string }).actorId, 'approval') !== null,
     isRunningToolCall: ({ context, event }) => event.type === 'TOOL.STOP' && event.key in context.toolCalls,
     noPendingApprovals: ({ context }) => Object.keys(context.approvals).length === 0,
+    noPendingInput: ({ context }) => context.pendingInput.length === 0,
     approvalPending: ({ context, event }) =>
       (event.type === 'APPROVAL.DECIDE' || event.type === 'APPROVAL.REQUEST') && event.approvalId in context.approvals,
   },

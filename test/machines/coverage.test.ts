@@ -137,6 +137,8 @@ async function failureScenarios(): Promise<void> {
   const completing = fakeTurn({ inspect, fail: ['flushRecorder', 'recordPendingInput', 'settleGoalOnFinish', 'runTool'] });
   completing.startTool('1');
   await settle();
+  // Input left pending at the end: the turn records it (and that step fails too).
+  completing.actor.send({ type: 'STEER', items: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'late' }] }] });
   completing.finish('done');
   const aborting = fakeTurn({ inspect, fail: ['taskAbortHook', 'settleGoalOnAbort', 'recordInterruptMarker', 'flushRecorder'] });
   await settle();

@@ -53,7 +53,9 @@ export function toMermaid(machine: AnyStateMachine): string {
         // Targetless transitions (context updates) are not state changes.
         if (!edge.transition.target) continue;
         const target = edge.target.path.join('_') || machine.id;
-        const text = `  ${name} --> ${target}: ${label(edge.label.text)}`;
+        const g = edge.transition.guard;
+        const guard = typeof g === 'string' ? g : (g as { type?: string } | undefined)?.type;
+        const text = `  ${name} --> ${target}: ${label(edge.label.text)}${guard ? ` [${guard}]` : ''}`;
         if (!edges.includes(text)) edges.push(text);
       }
     }

@@ -97,7 +97,7 @@ describe('turn readiness gate', () => {
     await flush();
     t.finishTask('bye');
     await flush();
-    expect(t.log).toEqual(['snapshot:start', 'task_started', 'snapshot:done', 'runTool:c1', 'runTool:c2', 'flush', 'recordPendingInput', 'settleGoal', 'task_complete']);
+    expect(t.log).toEqual(['snapshot:start', 'task_started', 'snapshot:done', 'runTool:c1', 'runTool:c2', 'flush', 'settleGoal', 'task_complete']);
     expect(t.actor.getSnapshot().status).toBe('done');
   });
 
@@ -108,7 +108,7 @@ describe('turn readiness gate', () => {
     expect(t.actor.getSnapshot().value).toEqual({ running: 'snapshotting' });
     t.snapshot.resolve();
     await flush();
-    expect(t.log).toEqual(['snapshot:start', 'task_started', 'snapshot:done', 'flush', 'recordPendingInput', 'settleGoal', 'task_complete']);
+    expect(t.log).toEqual(['snapshot:start', 'task_started', 'snapshot:done', 'flush', 'settleGoal', 'task_complete']);
   });
 
   it('over the time limit: warns, stops the snapshot, and lets the tools go on', async () => {

@@ -14,11 +14,25 @@ describe('turn machine', () => {
   it('completes: flush → pending input → goal settlement → task_complete', async () => {
     const t = fakeTurn();
     await settle();
+    // Input steered after the task's last request is left pending: the turn records it at its end.
+    t.actor.send({ type: 'STEER', items: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'late' }] }] });
     t.finish('bye');
     await settle();
     expect(t.log).toEqual(['snapshot', 'task_started', 'flush', 'pendingInput', 'goalSettlement', 'task_complete bye']);
     expect(t.actor.getSnapshot().output).toEqual({ turnId: 't1', outcome: 'completed', reason: null, lastAgentMessage: 'bye' });
     expect(t.actor.getSnapshot().context.failures).toEqual([]);
+  });
+
+  it('with no pending input left, completion skips that step (and its state)', async () => {
+    const t = fakeTurn();
+    const states: string[] = [];
+    t.actor.subscribe((s) => states.push(JSON.stringify(s.value)));
+    await settle();
+    t.finish('bye');
+    await settle();
+    expect(t.log).toEqual(['snapshot', 'task_started', 'flush', 'goalSettlement', 'task_complete bye']);
+    expect(states).not.toContain(JSON.stringify({ completing: 'recordingPendingInput' }));
+    expect(t.actor.getSnapshot().output).toMatchObject({ outcome: 'completed', lastAgentMessage: 'bye' });
   });
 
   it('interrupt order: cancel → grace → abort hook → goal settlement → marker → flush → turn_aborted → clear approvals', async () => {
@@ -74,6 +88,7 @@ describe('turn machine', () => {
     const t = fakeTurn({ fail: ['flushRecorder', 'recordPendingInput', 'settleGoalOnFinish'] });
     t.actor.subscribe((s) => states.push(JSON.stringify(s.value)));
     await settle();
+    t.actor.send({ type: 'STEER', items: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'late' }] }] });
     t.finish('bye');
     await settle();
     expect(t.log).toEqual(['snapshot', 'task_started', 'flush', 'pendingInput', 'goalSettlement', 'task_complete bye']);
@@ -114,7 +129,7 @@ describe('turn machine', () => {
     await settle();
     t.failTask('model_failed');
     await settle();
-    expect(t.log).toEqual(['snapshot', 'task_started', 'error model_failed', 'flush', 'pendingInput', 'goalSettlement', 'task_complete -']);
+    expect(t.log).toEqual(['snapshot', 'task_started', 'error model_failed', 'flush', 'goalSettlement', 'task_complete -']);
   });
 
   it('steered input queues while running; approvals resolve in order; unknown ids warn', async () => {
@@ -175,7 +190,7 @@ describe('turn machine', () => {
     await settle();
     clock.increment(10);
     await settle();
-    expect(log).toEqual(['snapshot', 'error task_crashed task machine crashed', 'flush', 'pendingInput', 'goalSettlement', 'task_complete -']);
+    expect(log).toEqual(['snapshot', 'error task_crashed task machine crashed', 'flush', 'goalSettlement', 'task_complete -']);
     expect(actor.getSnapshot().context.task).toEqual({ status: 'failed', lastAgentMessage: null, error: { code: 'task_crashed', message: 'task machine crashed' } });
   });
 
