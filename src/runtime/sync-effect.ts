@@ -24,14 +24,21 @@ import type { ActorSystem, AnyActorRef, PromiseActorLogic } from 'xstate';
 export interface EffectArgs<TInput> {
   input: TInput;
   system: ActorSystem<{ actors: Record<string, AnyActorRef> }>;
-  /** Aborted when the actor stops before the step settled; created on first read. */
+  /** Aborted when the actor stops before the step settled (also when first read after that stop); created on first read. */
   readonly signal: AbortSignal;
 }
 
 /** Where a running step's `AbortController` is kept: one per actor, in its snapshot. */
 const CONTROLLER = Symbol('fromEffect.controller');
-type ControllerHolder = { controller: AbortController | undefined };
+type ControllerHolder = { controller: AbortController | undefined; stopped?: boolean };
 type EffectSnapshot = { [CONTROLLER]?: ControllerHolder };
+
+/** The actor stopped before its step settled: its signal, made now or later, is aborted. */
+function markStopped(holder: ControllerHolder | undefined): void {
+  if (!holder) return;
+  holder.stopped = true;
+  holder.controller?.abort();
+}
 
 /**
  * Actor logic running `step` once; done when it returns (or its promise resolves), failed when
@@ -50,8 +57,9 @@ export function fromEffect<TInput>(step: (args: EffectArgs<TInput>) => void | Pr
         case 'effect.failed':
           return { ...state, status: 'error', error: event['error'], input: undefined };
         case 'xstate.stop':
-          // A step still running (its promise unsettled) is told to stop, if it asked to know.
-          (state as EffectSnapshot)[CONTROLLER]?.controller?.abort();
+          // A step still running (its promise unsettled) is told to stop, if it asked to know;
+          // one that asks later is given an aborted signal.
+          markStopped((state as EffectSnapshot)[CONTROLLER]);
           return { ...state, status: 'stopped', input: undefined };
         default:
           return state;
@@ -67,7 +75,10 @@ export function fromEffect<TInput>(step: (args: EffectArgs<TInput>) => void | Pr
         get signal() {
           // Every snapshot `fromEffect` makes or restores carries a holder.
           const h = holder as ControllerHolder;
-          h.controller ??= new AbortController();
+          if (h.controller === undefined) {
+            h.controller = new AbortController();
+            if (h.stopped) h.controller.abort();
+          }
           return h.controller.signal;
         },
       };

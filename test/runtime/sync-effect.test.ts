@@ -88,6 +88,25 @@ describe('fromEffect', () => {
     expect(signals[1]?.aborted).toBe(false);
   });
 
+  it('a step that first reads `signal` after its actor stopped gets it aborted (as fromPromise gives it)', async () => {
+    let read!: () => AbortSignal;
+    let resolve!: () => void;
+    const actor = host((args) => {
+      read = () => args.signal;
+      return new Promise<void>((r) => (resolve = r));
+    });
+    actor.start();
+    actor.stop();
+    expect(read().aborted).toBe(true);
+    resolve();
+    // A step that settled and only then reads it: not aborted.
+    let late!: () => AbortSignal;
+    const settled = host((args) => void (late = () => args.signal));
+    settled.start();
+    settled.stop();
+    expect(late().aborted).toBe(false);
+  });
+
   it('a persisted snapshot carries no controller; a restored one gets a fresh holder', () => {
     const logic = fromEffect<{ n: number }>(() => undefined);
     const actor = createActor(logic, { input: { n: 2 } });
