@@ -150,6 +150,33 @@ describe('goal machine: resume and external mutations (seed 003)', () => {
       fc.constant((u: number, now: number): GoalEvent => ({ type: 'GOAL.COMPLETE', turnId: null, usage: usage(u), now })),
       fc.constant((): GoalEvent => ({ type: 'GOAL.ACTIVITY' })),
       fc.constant((): GoalEvent => ({ type: 'GOAL.EXTERNAL_CLEAR' })),
+      // Host-driven paths: external set (idle or in a turn), settlement before it, resume, steering.
+      fc
+        .record({ status: fc.constantFrom('active' as const, 'paused' as const, 'budgetLimited' as const, 'complete' as const), inTurn: fc.boolean() })
+        .map(({ status, inTurn }) => (u: number, now: number): GoalEvent => ({
+          type: 'GOAL.EXTERNAL_SET',
+          goalId: 'g2',
+          objective: 'Host goal',
+          tokenBudget: 500,
+          status,
+          usage: usage(u),
+          now,
+          turnId: inTurn ? 'turn-1' : null,
+        })),
+      fc.boolean().map((inTurn) => (u: number, now: number): GoalEvent => ({ type: 'GOAL.EXTERNAL_MUTATION_STARTING', turnId: inTurn ? 'turn-1' : null, usage: usage(u), now })),
+      fc
+        .record({ stored: fc.option(fc.constantFrom('active' as const, 'paused' as const, 'complete' as const), { nil: null }), reactivatePaused: fc.boolean() })
+        .map(({ stored, reactivatePaused }) => (u: number, now: number): GoalEvent => ({
+          type: 'GOAL.THREAD_RESUMED',
+          goal:
+            stored === null
+              ? null
+              : { threadId: 't1', goalId: 'g3', objective: 'Stored', status: stored, tokenBudget: null, tokensUsed: 10, timeUsedSeconds: 1, createdAt: T0, updatedAt: T0 },
+          usage: usage(u),
+          now,
+          reactivatePaused,
+        })),
+      fc.constant((): GoalEvent => ({ type: 'GOAL.BUDGET_STEERED', goalId: 'g1' })),
     );
     fc.assert(
       fc.property(fc.array(step, { maxLength: 12 }), turnEvent, (steps, event) => {
@@ -170,7 +197,7 @@ describe('goal machine: resume and external mutations (seed 003)', () => {
         expect(actor.getSnapshot().value).toEqual(before.value);
         expect(log.length).toBe(logged);
       }),
-      { numRuns: 400 },
+      { numRuns: 1000 },
     );
     // And it does not skip what matters: a goal makes SETTLE count, a suppressed flag ACTIVITY.
     const { actor } = goalActor();
