@@ -139,6 +139,7 @@ async function openThread(options: ThreadOptions, held: { lease: ThreadLease | n
     base_instructions: { text: settings.base_instructions },
   };
   let emitWarning: (message: string) => void = (message) => warnings.push(message);
+  const ownMemoryRecorder = !options.recorder && options.ephemeral === true;
   const recorder =
     options.recorder ??
     (options.ephemeral
@@ -162,6 +163,7 @@ async function openThread(options: ThreadOptions, held: { lease: ThreadLease | n
     session,
     clock,
     recorder,
+    ownMemoryRecorder,
     logger: options.logger ?? defaultLogger,
     showRawReasoning: options.showRawReasoning ?? false,
     contextWindow: model?.contextWindow ?? null,

@@ -20,11 +20,8 @@ export interface Recorder {
   record(items: RolloutItem[]): void;
   /** Materialises the rollout now (explicit persist points: first prompt, rename, ...). */
   persist(): Promise<void>;
-  /**
-   * Durability barrier: resolves when everything recorded so far is durable; `undefined`
-   * when that is already so (nothing to wait for).
-   */
-  flush(): Promise<void> | undefined;
+  /** Durability barrier: resolves when everything recorded so far is durable. */
+  flush(): Promise<void>;
   /** Drains and stops. */
   shutdown(): Promise<void>;
 }
@@ -45,10 +42,8 @@ export class MemoryRecorder implements Recorder {
     for (const item of items) if (shouldPersist(item, this.mode)) this.items.push(item);
   }
   async persist(): Promise<void> {}
-  /** Counts the flush; an in-memory rollout has nothing to wait for. */
-  flush(): Promise<void> | undefined {
+  async flush(): Promise<void> {
     this.flushes++;
-    return undefined;
   }
   async shutdown(): Promise<void> {}
 }

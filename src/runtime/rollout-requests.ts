@@ -18,10 +18,16 @@ type RecorderActor = ActorRefFrom<typeof recorderMachine>;
 export class RolloutRequests {
   private nextRequest = 1;
 
-  /** `recorderActor` finds the thread's `recorder` actor (absent before start or after it stopped). */
+  /**
+   * `recorderActor` finds the thread's `recorder` actor (absent before start or after it
+   * stopped). `ownMemory` is set when the recorder is the engine's own `MemoryRecorder` (an
+   * ephemeral thread without a host recorder): its flush only counts, so a turn's flush step
+   * need not wait for it. A host's recorder, even a `MemoryRecorder`, is always waited for.
+   */
   constructor(
     private readonly recorder: Recorder,
     private readonly recorderActor: () => RecorderActor | undefined,
+    private readonly ownMemory = false,
   ) {}
 
   /** Materialises the rollout (explicit persist points: first prompt, rename, ...). */
@@ -34,9 +40,12 @@ export class RolloutRequests {
     return this.request('flush');
   }
 
-  /** `flush` for a turn's flush step: `undefined` when an in-memory recorder has nothing to wait for. */
+  /** `flush` for a turn's flush step: `undefined` when the engine's own in-memory recorder has nothing to wait for. */
   flushStep(): Promise<void> | undefined {
-    return this.recorder.durable ? this.request('flush') : this.recorder.flush();
+    if (!this.ownMemory) return this.request('flush');
+    // The engine's MemoryRecorder counts the flush synchronously and cannot fail.
+    void this.recorder.flush();
+    return undefined;
   }
 
   /**
@@ -54,7 +63,7 @@ export class RolloutRequests {
    */
   private request(kind: 'persist' | 'flush'): Promise<void> {
     // An in-memory recorder has nothing to order or wait for: no actor round trip.
-    if (!this.recorder.durable) return this.recorder[kind]() ?? Promise.resolve();
+    if (!this.recorder.durable) return this.recorder[kind]();
     const recorder = this.recorderActor();
     if (!recorder || recorder.getSnapshot().status !== 'active') return Promise.resolve();
     const requestId = this.nextRequest++;

@@ -44,6 +44,8 @@ export interface RuntimeConfig {
   session: SessionData;
   clock: Clock;
   recorder: Recorder;
+  /** Whether `recorder` is the engine's own in-memory recorder (ephemeral, no host recorder). */
+  ownMemoryRecorder?: boolean;
   logger: Logger;
   showRawReasoning: boolean;
   /** Model context window in tokens, if known (for `task_started`). */

@@ -60,7 +60,7 @@ export class ThreadRuntime implements ThreadHost, ThreadStatePort {
 
   constructor(readonly config: RuntimeConfig) {
     this.delivery = new EventDelivery(config.threadId, config.recorder, config.showRawReasoning);
-    this.rollout = new RolloutRequests(config.recorder, () => this.actor.getSnapshot().children[SYSTEM_ID.recorder]);
+    this.rollout = new RolloutRequests(config.recorder, () => this.actor.getSnapshot().children[SYSTEM_ID.recorder], config.ownMemoryRecorder === true);
     const goalStore = config.goalStore ?? null;
     this.goals = new GoalPersistence(
       goalStore && { store: goalStore, threadId: config.threadId, materialize: () => this.rollout.materialize() },

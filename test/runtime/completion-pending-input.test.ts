@@ -22,7 +22,7 @@ class GatedRecorder extends MemoryRecorder {
     return { reached: reachedP, release };
   }
 
-  override flush(): Promise<void> | undefined {
+  override flush(): Promise<void> {
     const gate = this.gate;
     this.gate = null;
     if (!gate) return super.flush();
