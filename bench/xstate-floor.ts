@@ -1,8 +1,9 @@
 /**
- * The bare-XState floor of the interrupt path: the same actor hops as a turnstate interrupt
- * (thread → turn → task → runner and back) in four minimal machines with no engine code — no
- * op parsing, no history, no marker, no flush, no event delivery — so the bench can show what
- * the actor library alone costs per interrupt next to what the engine adds.
+ * The bare-XState floor of the interrupt path: the messages a turnstate interrupt sends
+ * between its thread, turn, task and runner actors, in four minimal machines with no engine
+ * code — no op parsing, no invoked abort steps (goal settlement, marker, flush), no history, no
+ * event queue — so the bench can show what the actor library's own messaging costs per
+ * interrupt next to what the engine adds.
  */
 import { assign, createActor, fromCallback, sendTo, setup } from 'xstate';
 import { nowUs } from './measure.js';
