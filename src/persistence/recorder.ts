@@ -94,6 +94,11 @@ export class RolloutRecorder {
     return this.#materialized;
   }
 
+  /** Whether the last write failed; its lines stay buffered until a `persist` / `flush` retries them. */
+  get failed(): boolean {
+    return this.#failed;
+  }
+
   /** Lines recorded but not yet written. */
   get pendingCount(): number {
     return this.#pending.length;

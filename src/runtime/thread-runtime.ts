@@ -270,8 +270,14 @@ export class ThreadRuntime implements ThreadHost, ThreadStatePort {
     });
   }
 
-  /** Materialises the rollout (explicit persist points: first prompt, rename, ...). */
+  /**
+   * Materialises the rollout (explicit persist points: first prompt, rename, ...). Once the
+   * rollout exists and writes succeed there is nothing to do, so no recorder round trip: the
+   * lines recorded so far are written in the background anyway, as Codex's
+   * `ensure_rollout_materialized` is a no-op on a materialised rollout.
+   */
   persistRollout(): Promise<void> {
+    if (this.recorder.needsPersist === false) return Promise.resolve();
     return this.recorderRequest('persist');
   }
 
