@@ -27,7 +27,7 @@ function toolScript(input: readonly { type: string }[]) {
  * @example
  * await persistedTurns('flush', 25, 200);
  */
-export async function persistedTurns(durability: RolloutDurability | 'ephemeral', depth: number, n: number): Promise<number[]> {
+export async function persistedTurns(durability: PersistenceKind, depth: number, n: number): Promise<number[]> {
   const home = await mkdtemp(join(os.tmpdir(), 'turnstate-bench-'));
   try {
     const model = scriptedModel(() => scriptedTurn.reply('Hello!'), { recordRequests: false, strict: false });
@@ -43,6 +43,31 @@ export async function persistedTurns(durability: RolloutDurability | 'ephemeral'
   } finally {
     await rm(home, { recursive: true, force: true });
   }
+}
+
+/** The three kinds of thread the persisted/ephemeral rows compare. */
+export type PersistenceKind = RolloutDurability | 'ephemeral';
+
+/**
+ * Per-turn wall time (µs) of text turns on an ephemeral thread and on threads persisted with
+ * each durability, in `rounds` interleaved rounds: each round runs `perRound` timed turns (after
+ * `depth` untimed ones) on a fresh thread of each kind, the order rotating from round to round,
+ * so JIT warm-up and the machine's load drift reach all three alike instead of favouring the
+ * kind measured last. Samples of all rounds together, per kind.
+ * @example
+ * const { ephemeral, close } = await interleavedPersistedTurns(25, 60, 6);
+ */
+export async function interleavedPersistedTurns(depth: number, perRound: number, rounds: number): Promise<Record<PersistenceKind, number[]>> {
+  const kinds: readonly PersistenceKind[] = ['ephemeral', 'flush', 'close'];
+  const samples: Record<PersistenceKind, number[]> = { ephemeral: [], flush: [], close: [] };
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < kinds.length; i++) {
+      const kind = kinds[(round + i) % kinds.length] as PersistenceKind;
+      await fullGc();
+      samples[kind].push(...(await persistedTurns(kind, depth, perRound)));
+    }
+  }
+  return samples;
 }
 
 /**
@@ -125,14 +150,18 @@ export async function depthBench(scale: number, progress: (what: string) => void
   progress('warm-up turns');
   await longThreadTurns('tool', 25, n);
   await persistedTurns('close', 5, n);
+  await persistedTurns('ephemeral', 5, n);
   const bytes = { shallowText: [] as number[], deepText: [] as number[], shallowTool: [] as number[], deepTool: [] as number[] };
   const shallowText = await step('text turns at turn 25', () => longThreadTurns('text', 25, n, bytes.shallowText));
   const deepText = await step(`text turns after ${depth}`, () => longThreadTurns('text', depth, n, bytes.deepText));
   const shallowTool = await step('tool turns at turn 25', () => longThreadTurns('tool', 25, n, bytes.shallowTool));
   const deepTool = await step(`tool turns after ${depth}`, () => longThreadTurns('tool', depth, n, bytes.deepTool));
-  const ephemeral = await step('ephemeral text turns', () => persistedTurns('ephemeral', 25, n * 2));
-  const persistedFlush = await step("persisted text turns (durability 'flush')", () => persistedTurns('flush', 25, n * 2));
-  const persistedClose = await step("persisted text turns (durability 'close')", () => persistedTurns('close', 25, n * 2));
+  progress("ephemeral and persisted text turns ('flush', 'close'), interleaved rounds");
+  const rounds = 6;
+  const persisted = await interleavedPersistedTurns(25, Math.max(5, Math.round((n * 2) / rounds)), rounds);
+  const ephemeral = summarize(persisted.ephemeral);
+  const persistedFlush = summarize(persisted.flush);
+  const persistedClose = summarize(persisted.close);
   progress('resume of a 100,000-line rollout');
   const r = await resumeRollout(Math.round(100_000 * Math.max(scale, 0.1)), 5);
   return {
