@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JsonlThreadStore, type RolloutDurability } from '../src/persistence/index.js';
 import { createThread } from '../src/runtime/create-thread.js';
+import type { Thread } from '../src/runtime/thread.js';
 import { scriptedModel, scriptedTurn } from '../src/testing/scripted-model.js';
 import { fullGc, median, nowUs, sample, summarize, type SampleSummary } from './measure.js';
 import { longThreadTurns, TOOL_ARGS, until, userTurn, wordCountTool } from './turnstate-bench.js';
@@ -50,24 +51,41 @@ export type PersistenceKind = RolloutDurability | 'ephemeral';
 
 /**
  * Per-turn wall time (µs) of text turns on an ephemeral thread and on threads persisted with
- * each durability, in `rounds` interleaved rounds: each round runs `perRound` timed turns (after
- * `depth` untimed ones) on a fresh thread of each kind, the order rotating from round to round,
- * so JIT warm-up and the machine's load drift reach all three alike instead of favouring the
- * kind measured last. Samples of all rounds together, per kind.
+ * each durability, interleaved: one thread of each kind, each first run `depth` untimed turns,
+ * then `n` rounds of one timed turn on each, every other round in reverse order (so the
+ * ephemeral and the `'close'` thread each follow the fsyncing `'flush'` one equally often), so
+ * JIT warm-up and the machine's load drift reach all three alike instead of favouring the kind
+ * measured last. Samples per kind.
  * @example
- * const { ephemeral, close } = await interleavedPersistedTurns(25, 60, 6);
+ * const { ephemeral, close } = await interleavedPersistedTurns(25, 400);
  */
-export async function interleavedPersistedTurns(depth: number, perRound: number, rounds: number): Promise<Record<PersistenceKind, number[]>> {
+export async function interleavedPersistedTurns(depth: number, n: number): Promise<Record<PersistenceKind, number[]>> {
   const kinds: readonly PersistenceKind[] = ['ephemeral', 'flush', 'close'];
-  const samples: Record<PersistenceKind, number[]> = { ephemeral: [], flush: [], close: [] };
-  for (let round = 0; round < rounds; round++) {
-    for (let i = 0; i < kinds.length; i++) {
-      const kind = kinds[(round + i) % kinds.length] as PersistenceKind;
-      await fullGc();
-      samples[kind].push(...(await persistedTurns(kind, depth, perRound)));
+  const home = await mkdtemp(join(os.tmpdir(), 'turnstate-bench-'));
+  const threads = new Map<PersistenceKind, Thread>();
+  try {
+    for (const kind of kinds) {
+      const model = scriptedModel(() => scriptedTurn.reply('Hello!'), { recordRequests: false, strict: false });
+      const persistence = kind === 'ephemeral' ? { ephemeral: true } : { store: new JsonlThreadStore({ home, durability: kind }) };
+      const thread = await createThread({ model, tools: [wordCountTool], builtinTools: false, cwd: os.tmpdir(), home, ...persistence });
+      threads.set(kind, thread);
+      await until(thread, 'session_configured');
+      for (let i = 0; i < depth; i++) await userTurn(thread);
     }
+    const samples: Record<PersistenceKind, number[]> = { ephemeral: [], flush: [], close: [] };
+    for (let round = 0; round < n; round++) {
+      for (const kind of round % 2 === 0 ? kinds : [...kinds].reverse()) {
+        const thread = threads.get(kind) as Thread;
+        const t0 = nowUs();
+        await userTurn(thread);
+        samples[kind].push(nowUs() - t0);
+      }
+    }
+    return samples;
+  } finally {
+    for (const thread of threads.values()) await thread.shutdown();
+    await rm(home, { recursive: true, force: true });
   }
-  return samples;
 }
 
 /**
@@ -156,9 +174,9 @@ export async function depthBench(scale: number, progress: (what: string) => void
   const deepText = await step(`text turns after ${depth}`, () => longThreadTurns('text', depth, n, bytes.deepText));
   const shallowTool = await step('tool turns at turn 25', () => longThreadTurns('tool', 25, n, bytes.shallowTool));
   const deepTool = await step(`tool turns after ${depth}`, () => longThreadTurns('tool', depth, n, bytes.deepTool));
-  progress("ephemeral and persisted text turns ('flush', 'close'), interleaved rounds");
-  const rounds = 6;
-  const persisted = await interleavedPersistedTurns(25, Math.max(5, Math.round((n * 2) / rounds)), rounds);
+  progress("ephemeral and persisted text turns ('flush', 'close'), interleaved");
+  await fullGc();
+  const persisted = await interleavedPersistedTurns(25, n * 2);
   const ephemeral = summarize(persisted.ephemeral);
   const persistedFlush = summarize(persisted.flush);
   const persistedClose = summarize(persisted.close);
