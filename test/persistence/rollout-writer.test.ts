@@ -20,8 +20,13 @@ afterEach(async () => {
 });
 async function store(durability?: RolloutDurability) {
   const { home, cleanup } = await tempHome('turnstate-writer-');
-  cleanups.push(cleanup);
-  return { home, store: new JsonlThreadStore({ home, ...(durability ? { durability } : {}) }) };
+  const s = new JsonlThreadStore({ home, ...(durability ? { durability } : {}) });
+  // The append handle is closed before the home goes (not left to the garbage collector).
+  cleanups.push(async () => {
+    await s.closeWriter(ID).catch(() => undefined);
+    await cleanup();
+  });
+  return { home, store: s };
 }
 
 describe('JsonlThreadStore append handle', () => {
