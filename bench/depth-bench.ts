@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JsonlThreadStore, type RolloutDurability } from '../src/persistence/index.js';
 import { createThread } from '../src/runtime/create-thread.js';
+import type { Thread } from '../src/runtime/thread.js';
 import { scriptedModel, scriptedTurn } from '../src/testing/scripted-model.js';
 import { fullGc, median, nowUs, sample, summarize, type SampleSummary } from './measure.js';
 import { longThreadTurns, TOOL_ARGS, until, userTurn, wordCountTool } from './turnstate-bench.js';
@@ -27,7 +28,7 @@ function toolScript(input: readonly { type: string }[]) {
  * @example
  * await persistedTurns('flush', 25, 200);
  */
-export async function persistedTurns(durability: RolloutDurability | 'ephemeral', depth: number, n: number): Promise<number[]> {
+export async function persistedTurns(durability: PersistenceKind, depth: number, n: number): Promise<number[]> {
   const home = await mkdtemp(join(os.tmpdir(), 'turnstate-bench-'));
   try {
     const model = scriptedModel(() => scriptedTurn.reply('Hello!'), { recordRequests: false, strict: false });
@@ -41,6 +42,48 @@ export async function persistedTurns(durability: RolloutDurability | 'ephemeral'
       await thread.shutdown();
     }
   } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+/** The three kinds of thread the persisted/ephemeral rows compare. */
+export type PersistenceKind = RolloutDurability | 'ephemeral';
+
+/**
+ * Per-turn wall time (µs) of text turns on an ephemeral thread and on threads persisted with
+ * each durability, interleaved: one thread of each kind, each first run `depth` untimed turns,
+ * then `n` rounds of one timed turn on each, every other round in reverse order (so the
+ * ephemeral and the `'close'` thread each follow the fsyncing `'flush'` one equally often), so
+ * JIT warm-up and the machine's load drift reach all three alike instead of favouring the kind
+ * measured last. Samples per kind.
+ * @example
+ * const { ephemeral, close } = await interleavedPersistedTurns(25, 400);
+ */
+export async function interleavedPersistedTurns(depth: number, n: number): Promise<Record<PersistenceKind, number[]>> {
+  const kinds: readonly PersistenceKind[] = ['ephemeral', 'flush', 'close'];
+  const home = await mkdtemp(join(os.tmpdir(), 'turnstate-bench-'));
+  const threads = new Map<PersistenceKind, Thread>();
+  try {
+    for (const kind of kinds) {
+      const model = scriptedModel(() => scriptedTurn.reply('Hello!'), { recordRequests: false, strict: false });
+      const persistence = kind === 'ephemeral' ? { ephemeral: true } : { store: new JsonlThreadStore({ home, durability: kind }) };
+      const thread = await createThread({ model, tools: [wordCountTool], builtinTools: false, cwd: os.tmpdir(), home, ...persistence });
+      threads.set(kind, thread);
+      await until(thread, 'session_configured');
+      for (let i = 0; i < depth; i++) await userTurn(thread);
+    }
+    const samples: Record<PersistenceKind, number[]> = { ephemeral: [], flush: [], close: [] };
+    for (let round = 0; round < n; round++) {
+      for (const kind of round % 2 === 0 ? kinds : [...kinds].reverse()) {
+        const thread = threads.get(kind) as Thread;
+        const t0 = nowUs();
+        await userTurn(thread);
+        samples[kind].push(nowUs() - t0);
+      }
+    }
+    return samples;
+  } finally {
+    for (const thread of threads.values()) await thread.shutdown();
     await rm(home, { recursive: true, force: true });
   }
 }
@@ -125,14 +168,18 @@ export async function depthBench(scale: number, progress: (what: string) => void
   progress('warm-up turns');
   await longThreadTurns('tool', 25, n);
   await persistedTurns('close', 5, n);
+  await persistedTurns('ephemeral', 5, n);
   const bytes = { shallowText: [] as number[], deepText: [] as number[], shallowTool: [] as number[], deepTool: [] as number[] };
   const shallowText = await step('text turns at turn 25', () => longThreadTurns('text', 25, n, bytes.shallowText));
   const deepText = await step(`text turns after ${depth}`, () => longThreadTurns('text', depth, n, bytes.deepText));
   const shallowTool = await step('tool turns at turn 25', () => longThreadTurns('tool', 25, n, bytes.shallowTool));
   const deepTool = await step(`tool turns after ${depth}`, () => longThreadTurns('tool', depth, n, bytes.deepTool));
-  const ephemeral = await step('ephemeral text turns', () => persistedTurns('ephemeral', 25, n * 2));
-  const persistedFlush = await step("persisted text turns (durability 'flush')", () => persistedTurns('flush', 25, n * 2));
-  const persistedClose = await step("persisted text turns (durability 'close')", () => persistedTurns('close', 25, n * 2));
+  progress("ephemeral and persisted text turns ('flush', 'close'), interleaved");
+  await fullGc();
+  const persisted = await interleavedPersistedTurns(25, n * 2);
+  const ephemeral = summarize(persisted.ephemeral);
+  const persistedFlush = summarize(persisted.flush);
+  const persistedClose = summarize(persisted.close);
   progress('resume of a 100,000-line rollout');
   const r = await resumeRollout(Math.round(100_000 * Math.max(scale, 0.1)), 5);
   return {

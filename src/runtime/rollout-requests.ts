@@ -30,8 +30,14 @@ export class RolloutRequests {
     private readonly ownMemory = false,
   ) {}
 
-  /** Materialises the rollout (explicit persist points: first prompt, rename, ...). */
+  /**
+   * Materialises the rollout (explicit persist points: first prompt, rename, ...). Once the
+   * rollout exists and writes succeed there is nothing to do, so no recorder round trip: the
+   * lines recorded so far are written in the background anyway, as Codex's
+   * `ensure_rollout_materialized` is a no-op on a materialised rollout.
+   */
   persist(): Promise<void> {
+    if (this.recorder.needsPersist === false) return Promise.resolve();
     return this.request('persist');
   }
 

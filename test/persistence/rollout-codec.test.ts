@@ -7,6 +7,7 @@ import {
   ROLLOUT_TIMESTAMP_PATTERN,
   serializeRolloutLine,
   serializeRolloutLines,
+  type RolloutLine,
 } from '../../src/persistence/index.js';
 import { fixturePath, readFixture, tempHome } from './support/fixtures.js';
 
@@ -132,5 +133,20 @@ describe('writing rollouts', () => {
       payload: { type: 'agent_message', message: 'two\nlines' },
     });
     expect(line).toBe('{"timestamp":"2026-04-25T10:00:00.000Z","type":"event_msg","payload":{"type":"agent_message","message":"two\\nlines"}}\n');
+  });
+
+  it('writes the same text as stringifying the whole envelope, ordinal after the timestamp', () => {
+    const lines: RolloutLine[] = [
+      { timestamp: '2026-04-25T10:00:00.000Z', type: 'event_msg', payload: { type: 'agent_message', message: 'quotes " \\ é € 😀 \u2028 \ud800 \u0001' } },
+      { timestamp: '2026-04-25T10:00:00.001Z', ordinal: 7, type: 'compacted', payload: { message: 's', replacement_history: [] } },
+      { timestamp: '2026-04-25T10:00:00.002Z', ordinal: 0, type: 'turn_context', payload: { cwd: '/w', approval_policy: 'never', sandbox_policy: { type: 'read-only' }, model: 'm', summary: 'auto' } },
+    ] as RolloutLine[];
+    for (const line of lines) {
+      const { timestamp, ordinal, type, payload } = line;
+      const envelope = ordinal === undefined ? { timestamp, type, payload } : { timestamp, ordinal, type, payload };
+      expect(serializeRolloutLine(line)).toBe(`${JSON.stringify(envelope)}\n`);
+    }
+    expect(serializeRolloutLines(lines)).toBe(lines.map((line) => serializeRolloutLine(line)).join(''));
+    expect(parseRolloutText(serializeRolloutLines(lines)).lines.map((l) => l.ordinal)).toEqual([undefined, 7, 0]);
   });
 });

@@ -1,8 +1,9 @@
 // The store's long-lived append handle: behaviour when the file changes behind it, and the
 // durability option.
-import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { JsonlThreadStore, ThreadNotFoundError, type RolloutLine } from '../../src/persistence/index.js';
+import { JsonlThreadStore, loadRollout, ThreadNotFoundError, type RolloutLine } from '../../src/persistence/index.js';
 import type { RolloutDurability } from '../../src/persistence/rollout-writer.js';
 import { sessionMeta, tempHome } from './support/fixtures.js';
 
@@ -19,8 +20,13 @@ afterEach(async () => {
 });
 async function store(durability?: RolloutDurability) {
   const { home, cleanup } = await tempHome('turnstate-writer-');
-  cleanups.push(cleanup);
-  return { home, store: new JsonlThreadStore({ home, ...(durability ? { durability } : {}) }) };
+  const s = new JsonlThreadStore({ home, ...(durability ? { durability } : {}) });
+  // The append handle is closed before the home goes (not left to the garbage collector).
+  cleanups.push(async () => {
+    await s.closeWriter(ID).catch(() => undefined);
+    await cleanup();
+  });
+  return { home, store: s };
 }
 
 describe('JsonlThreadStore append handle', () => {
@@ -43,6 +49,28 @@ describe('JsonlThreadStore append handle', () => {
     await writeFile(path, `${JSON.stringify(meta)}\n`);
     await s.append(ID, [said('new')]);
     expect(messages((await s.read(ID)).items)).toEqual(['new']);
+  });
+
+  it('never writes to a rollout moved away behind its open handle', async () => {
+    const { home, store: s } = await store();
+    const path = await s.create([meta]);
+    await s.append(ID, [said('one')]);
+    const moved = join(home, 'moved.jsonl');
+    await rename(path, moved);
+    await expect(s.append(ID, [said('two')])).rejects.toBeInstanceOf(ThreadNotFoundError);
+    expect(messages(loadRollout(await readFile(moved, 'utf8'), moved).items)).toEqual(['one']);
+  });
+
+  it('writes multi-byte text whole and still notices a torn external append after it', async () => {
+    const { store: s } = await store();
+    const path = await s.create([meta]);
+    await s.append(ID, [said('é € 😀'), said('ascii')]);
+    await s.append(ID, [said('ü')]);
+    await appendFile(path, '{"timestamp":"2026-04-25T10:00:02.000Z","type":"event_msg","payload":{"ty');
+    await s.append(ID, [said('after')]);
+    const read = await s.read(ID);
+    expect(messages(read.items)).toEqual(['é € 😀', 'ascii', 'ü', 'after']);
+    expect(read.skipped.map((skip) => skip.reason)).toEqual(['invalid_json']);
   });
 
   it('reports a rollout deleted behind its open handle as not found', async () => {
