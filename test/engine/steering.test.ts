@@ -3,7 +3,7 @@
  * sent with the next one, inside the same turn.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryRecorder } from 'turnstate';
+import { GatedRecorder } from '../support/gated-recorder.js';
 import { ev, type ScriptedResponse } from 'turnstate/testing';
 import { inputOf, kinds, msgs, readTurn, readUntil, say, startEngine, userMessage, withoutInitialContext, type Harness } from './support.js';
 
@@ -22,31 +22,6 @@ const slow = (id: string, text: string): ScriptedResponse => ({
   delayMs: 60,
 });
 const answer = (id: string, text: string): ScriptedResponse => ({ events: [ev.created(id), ev.assistantMessage(`m-${id}`, text), ev.completed(id)] });
-
-/** A recorder whose next flush (the turn-end durability barrier) waits until released. */
-class GatedRecorder extends MemoryRecorder {
-  private hold: { reached: () => void; released: Promise<void> } | null = null;
-
-  /** Arms the gate; resolves when the next flush starts. Call `release` to let it finish. */
-  armNextFlush(): { reached: Promise<void>; release: () => void } {
-    let release!: () => void;
-    let reached!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    const reachedP = new Promise<void>((r) => (reached = r));
-    this.hold = { reached, released };
-    return { reached: reachedP, release };
-  }
-
-  override async flush(): Promise<void> {
-    const hold = this.hold;
-    this.hold = null;
-    if (hold) {
-      hold.reached();
-      await hold.released;
-    }
-    return super.flush();
-  }
-}
 
 const turnEvents = [
   'task_started',

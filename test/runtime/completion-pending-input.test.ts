@@ -4,32 +4,11 @@
  * carries it once. A turn with nothing left to record records nothing extra.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createThread, MemoryRecorder, type Thread } from 'turnstate';
+import { createThread, type MemoryRecorder, type Thread } from 'turnstate';
+import { GatedRecorder } from '../support/gated-recorder.js';
 import { scriptedModel, scriptedTurn } from 'turnstate/testing';
 import { turnActorId } from '../../machines/actor-ids.js';
 import { EventLog } from './harness.js';
-
-/** An in-memory recorder whose next flush waits until released. */
-class GatedRecorder extends MemoryRecorder {
-  private gate: { reached: () => void; released: Promise<void> } | null = null;
-
-  armNextFlush(): { reached: Promise<void>; release: () => void } {
-    let release!: () => void;
-    let reached!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    const reachedP = new Promise<void>((r) => (reached = r));
-    this.gate = { reached, released };
-    return { reached: reachedP, release };
-  }
-
-  override flush(): Promise<void> {
-    const gate = this.gate;
-    this.gate = null;
-    if (!gate) return super.flush();
-    gate.reached();
-    return gate.released.then(() => super.flush());
-  }
-}
 
 let thread: Thread | undefined;
 afterEach(async () => {
