@@ -92,7 +92,7 @@ export const delegateContracts = {
 
 const leaveAfterDrain = { target: '#delegate.done', actions: 'markDrainTimedOut' as const };
 
-export const delegateMachine = setup({
+const delegateSetup = setup({
   types: {
     input: {} as DelegateInput,
     context: {} as DelegateContext,
@@ -108,7 +108,24 @@ export const delegateMachine = setup({
     recordShutdownFailure: assign({ shutdownFailure: ({ event }) => failureOf((event as { error?: unknown }).error, 'delegate_shutdown_failed') }),
   },
   delays: { drainLimit: DELEGATE_DRAIN_TIMEOUT_MS },
-}).createMachine({
+});
+
+/**
+ * Shutting the child down: `interrupt` then `shutdown`, its events drained for at most 500 ms;
+ * a failed shutdown is recorded and the delegate still ends. `closing` and `cancelling` are
+ * this same step, named for why the delegate got there.
+ */
+const shuttingDownChild = delegateSetup.createStateConfig({
+  invoke: {
+    src: 'shutdownChild',
+    input: ({ context }) => ({ port: context.port, interrupt: true }),
+    onDone: 'done',
+    onError: { target: 'done', actions: 'recordShutdownFailure' },
+  },
+  after: { drainLimit: leaveAfterDrain },
+});
+
+export const delegateMachine = delegateSetup.createMachine({
   id: 'delegate',
   context: ({ input }) => ({
     ...input,
@@ -169,25 +186,9 @@ export const delegateMachine = setup({
       },
     },
     /** One-shot end reached: the child is shut down (seed: `Shutdown` then cancel). */
-    closing: {
-      invoke: {
-        src: 'shutdownChild',
-        input: ({ context }) => ({ port: context.port, interrupt: true }),
-        onDone: 'done',
-        onError: { target: 'done', actions: 'recordShutdownFailure' },
-      },
-      after: { drainLimit: leaveAfterDrain },
-    },
+    closing: shuttingDownChild,
     /** Cancelled: `interrupt` then `shutdown` to the child, its events drained for ≤ 500 ms. */
-    cancelling: {
-      invoke: {
-        src: 'shutdownChild',
-        input: ({ context }) => ({ port: context.port, interrupt: true }),
-        onDone: 'done',
-        onError: { target: 'done', actions: 'recordShutdownFailure' },
-      },
-      after: { drainLimit: leaveAfterDrain },
-    },
+    cancelling: shuttingDownChild,
     done: { type: 'final' },
     failed: { type: 'final' },
   },
