@@ -21,6 +21,23 @@ const NUM_RUNS = Number(process.env.FC_RUNS ?? 500);
 const DELEGATE_RUNS = Number(process.env.FC_DELEGATE_RUNS ?? 150);
 const arb = lifecycleArbitraries(fc);
 const delegateArb = lifecycleArbitraries(fc, { delegates: true });
+/** Per-sequence time limit, and the replay of a failure (`FC_SEED`, `FC_PATH`). */
+const REPLAY = { timeout: 20_000, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}) };
+
+type Steps = Parameters<LifecycleDriver['apply']>[0][];
+
+/** Applies `steps`, checking the invariants after each, then shuts down (if no step did) and checks again. */
+async function runChecked(driver: LifecycleDriver, steps: Steps): Promise<void> {
+  for (const [i, step] of steps.entries()) {
+    await driver.apply(step);
+    expect(driver.violations(), `after step ${i}: ${describeStep(step)}`).toEqual([]);
+  }
+  if (!driver.shutdown) {
+    await driver.apply({ kind: 'shutdown' });
+    expect(driver.violations(), 'after the final shutdown').toEqual([]);
+  }
+  expect(driver.log.at(-1)?.msg.type).toBe('shutdown_complete');
+}
 
 describe('lifecycle invariants under random op sequences', () => {
   it(`hold after every step (${NUM_RUNS} sequences)`, async () => {
@@ -28,24 +45,12 @@ describe('lifecycle invariants under random op sequences', () => {
       fc.asyncProperty(arb.steps({ maxLength: 14 }), async (steps) => {
         const driver = await LifecycleDriver.start();
         try {
-          for (const [i, step] of steps.entries()) {
-            await driver.apply(step);
-            expect(driver.violations(), `after step ${i}: ${describeStep(step)}`).toEqual([]);
-          }
-          if (!driver.shutdown) {
-            await driver.apply({ kind: 'shutdown' });
-            expect(driver.violations(), 'after the final shutdown').toEqual([]);
-          }
-          expect(driver.log.at(-1)?.msg.type).toBe('shutdown_complete');
+          await runChecked(driver, steps);
         } finally {
           driver.release();
         }
       }),
-      {
-        numRuns: NUM_RUNS,
-        timeout: 20_000,
-        ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}),
-      },
+      { numRuns: NUM_RUNS, ...REPLAY },
     );
   }, 300_000);
 
@@ -56,15 +61,7 @@ describe('lifecycle invariants under random op sequences', () => {
       fc.asyncProperty(delegateArb.steps({ minLength: 4, maxLength: 14 }), async (steps) => {
         const driver = await LifecycleDriver.start({}, { delegates: true });
         try {
-          for (const [i, step] of steps.entries()) {
-            await driver.apply(step);
-            expect(driver.violations(), `after step ${i}: ${describeStep(step)}`).toEqual([]);
-          }
-          if (!driver.shutdown) {
-            await driver.apply({ kind: 'shutdown' });
-            expect(driver.violations(), 'after the final shutdown').toEqual([]);
-          }
-          expect(driver.log.at(-1)?.msg.type).toBe('shutdown_complete');
+          await runChecked(driver, steps);
           children += driver.children.length;
           childApprovals += driver.childResolutions.length;
         } finally {
@@ -72,11 +69,7 @@ describe('lifecycle invariants under random op sequences', () => {
           await driver.closeChildren();
         }
       }),
-      {
-        numRuns: DELEGATE_RUNS,
-        timeout: 20_000,
-        ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}),
-      },
+      { numRuns: DELEGATE_RUNS, ...REPLAY },
     );
     // The runs did spawn children and answer their approvals (the property is not vacuous).
     expect(children).toBeGreaterThan(DELEGATE_RUNS / 4);
