@@ -145,60 +145,38 @@ describe('delegate patch approvals', () => {
 
 describe('delegate cancellation', () => {
   it('cancelled while the parent decision is pending: the parent approval resolves with abort, the child gets abort, then interrupt and shutdown', async () => {
-    const script = (req: RecordedRequest) => {
-      if (!fromChild(req) || hasToolOutput(req)) throw new Error('only the child asks, once');
-      return calls('c1', shell('call_1', ['touch', 'made.txt']));
-    };
-    rig = await startRig(script, { approvalPolicy: 'untrusted', sandboxPolicy: FULL_ACCESS });
-    const seen: Event[] = [];
-    const handles: DelegateHandle[] = [];
-    const outputs: unknown[] = [];
-    const turnId = await rig.thread.spawnTask(delegatingTask(seen, [], handles, outputs), null);
-    await rig.log.untilType('exec_approval_request');
-    const parentTurn = rig.thread.actor.getSnapshot().children[`turn:${turnId}`] as AnyActorRef;
-    const approval = parentTurn.getSnapshot().children['approval:call_1'] as AnyActorRef;
+    const { rig: r, seen, handles, outputs, turnId, approval } = await childAwaitingParentDecision();
     handles[0]!.cancel();
 
-    await rig.log.untilType('task_complete', { id: turnId });
+    await r.log.untilType('task_complete', { id: turnId });
     // The parent's own approval resolved with `abort` without interrupting the parent turn.
     expect(approval.getSnapshot().output).toEqual({ approvalId: 'call_1', decision: 'abort', resolution: 'aborted' });
-    expect(messages(rig.log, 'turn_aborted')).toEqual([]);
+    expect(messages(r.log, 'turn_aborted')).toEqual([]);
     expect(outputs).toEqual([{ childThreadId: handles[0]!.childThreadId, outcome: 'cancelled', drainTimedOut: false, failure: null, shutdownFailure: null }]);
     await handles[0]!.childClosed;
     // The child was aborted (its abort decision interrupts its turn) and never ran the command.
     expect(seen.map((e) => e.msg.type)).not.toContain('exec_command_end');
-    expect(existsSync(path.join(rig.cwd, 'made.txt'))).toBe(false);
-    expect(rig.server.requests).toHaveLength(1);
+    expect(existsSync(path.join(r.cwd, 'made.txt'))).toBe(false);
+    expect(r.server.requests).toHaveLength(1);
   });
 });
 
 describe('delegate and parent interrupt', () => {
   it('interrupting the parent while the child waits for a parent decision leaves no pending approval and no live child', async () => {
-    const script = (req: RecordedRequest) => {
-      if (!fromChild(req) || hasToolOutput(req)) throw new Error('only the child asks, once');
-      return calls('c1', shell('call_1', ['touch', 'made.txt']));
-    };
-    rig = await startRig(script, { approvalPolicy: 'untrusted', sandboxPolicy: FULL_ACCESS });
-    const seen: Event[] = [];
-    const handles: DelegateHandle[] = [];
-    const outputs: unknown[] = [];
-    const turnId = await rig.thread.spawnTask(delegatingTask(seen, [], handles, outputs), null);
-    await rig.log.untilType('exec_approval_request');
-    const parentTurn = rig.thread.actor.getSnapshot().children[`turn:${turnId}`] as AnyActorRef;
-    const approval = parentTurn.getSnapshot().children['approval:call_1'] as AnyActorRef;
+    const { rig: r, handles, turnId, approval } = await childAwaitingParentDecision();
 
-    await rig.thread.submit({ type: 'interrupt' });
-    const aborted = await rig.log.untilType('turn_aborted', { id: turnId });
+    await r.thread.submit({ type: 'interrupt' });
+    const aborted = await r.log.untilType('turn_aborted', { id: turnId });
     expect(aborted.msg.reason).toBe('interrupted');
-    await rig.thread.whenProcessed();
+    await r.thread.whenProcessed();
     expect(approval.getSnapshot().status).toBe('done');
     expect((approval.getSnapshot().output as { decision: unknown }).decision).toBe('abort');
-    expect(rig.thread.actor.getSnapshot().children[`turn:${turnId}`]).toBeUndefined();
+    expect(r.thread.actor.getSnapshot().children[`turn:${turnId}`]).toBeUndefined();
     // The child is shut down (its events end) and never ran the command.
     await handles[0]!.childClosed;
     await handles[0]!.done;
-    expect(existsSync(path.join(rig.cwd, 'made.txt'))).toBe(false);
-    expect(rig.server.requests).toHaveLength(1);
+    expect(existsSync(path.join(r.cwd, 'made.txt'))).toBe(false);
+    expect(r.server.requests).toHaveLength(1);
   });
 
   it('a delegate whose parent turn ends first (the task ignores its signal) still shuts its child down', async () => {
@@ -219,6 +197,27 @@ describe('delegate and parent interrupt', () => {
     expect(await rig.server.waitForClose(0)).toBe('client_closed');
   });
 });
+
+/**
+ * A parent turn whose delegate's child asked (once) to run `touch made.txt` and now waits for
+ * the parent's decision: the rig, the child's forwarded events, the delegate's handle and
+ * output, the parent turn id and the parent's pending approval actor.
+ */
+async function childAwaitingParentDecision() {
+  const script = (req: RecordedRequest) => {
+    if (!fromChild(req) || hasToolOutput(req)) throw new Error('only the child asks, once');
+    return calls('c1', shell('call_1', ['touch', 'made.txt']));
+  };
+  const r = (rig = await startRig(script, { approvalPolicy: 'untrusted', sandboxPolicy: FULL_ACCESS }));
+  const seen: Event[] = [];
+  const handles: DelegateHandle[] = [];
+  const outputs: unknown[] = [];
+  const turnId = await r.thread.spawnTask(delegatingTask(seen, [], handles, outputs), null);
+  await r.log.untilType('exec_approval_request');
+  const parentTurn = r.thread.actor.getSnapshot().children[`turn:${turnId}`] as AnyActorRef;
+  const approval = parentTurn.getSnapshot().children['approval:call_1'] as AnyActorRef;
+  return { rig: r, seen, handles, outputs, turnId, approval };
+}
 
 function dedupe(values: string[]): string[] {
   return values.filter((v, i) => i === 0 || v !== values[i - 1]);
